@@ -1,0 +1,28 @@
+# Two entry points for a fresh machine (Python 3.11+): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= corpus
+
+.PHONY: demo test setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp file re-runs the install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	bash scripts/setup-system.sh
+
+demo: $(VENV)/.installed
+	$(BIN)/storycrawl demo --out $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) corpus .pytest_cache

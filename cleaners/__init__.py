@@ -1,0 +1,9 @@
+"""Clean article text from news pages: trafilatura plus pruning, a multilingual lexicon and site profiles.
+
+Usable alone (it never imports Scrapy): `from cleaners import extract; article = extract(html, url)`.
+"""
+
+from .article import Article
+from .extract import extract
+
+__all__ = ["Article", "extract"]

@@ -1,0 +1,36 @@
+"""The result of cleaning one page."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    url: str | None
+    canonical_url: str | None
+    title: str
+    text: str  # the body only: paragraphs separated by "\n", no title
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO date or datetime as the page gives it
+    modified: str | None = None
+    language: str | None = None  # primary subtag, e.g. "en", "is", "no"
+    sitename: str | None = None
+    description: str | None = None
+    page_type: str | None = None  # og:type / JSON-LD @type, e.g. "article", "NewsArticle"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n") if p.strip()]
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def as_text_file(self) -> str:
+        """The corpus format: title, blank line, paragraphs separated by blank lines."""
+        return self.title + "\n\n" + "\n\n".join(self.paragraphs) + "\n"
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)

@@ -1,0 +1,51 @@
+"""`extract(html, url) -> Article`: the cleaners' one entry point.
+
+The page is parsed once; metadata is read, non-body elements are pruned from the same tree, trafilatura
+extracts from the pruned tree, and the extracted paragraphs are cleaned once more.
+"""
+
+from __future__ import annotations
+
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from .article import Article
+from .lexicon import Lexicon, load_lexicon
+from .metadata import read_metadata
+from .postclean import clean_paragraphs
+from .prune import prune_non_body
+from .sites import SiteProfile, find_profile, load_profiles
+
+TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
+
+
+def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
+            profiles: tuple[SiteProfile, ...] | None = None, **options) -> Article | None:
+    """Clean article text and metadata from one page, or None when the page holds no text."""
+    tree = load_html(html)
+    if tree is None:
+        return None
+    lexicon = lexicon or load_lexicon()
+    meta = read_metadata(tree, url)
+    profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
+    prune_non_body(tree, lexicon, profile.drop)
+    document = bare_extraction(tree, url=url, with_metadata=False, **{**TRAFILATURA_DEFAULTS, **options})
+    if document is None or not document.text:
+        return None
+    paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=meta.descriptions,
+                                  lexicon=lexicon, tail_cues=profile.tail_cues)
+    if not paragraphs:
+        return None
+    return Article(
+        url=url,
+        canonical_url=meta.canonical_url,
+        title=meta.title or "",
+        text="\n".join(paragraphs),
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        language=meta.language,
+        sitename=meta.sitename,
+        description=meta.description,
+        page_type=meta.page_type,
+    )

@@ -1,0 +1,70 @@
+"""The multilingual boilerplate lexicon (`cleaners/lexicon/*.toml`), merged into one matcher."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
+SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
+
+
+def normalise_key(line: str) -> str:
+    return " ".join(line.split()).strip(EDGE_PUNCTUATION).casefold()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    tail_headings: frozenset[str]
+    see_also: tuple[str, ...]
+    boilerplate_lines: frozenset[str]
+    line_patterns: re.Pattern | None
+    section_labels: re.Pattern | None
+
+    def is_tail_heading(self, line: str) -> bool:
+        return len(line) <= 80 and normalise_key(line) in self.tail_headings
+
+    def is_see_also(self, line: str) -> bool:
+        """"Sjá einnig: <headline>" — an inline cross-link, not a sentence of the article."""
+        folded = " ".join(line.split()).casefold()
+        if len(folded) > 300:
+            return False
+        for prefix in self.see_also:
+            if folded.startswith(prefix):
+                rest = folded[len(prefix):].lstrip()
+                if rest.startswith(SEE_ALSO_SEPARATORS):
+                    return True
+        return False
+
+    def is_boilerplate(self, line: str) -> bool:
+        if normalise_key(line) in self.boilerplate_lines:
+            return True
+        return bool(self.line_patterns and len(line) <= 400 and self.line_patterns.fullmatch(line.strip()))
+
+    def is_headline_list(self, line: str) -> bool:
+        """Headlines run together with section labels ("... Innlent ... Erlent ... Innlent")."""
+        return bool(self.section_labels and len(line) > 100 and len(self.section_labels.findall(line)) >= 3)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
+    """Immutable, so one cached copy per folder is safe to share."""
+    tails, see_also, lines, patterns, labels = set(), set(), set(), [], set()
+    for file in sorted(Path(folder).glob("*.toml")):
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        tails.update(normalise_key(h) for h in data.get("tail_headings", []))
+        see_also.update(" ".join(p.split()).casefold() for p in data.get("see_also", []))
+        lines.update(normalise_key(b) for b in data.get("boilerplate_lines", []))
+        patterns.extend(data.get("line_patterns", []))
+        labels.update(data.get("section_labels", []))
+    return Lexicon(
+        tail_headings=frozenset(tails),
+        see_also=tuple(sorted(see_also, key=len, reverse=True)),
+        boilerplate_lines=frozenset(lines),
+        line_patterns=re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None,
+        section_labels=re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, sorted(labels)))) if labels else None,
+    )

@@ -1,0 +1,200 @@
+"""Page metadata from JSON-LD, OpenGraph and meta tags, with htmldate as the date fallback.
+
+Read before pruning: pruning removes the `<script>` and `<meta>` elements this needs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+                 "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}
+LANGUAGE_ALIASES = {"nb": "no", "nn": "no"}  # Bokmål and Nynorsk pages file under Norwegian
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+")
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    descriptions: list[str] = field(default_factory=list)  # every declared description: a dek may repeat any
+    canonical_url: str | None = None
+    page_type: str | None = None
+
+
+def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
+    meta = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    sitename = _first(meta.get("og:site_name"), _name(ld.get("publisher")))
+    published = _first(_text(ld.get("datePublished")), meta.get("article:published_time"),
+                       meta.get("datepublished"), meta.get("pubdate"), meta.get("date"),
+                       _attr(tree, "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime"),
+                       _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))
+    descriptions = list(dict.fromkeys(d for d in (meta.get("og:description"), meta.get("description"),
+                                                  _text(ld.get("description"))) if d))
+    if not published:
+        published = find_date(tree, url=url, original_date=True, extensive_search=False) or None
+    return PageMetadata(
+        title=_title(tree, meta, ld, sitename),
+        authors=_authors(ld.get("author")) or _split_authors(meta.get("author") or meta.get("article:author")),
+        published=published,
+        modified=_first(_text(ld.get("dateModified")), meta.get("article:modified_time"), meta.get("og:updated_time")),
+        language=_language(tree, meta, ld),
+        sitename=sitename,
+        description=descriptions[0] if descriptions else None,
+        descriptions=descriptions,
+        canonical_url=_canonical(tree, meta, url),
+        page_type=_first(_type_name(ld.get("@type")), meta.get("og:type")),
+    )
+
+
+def primary_language(tag: str | None) -> str | None:
+    if not tag:
+        return None
+    primary = re.split(r"[-_]", tag.strip().lower())[0]
+    if not re.fullmatch(r"[a-z]{2,3}", primary):
+        return None
+    return LANGUAGE_ALIASES.get(primary, primary)
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for el in tree.iterfind(".//meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
+        content = (el.get("content") or "").strip()
+        if key and content and key not in found:
+            found[key] = content
+    return found
+
+
+def _json_ld_article(tree: HtmlElement) -> dict:
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text_content() or "")
+        except (ValueError, TypeError):
+            continue  # broken JSON-LD is common; the other sources still count
+        for obj in _ld_objects(data):
+            if _type_name(obj.get("@type"), lower=True) in ARTICLE_TYPES:
+                return obj
+    return {}
+
+
+def _ld_objects(data):
+    if isinstance(data, list):
+        for item in data:
+            yield from _ld_objects(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _ld_objects(data.get("@graph", []))
+
+
+def _type_name(value, lower: bool = False) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    if not isinstance(value, str):
+        return None
+    return value.lower() if lower else value
+
+
+def _title(tree: HtmlElement, meta: dict, ld: dict, sitename: str | None) -> str | None:
+    """The headline as the page shows it: the <h1> when the metadata agrees with it."""
+    h1 = _h1(tree)
+    declared = [t for t in (_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title"),
+                            _text(tree.find(".//title"))) if t]
+    if h1 and (not declared or any(_agrees(h1, d) for d in declared)):
+        return h1
+    if declared:
+        return _strip_site_suffix(declared[0], sitename)
+    return h1
+
+
+def _h1(tree: HtmlElement) -> str | None:
+    for path in (".//article//h1", ".//main//h1", ".//h1"):
+        el = tree.find(path)
+        if el is not None:
+            text = " ".join(el.text_content().split())
+            if text:
+                return text
+    return None
+
+
+def _agrees(h1: str, declared: str) -> bool:
+    a, b = h1.casefold(), " ".join(declared.split()).casefold()
+    return a == b or b.startswith(a) or a.startswith(b) or a in b
+
+
+def _strip_site_suffix(title: str, sitename: str | None) -> str:
+    """"Headline | Outlet" -> "Headline", when the last part names the site (or no site name is known)."""
+    separators = list(TITLE_SEPARATORS.finditer(title))
+    if not separators:
+        return title
+    last = separators[-1]
+    suffix = title[last.end():].casefold()
+    if not sitename or sitename.casefold() in suffix or suffix in sitename.casefold():
+        return title[:last.start()]
+    return title
+
+
+def _authors(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = [_name(v) for v in items]
+    return [n for n in names if n]
+
+
+def _split_authors(value: str | None) -> list[str]:
+    if not value or value.startswith("http"):
+        return []
+    return [a.strip() for a in re.split(r"\s*(?:;|,| and | og | und | и | і )\s*", value) if a.strip()]
+
+
+def _name(value) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _text(value)
+
+
+def _language(tree: HtmlElement, meta: dict, ld: dict) -> str | None:
+    for tag in (tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+                meta.get("content-language"), _text(ld.get("inLanguage")), meta.get("og:locale")):
+        lang = primary_language(tag)
+        if lang:
+            return lang
+    return None
+
+
+def _canonical(tree: HtmlElement, meta: dict, url: str | None) -> str | None:
+    href = _attr(tree, "//link[@rel='canonical']/@href") or meta.get("og:url")
+    if not href:
+        return url
+    return urljoin(url or "", href.strip())
+
+
+def _attr(tree: HtmlElement, xpath: str) -> str | None:
+    values = tree.xpath(xpath)
+    return values[0].strip() if values and values[0].strip() else None
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = value.text_content() if hasattr(value, "text_content") else None
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _first(*values):
+    return next((v for v in values if v), None)

@@ -1,0 +1,153 @@
+"""Pre-extraction pruning: remove elements that are never article body, before trafilatura sees the tree.
+
+Judged by structure and by class/id/role cues, never by page: comment sections, recirculation blocks
+(a lexicon heading over a list of links), share and print tools, newsletter and consent boxes, hidden
+copies of the body, footnote markers, printed front matter. An element holding a large part of the
+page's paragraph text is never removed, whatever its class says: that is the article itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from .lexicon import Lexicon
+
+BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this is (or holds) the body
+LINK_DENSITY_MIN = 0.45  # recirculation blocks are mostly links
+
+_CUES = [
+    r"comments?", r"comment-(?:list|section|form|area|thread|s)", r"respond", r"disqus", r"reply",
+    r"related(?:-\w+)?", r"most-(?:read|viewed|popular|shared|lest)", r"popular", r"trending",
+    r"recirc\w*", r"more-(?:news|stories|articles)", r"read-(?:more|also|next)", r"also-read",
+    r"recommend\w*", r"outbrain", r"taboola",
+    r"share(?:-\w+)?", r"sharing", r"sharebar", r"social(?:-\w+)?", r"print-tools", r"reuse",
+    r"newsletter\w*", r"subscribe", r"subscription", r"signup", r"sign-up",
+    r"cookies?(?:-\w+)?", r"consent", r"gdpr",
+    r"ads?", r"advert\w*", r"sponsor\w*", r"promo(?:-\w+)?",
+    r"tags?", r"tag-(?:list|cloud)", r"keywords", r"topics?", r"breadcrumbs?",
+    r"caption(?:-\w+)?", r"credits?", r"byline", r"dateline",
+    r"footnotes?", r"front-?matter",
+    r"sr-only", r"visually-hidden", r"screen-reader-text",
+    r"lang(?:uage)?-(?:switch\w*|select\w*|menu|bar)", r"skip-link",
+    r"sidebar", r"toolbar",
+]
+CUE_RE = re.compile(r"(?:^|[\s_-])(?:%s)(?:$|[\s_-])" % "|".join(_CUES))
+ROLES = {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alertdialog"}
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
+NEVER_PRUNED = {"html", "body"}
+
+
+def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = ()) -> int:
+    """Remove non-body elements in place; returns how many were removed."""
+    guard = _BodyGuard(tree)
+    removed = _drop_selected(tree, drop_selectors)
+    removed += _drop_by_cues(tree, guard)
+    removed += _drop_recirculation_blocks(tree, lexicon, guard)
+    removed += _drop_hidden_copies(tree)
+    removed += _drop_footnote_markers(tree)
+    removed += _drop_front_matter(tree)
+    return removed
+
+
+class _BodyGuard:
+    """Knows how much paragraph text the page has, to refuse removing the body's own container."""
+
+    def __init__(self, tree: HtmlElement):
+        self.total = sum(len(p.text_content()) for p in tree.iter("p")) or 1
+
+    def holds_body(self, el: HtmlElement) -> bool:
+        own = sum(len(p.text_content()) for p in el.iter("p"))
+        return own / self.total > BODY_SHARE_LIMIT
+
+
+def _drop(elements) -> int:
+    count = 0
+    for el in elements:
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text, which belongs to the parent
+            count += 1
+    return count
+
+
+def _drop_selected(tree: HtmlElement, selectors: tuple[str, ...]) -> int:
+    return sum(_drop(tree.cssselect(selector)) for selector in selectors)
+
+
+def _has_cue(el: HtmlElement) -> bool:
+    if (el.get("role") or "").lower() in ROLES:
+        return True
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return bool(attrs.strip()) and bool(CUE_RE.search(attrs))
+
+
+def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
+    doomed = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in NEVER_PRUNED:
+            continue
+        if _has_cue(el) and not guard.holds_body(el):
+            doomed.append(el)
+    return _drop(doomed)
+
+
+def _drop_recirculation_blocks(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:
+    """A "Mest lesið" / "Читайте также" heading over a list of links: the block, not just the heading."""
+    doomed = []
+    for el in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "header"):
+        text = el.text_content()
+        if len(text) > 80 or not lexicon.is_tail_heading(text):
+            continue
+        block = _link_block_around(el, guard)
+        if block is not None:
+            doomed.append(block)
+    return _drop(doomed)
+
+
+def _link_block_around(heading: HtmlElement, guard: _BodyGuard) -> HtmlElement | None:
+    block = None
+    for ancestor in heading.iterancestors():
+        if ancestor.tag in NEVER_PRUNED or guard.holds_body(ancestor) or _link_density(ancestor) < LINK_DENSITY_MIN:
+            break
+        block = ancestor
+    return block
+
+
+def _link_density(el: HtmlElement) -> float:
+    text = len(" ".join(el.text_content().split())) or 1
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return links / text
+
+
+def _is_hidden(el: HtmlElement) -> bool:
+    return el.get("hidden") is not None or bool(HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def _drop_hidden_copies(tree: HtmlElement) -> int:
+    """A hidden element repeating text found elsewhere on the page (a print or microdata copy of the body)."""
+    hidden = [el for el in tree.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    if not hidden:
+        return 0
+    page_text = " ".join(tree.text_content().split())
+    doomed = []
+    for el in hidden:
+        text = " ".join(el.text_content().split())
+        if len(text) >= 80 and page_text.count(text[:80]) >= 2:
+            doomed.append(el)
+    return _drop(doomed)
+
+
+def _drop_footnote_markers(tree: HtmlElement) -> int:
+    """<sup><a href="#fn1">1</a></sup>: reference markers glued to sentences."""
+    doomed = [sup for sup in tree.iter("sup")
+              if sup.find(".//a") is not None and (sup.find(".//a").get("href") or "").startswith("#")
+              and len(sup.text_content().strip()) <= 4]
+    return _drop(doomed)
+
+
+def _drop_front_matter(tree: HtmlElement) -> int:
+    """A static-site theme that prints the post's YAML front matter above it."""
+    doomed = [el for el in tree.iter("pre", "code", "div", "p") if FRONT_MATTER.match(el.text_content() or "")]
+    return _drop(doomed)

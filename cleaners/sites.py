@@ -1,0 +1,61 @@
+"""Per-site rules as data (`cleaners/sites/*.toml`), loaded by one small engine.
+
+A profile names its site by domain (host suffix of the page or canonical URL) or by the site name the
+page declares (og:site_name), and may list CSS selectors to drop before extraction and text cues that
+end the article. A new outlet is a data file and a fixture page, not a new code path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .lexicon import normalise_key
+
+SITES_DIR = Path(__file__).parent / "sites"
+PROFILE_KEYS = {"name", "domains", "site_names", "drop", "tail_cues"}
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    domains: tuple[str, ...] = ()
+    site_names: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    tail_cues: frozenset[str] = frozenset()
+
+    def matches(self, urls: tuple[str | None, ...], sitename: str | None) -> bool:
+        hosts = {(urlsplit(u).hostname or "") for u in urls if u}
+        if any(h == d or h.endswith("." + d) for h in hosts for d in self.domains):
+            return True
+        return bool(sitename) and sitename.casefold() in {s.casefold() for s in self.site_names}
+
+
+NO_PROFILE = SiteProfile(name="")
+
+
+def parse_profile(data: dict, source: str) -> SiteProfile:
+    unknown = set(data) - PROFILE_KEYS
+    if unknown:
+        raise ValueError(f"{source}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(PROFILE_KEYS))})")
+    return SiteProfile(
+        name=data.get("name", Path(source).stem),
+        domains=tuple(d.lower() for d in data.get("domains", [])),
+        site_names=tuple(data.get("site_names", [])),
+        drop=tuple(data.get("drop", [])),
+        tail_cues=frozenset(normalise_key(c) for c in data.get("tail_cues", [])),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_profiles(folder: Path = SITES_DIR) -> tuple[SiteProfile, ...]:
+    """Immutable, so one cached copy per folder is safe to share."""
+    return tuple(parse_profile(tomllib.loads(f.read_text(encoding="utf-8")), str(f))
+                 for f in sorted(Path(folder).glob("*.toml")))
+
+
+def find_profile(profiles: tuple[SiteProfile, ...], urls: tuple[str | None, ...], sitename: str | None) -> SiteProfile:
+    return next((p for p in profiles if p.matches(urls, sitename)), NO_PROFILE)

@@ -1,0 +1,117 @@
+"""`storycrawl`: crawl a story into a corpus, run the offline demo, or serve the fixture web."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+from .fixture_web import DEMO_PORT, FixtureWeb
+from .story import StoryError, load_story
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_STORY = PROJECT_ROOT / "stories" / "demo.toml"
+EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storycrawl", description="Find a story's news coverage and build a clean text corpus.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    crawl = commands.add_parser("crawl", help="crawl a story file into a corpus directory")
+    crawl.add_argument("story", type=Path, help="the story file (TOML)")
+    add_crawl_options(crawl, default_out=None)
+    crawl.set_defaults(run=run_crawl_command)
+
+    demo = commands.add_parser("demo", help="serve the fixture web on loopback and crawl stories/demo.toml (offline)")
+    add_crawl_options(demo, default_out=Path("corpus"))
+    demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"fixture web port (default {DEMO_PORT}, as in stories/demo.toml)")
+    demo.set_defaults(run=run_demo_command)
+
+    serve = commands.add_parser("serve-fixtures", help="serve the fixture web until interrupted")
+    serve.add_argument("--port", type=int, default=DEMO_PORT)
+    serve.add_argument("--log", type=Path, help="append every request as a JSON line to this file")
+    serve.set_defaults(run=run_serve_command)
+    return parser
+
+
+def add_crawl_options(parser: argparse.ArgumentParser, default_out: Path | None) -> None:
+    parser.add_argument("--out", type=Path, default=default_out, required=default_out is None,
+                        help="the corpus directory" + (f" (default {default_out})" if default_out else ""))
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a setting of crawler/settings.py (repeatable)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log instead of warnings only")
+
+
+def run_crawl_command(args) -> int:
+    return crawl(args.story, args.out, parse_overrides(args.settings), verbose=args.verbose)
+
+
+def run_demo_command(args) -> int:
+    with FixtureWeb(port=args.port) as web:
+        print(f"storycrawl: fixture web on 127.0.0.x:{web.port}; crawling {DEMO_STORY.relative_to(PROJECT_ROOT)}",
+              file=sys.stderr)
+        status = crawl(DEMO_STORY, args.out, parse_overrides(args.settings), verbose=args.verbose)
+    if status == EXIT_OK:
+        print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl)", file=sys.stderr)
+    return status
+
+
+def run_serve_command(args) -> int:
+    web = FixtureWeb(port=args.port, log_path=args.log).start()
+    for outlet in web.addresses:
+        print(f"{outlet:<14} {web.origin(outlet)}/", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        web.stop()
+    return EXIT_OK
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"storycrawl: -s takes NAME=VALUE, got {pair!r}")
+        overrides[name] = value
+    return overrides
+
+
+def crawl(story_path: Path, out: Path, overrides: dict[str, str], verbose: bool = False) -> int:
+    """One crawl in this process; exit status 2 for an unusable story file, 1 if the crawl did not finish."""
+    try:
+        load_story(story_path)
+    except StoryError as exc:
+        print(f"storycrawl: {story_path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from scrapy.crawler import CrawlerProcess  # imported late: `storycrawl --help` stays fast
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if not verbose:
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    settings.set("CORPUS_DIR", str(out), priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl("story", story=str(story_path))
+    process.start()
+    report = out / "report.json"
+    if not report.exists():
+        return EXIT_INCOMPLETE
+    return EXIT_OK if json.loads(report.read_text())["finish_reason"] == "finished" else EXIT_INCOMPLETE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The corpus on disk: safe file names, atomic writes, an append-only manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+MAX_SLUG_CHARS = 80
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def slugify(text: str, max_chars: int = MAX_SLUG_CHARS) -> str:
+    """Lowercase letters (any script), digits and single hyphens: never a path separator or dot name."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    slug = re.sub(r"[^\w]+|_+", "-", text).strip("-")
+    slug = slug[:max_chars].rstrip("-")
+    if slug in WINDOWS_RESERVED:
+        slug += "-"
+    return slug
+
+
+def article_slug(url: str, title: str) -> str:
+    """The URL's last path segment says what the site calls the article; the title when it says nothing."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    last = re.sub(r"\.(?:s?html?|php|aspx?)$", "", unquote(segments[-1])) if segments else ""
+    slug = slugify(last)
+    if not re.search(r"[^\W\d_]", slug):  # only digits or empty: an id, not a name
+        slug = slugify(title) or slug
+    return slug or "article"
+
+
+def article_path(language: str | None, outlet: str, day: str | None, slug: str) -> Path:
+    lang = language if language and re.fullmatch(r"[a-z]{2,3}", language) else "und"
+    return Path(lang) / slugify(outlet) / f"{day or 'undated'}-{slug}.txt"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class JsonLines:
+    """An append-only JSON Lines file; every record is flushed and synced before the next."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("a", encoding="utf-8")
+
+    def append(self, record: dict) -> None:
+        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Records of a JSON Lines file; a torn last line (a crash mid-write) is skipped."""
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue
+    return records

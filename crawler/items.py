@@ -1,0 +1,34 @@
+"""What the spider hands the pipelines: one cleaned article with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ArticleItem:
+    url: str
+    canonical_url: str | None
+    outlet: str
+    title: str
+    text: str  # body paragraphs separated by "\n"
+    language: str | None
+    authors: list[str]
+    published: str | None  # as the page gives it (ISO); None when the page has no date
+    modified: str | None
+    description: str | None
+    sitename: str | None
+    discovered_via: dict  # {"kind": sitemap|feed|link|list|gdelt, "url": where it was listed}
+    fetched_at: str
+    # set by the pipelines
+    matched_terms: list[str] = field(default_factory=list)
+    relevance: float | None = None
+    word_count: int = 0
+    sha256: str | None = None  # of the written text file
+    path: str | None = None  # relative to the corpus directory
+
+    MANIFEST_FIELDS = ("url", "canonical_url", "outlet", "language", "title", "authors", "published", "modified",
+                       "discovered_via", "matched_terms", "relevance", "word_count", "sha256", "path", "fetched_at")
+
+    def manifest_record(self) -> dict:
+        return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

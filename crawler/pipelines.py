@@ -1,0 +1,132 @@
+"""Item pipelines, one job each: story window, relevance, duplicates, writing the corpus."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
+from .discovery import parse_date
+from .items import ArticleItem
+from .relevance import RelevanceMatcher
+from .report import Rejected
+from .urls import UrlCleaner
+
+
+class WindowPipeline:
+    """The page's own publication date decides; an undated article is kept (published: null)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self.story = self.crawler.spider.story
+
+    def process_item(self, item: ArticleItem, spider=None):
+        day = parse_date(item.published)
+        if not self.story.in_window(day):
+            raise Rejected("out_of_window", f"published {day.isoformat()}")
+        return item
+
+
+class RelevancePipeline:
+    """Every term group of the story must match the title or the text."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self.matcher = RelevanceMatcher(self.crawler.spider.story.groups)
+
+    def process_item(self, item: ArticleItem, spider=None):
+        relevance = self.matcher.match(item.title, item.text)
+        item.matched_terms = list(relevance.matched_terms)
+        item.relevance = relevance.score
+        if not relevance.on_topic:
+            matched = ", ".join(relevance.matched_terms) or "nothing"
+            raise Rejected("off_topic", f"matched {matched}")
+        return item
+
+
+def text_key(item: ArticleItem) -> str:
+    """Identical text up to whitespace and case is one article, whatever its URL."""
+    normalised = " ".join(f"{item.title}\n{item.text}".split()).casefold()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class DuplicatePipeline:
+    """One file per article: by canonical URL and by exact text, also against an existing corpus."""
+
+    def __init__(self, corpus_dir: Path, urls: UrlCleaner):
+        self.corpus_dir = corpus_dir
+        self.urls = urls
+        self.seen_urls: dict[str, str] = {}
+        self.seen_texts: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")))
+
+    def open_spider(self):
+        for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
+            self.seen_urls[self.urls.identity(record["canonical_url"] or record["url"])] = record["url"]
+            if record.get("text_key"):
+                self.seen_texts[record["text_key"]] = record["url"]
+
+    def process_item(self, item: ArticleItem, spider=None):
+        identity = self.urls.identity(item.canonical_url or item.url)
+        if identity in self.seen_urls:
+            raise Rejected("duplicate", f"same canonical URL as {self.seen_urls[identity]}")
+        key = text_key(item)
+        if key in self.seen_texts:
+            raise Rejected("duplicate", f"same text as {self.seen_texts[key]}")
+        self.seen_urls[identity] = item.url
+        self.seen_texts[key] = item.url
+        return item
+
+
+class CorpusWriterPipeline:
+    """`<lang>/<outlet>/<yyyy-mm-dd>-<slug>.txt`, written atomically, then one manifest record."""
+
+    def __init__(self, corpus_dir: Path):
+        self.corpus_dir = corpus_dir
+        self.manifest: JsonLines | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(Path(crawler.settings.get("CORPUS_DIR")))
+
+    def open_spider(self):
+        self.manifest = JsonLines(self.corpus_dir / "manifest.jsonl")
+
+    def close_spider(self):
+        if self.manifest:
+            self.manifest.close()
+
+    def process_item(self, item: ArticleItem, spider=None):
+        data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
+        day = parse_date(item.published)
+        relative = self.free_path(article_path(item.language, item.outlet, day.isoformat() if day else None,
+                                               article_slug(item.url, item.title)))
+        write_atomic(self.corpus_dir / relative, data)
+        item.path = relative.as_posix()
+        item.sha256 = hashlib.sha256(data).hexdigest()
+        item.word_count = len(item.text.split())
+        self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+        return item
+
+    def free_path(self, relative: Path) -> Path:
+        """Two articles with one slug and day (a rare clash) get -2, -3...: nothing is overwritten."""
+        candidate, n = relative, 1
+        while (self.corpus_dir / candidate).exists():
+            n += 1
+            candidate = relative.with_name(f"{relative.stem}-{n}{relative.suffix}")
+        return candidate

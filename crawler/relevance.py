@@ -1,0 +1,52 @@
+"""Is an article about the story? Term groups from the story file, matched on title and text.
+
+Every group must match at least one term. Matching ignores case and diacritics ("Pútín" matches
+"Putin"), and a trailing `*` matches any word ending ("Putin*" matches "Putins", "Putina").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+TITLE_WEIGHT = 2  # a term in the headline says more about the article than one in passing
+
+
+def fold(text: str) -> str:
+    """Case- and diacritics-insensitive form, applied alike to terms and to text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def term_pattern(term: str) -> re.Pattern:
+    stem = fold(term.rstrip("*"))
+    ending = r"\w*" if term.endswith("*") else r"(?!\w)"
+    return re.compile(rf"(?<!\w){re.escape(stem)}{ending}")
+
+
+@dataclass(frozen=True)
+class Relevance:
+    on_topic: bool
+    matched_terms: tuple[str, ...]  # the story's own terms that matched, in story order
+    score: float  # 0..1; the weakest group decides: each hit halves what is left to 1
+
+
+class RelevanceMatcher:
+    def __init__(self, groups: tuple[tuple[str, ...], ...]):
+        self.groups = [[(term, term_pattern(term)) for term in group] for group in groups]
+
+    def match(self, title: str, text: str) -> Relevance:
+        folded_title, folded_text = fold(title or ""), fold(text or "")
+        matched: list[str] = []
+        strengths = []
+        for group in self.groups:
+            hits = 0
+            for term, pattern in group:
+                n = TITLE_WEIGHT * len(pattern.findall(folded_title)) + len(pattern.findall(folded_text))
+                if n:
+                    matched.append(term)
+                    hits += n
+            strengths.append(1 - 0.5**hits)
+        on_topic = all(s > 0 for s in strengths)
+        return Relevance(on_topic=on_topic, matched_terms=tuple(matched), score=round(min(strengths), 3))

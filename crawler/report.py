@@ -1,0 +1,213 @@
+"""Every decision of a run, recorded: `decisions.jsonl` as it happens, `report.json` at the end.
+
+Each article candidate (a URL found in a sitemap, feed, link, URL list or GDELT) ends with exactly one
+decision: written, or a reason it was not. Listings that could not be read are recorded as source
+errors. The spider records its own decisions with `record_decision`; the pipelines reject items with
+`Rejected`, which reaches this extension through Scrapy's `item_dropped` signal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.logformatter import LogFormatter
+from twisted.internet import task
+
+from .corpus import JsonLines, write_atomic
+
+REASONS = {
+    "written": "written to the corpus",
+    "off_topic": "does not match every term group of the story",
+    "out_of_window": "published outside the story's window",
+    "duplicate": "the same article as one already kept",
+    "not_article": "no article on the page (listing, too short, not HTML)",
+    "robots": "forbidden by robots.txt",
+    "http_error": "the server answered with an error status",
+    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit)",
+}
+
+decision_recorded = object()  # signal: a candidate got its decision; kwargs: decision (dict)
+candidate_found = object()  # signal: a new article candidate; kwargs: outlet, url
+source_failed = object()  # signal: a sitemap, feed, start page or API answer failed; kwargs: record (dict)
+
+
+class Rejected(DropItem):
+    """A pipeline's "no" with a reason from REASONS and a human detail."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        assert reason in REASONS, reason
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def record_decision(crawler, *, url: str, outlet: str, reason: str, detail: str = "", via: dict | None = None) -> None:
+    assert reason in REASONS, reason
+    crawler.signals.send_catch_log(decision_recorded, decision={
+        "url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()})
+
+
+class RunReport:
+    """Counts per outlet and reason; writes decisions.jsonl live and report.json (atomically) at the end."""
+
+    def __init__(self, crawler, corpus_dir: Path):
+        self.crawler = crawler
+        self.corpus_dir = corpus_dir
+        self.found: Counter = Counter()
+        self.decided: dict[str, Counter] = defaultdict(Counter)
+        self.source_errors: list[dict] = []
+        self.started = time.monotonic()
+        self.started_at = utc_now()
+        self.decisions: JsonLines | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("CORPUS_DIR"):
+            raise NotConfigured("CORPUS_DIR is empty")
+        report = cls(crawler, Path(crawler.settings.get("CORPUS_DIR")))
+        crawler.signals.connect(report.spider_opened, signals.spider_opened)
+        crawler.signals.connect(report.spider_closed, signals.spider_closed)
+        crawler.signals.connect(report.item_scraped, signals.item_scraped)
+        crawler.signals.connect(report.item_dropped, signals.item_dropped)
+        crawler.signals.connect(report.on_decision, decision_recorded)
+        crawler.signals.connect(report.on_candidate, candidate_found)
+        crawler.signals.connect(report.on_source_failed, source_failed)
+        return report
+
+    def spider_opened(self, spider):
+        self.decisions = JsonLines(self.corpus_dir / "decisions.jsonl")
+
+    def on_candidate(self, outlet: str, url: str):
+        self.found[outlet] += 1
+        self.crawler.stats.inc_value("storycrawl/found")
+
+    def on_decision(self, decision: dict):
+        self.decided[decision["outlet"]][decision["reason"]] += 1
+        self.crawler.stats.inc_value(f"storycrawl/{decision['reason']}")
+        if self.decisions:
+            self.decisions.append(decision)
+
+    def on_source_failed(self, record: dict):
+        self.source_errors.append(record)
+        self.crawler.stats.inc_value("storycrawl/source_errors")
+
+    def item_scraped(self, item, response, spider):
+        self.on_decision({"url": item.url, "outlet": item.outlet, "reason": "written", "detail": item.path,
+                          "via": item.discovered_via, "at": utc_now()})
+
+    def item_dropped(self, item, response, exception, spider):
+        reason = getattr(exception, "reason", "not_article")
+        self.on_decision({"url": item.url, "outlet": item.outlet, "reason": reason,
+                          "detail": getattr(exception, "detail", str(exception)), "via": item.discovered_via,
+                          "at": utc_now()})
+
+    def spider_closed(self, spider, reason):
+        if self.decisions:
+            self.decisions.close()
+        report = self.build(spider, reason)
+        write_atomic(self.corpus_dir / "report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
+        print(format_summary(report), file=sys.stderr)
+
+    def build(self, spider, finish_reason: str) -> dict:
+        story = spider.story
+        outlets = {}
+        for outlet in sorted(set(self.found) | set(self.decided)):
+            counts = {reason: self.decided[outlet][reason] for reason in REASONS}
+            outlets[outlet] = {"found": self.found[outlet], **counts,
+                               "undecided": self.found[outlet] - sum(counts.values())}
+        totals = {key: sum(o[key] for o in outlets.values()) for key in ("found", *REASONS, "undecided")}
+        return {
+            "story": {"id": story.id, "title": story.title, "file": story.path,
+                      "since": story.since.isoformat() if story.since else None,
+                      "until": story.until.isoformat() if story.until else None},
+            "started_at": self.started_at,
+            "finished_at": utc_now(),
+            "seconds": round(time.monotonic() - self.started, 1),
+            "finish_reason": finish_reason,
+            "corpus_dir": str(self.corpus_dir),
+            "reasons": REASONS,
+            "totals": totals,
+            "outlets": outlets,
+            "source_errors": self.source_errors,
+            "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+        }
+
+
+def format_summary(report: dict) -> str:
+    """A human summary: one line per outlet, then the totals."""
+    columns = ("found", "written", "off_topic", "out_of_window", "duplicate", "not_article", "robots",
+               "http_error", "fetch_error")
+    header = f"{'outlet':<16}" + "".join(f"{c.replace('_', '-'):>14}" for c in columns)
+    lines = [f"storycrawl: {report['story']['id']} — {report['totals']['written']} articles written to "
+             f"{report['corpus_dir']} in {report['seconds']} s ({report['finish_reason']})", header]
+    for name, counts in report["outlets"].items():
+        lines.append(f"{name:<16}" + "".join(f"{counts[c]:>14}" for c in columns))
+    lines.append(f"{'total':<16}" + "".join(f"{report['totals'][c]:>14}" for c in columns))
+    if report["source_errors"]:
+        lines.append(f"{len(report['source_errors'])} listing(s) could not be read: see report.json")
+    return "\n".join(lines)
+
+
+class ProgressLine:
+    """A progress line on standard error every PROGRESS_INTERVAL seconds while the crawl runs."""
+
+    def __init__(self, stats, interval: float):
+        self.stats = stats
+        self.interval = interval
+        self.started = time.monotonic()
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured("PROGRESS_INTERVAL is 0")
+        progress = cls(crawler.stats, interval)
+        crawler.signals.connect(progress.spider_opened, signals.spider_opened)
+        crawler.signals.connect(progress.spider_closed, signals.spider_closed)
+        return progress
+
+    def spider_opened(self, spider):
+        self.loop = task.LoopingCall(self.print_line)
+        self.loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider, reason):
+        if self.loop and self.loop.running:
+            self.loop.stop()
+
+    def print_line(self):
+        get = lambda key: self.stats.get_value(f"storycrawl/{key}", 0)  # noqa: E731
+        others = sum(get(r) for r in REASONS if r not in ("written", "off_topic", "out_of_window"))
+        print(f"storycrawl: {time.monotonic() - self.started:6.0f}s  requests "
+              f"{self.stats.get_value('downloader/request_count', 0)}  found {get('found')}  written {get('written')}  "
+              f"off-topic {get('off_topic')}  out-of-window {get('out_of_window')}  other {others}",
+              file=sys.stderr, flush=True)
+
+
+class QuietDropsLogFormatter(LogFormatter):
+    """Rejections are decisions, recorded in decisions.jsonl: not warnings."""
+
+    def dropped(self, item, exception, response, spider):
+        entry = super().dropped(item, exception, response, spider)
+        entry["level"] = logging.DEBUG
+        entry["msg"] = "Rejected %(url)s: %(exception)s"
+        entry["args"] = {"url": getattr(item, "url", "?"), "exception": exception}
+        return entry
+
+    def scraped(self, item, response, spider):
+        entry = super().scraped(item, response, spider)
+        entry["msg"] = "Written %(path)s from %(url)s"
+        entry["args"] = {"path": getattr(item, "path", "?"), "url": getattr(item, "url", "?")}
+        return entry

@@ -1,0 +1,52 @@
+"""Scrapy settings for storycrawler: every setting the project reads has its documented default here.
+
+Override any of them with `-s NAME=VALUE` (both `storycrawl crawl` and `scrapy crawl` take it).
+"""
+
+BOT_NAME = "storycrawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Politeness: on by default. A story file's `user_agent` overrides USER_AGENT. ---------------------
+USER_AGENT = "storycrawler/0.1 (news research crawler; +https://pypi.org/project/storycrawler/)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.25  # the floor AutoThrottle never goes below, per host
+CONCURRENT_REQUESTS = 32  # across all outlets
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per outlet (Scrapy's download slot is the host)
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- The crawl pipeline: each stage does one thing; rejections carry a reason into the run report. ------
+ITEM_PIPELINES = {
+    "crawler.pipelines.WindowPipeline": 100,
+    "crawler.pipelines.RelevancePipeline": 200,
+    "crawler.pipelines.DuplicatePipeline": 300,
+    "crawler.pipelines.CorpusWriterPipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.report.RunReport": 500,
+    "crawler.report.ProgressLine": 510,
+}
+LOG_FORMATTER = "crawler.report.QuietDropsLogFormatter"
+LOG_LEVEL = "INFO"
+
+# --- storycrawler's own settings --------------------------------------------------------------------------
+STORY = None  # path of the story file, when not given as `-a story=...`
+CORPUS_DIR = "corpus"  # where text files, manifest.jsonl, decisions.jsonl and report.json go
+MIN_ARTICLE_WORDS = 40  # an extracted page with fewer words is "not an article"
+UNTYPED_ARTICLE_WORDS = 120  # ...and a page that declares no article type needs this many and a date
+GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"  # a story's gdelt.endpoint overrides it
+SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
+TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)
+    "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
+    "igshid", "_ga", "_gl", "ocid", "cmpid", "at_medium", "at_campaign", "ref_src", "xtor",
+]
+PROGRESS_INTERVAL = 5.0  # seconds between progress lines on standard error; 0 turns them off

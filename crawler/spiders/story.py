@@ -1,0 +1,265 @@
+"""The `story` spider: discover a story's coverage, fetch it, hand cleaned articles to the pipelines.
+
+Discovery: robots.txt `Sitemap:` lines, sitemap indexes (also gzipped), news sitemaps, RSS/Atom feeds
+(also announced by `<link rel=alternate>` on start pages), start pages with bounded link-following,
+explicit URL lists, and the GDELT DOC API. A listing that dates an entry outside the story window
+saves the fetch; otherwise the page's own date decides in the pipelines.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from cleaners import extract
+from cleaners.metadata import ARTICLE_TYPES
+
+from ..discovery import (Listing, ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
+                         robots_sitemaps)
+from ..items import ArticleItem
+from ..report import candidate_found, record_decision, source_failed, utc_now
+from ..story import Source, load_story
+from ..urls import UrlCleaner
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
+
+
+class StorySpider(scrapy.Spider):
+    name = "story"
+
+    def __init__(self, story: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story_path = story
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        path = spider.story_path or settings.get("STORY")
+        if not path:
+            raise ValueError("no story file: give -a story=PATH or -s STORY=PATH")
+        spider.story = load_story(path)
+        if spider.story.user_agent:
+            settings.set("USER_AGENT", spider.story.user_agent, priority="spider")
+        spider.urls = UrlCleaner(settings.getlist("TRACKING_PARAMETERS"))
+        spider.min_words = settings.getint("MIN_ARTICLE_WORDS")
+        spider.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
+        spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
+        spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
+        spider.max_listing_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.scheduled = set()  # URL identities already requested or decided, listings and candidates alike
+        spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
+        spider.link_extractors = {}
+        return spider
+
+    # --- seeds -----------------------------------------------------------------------------------------------
+
+    async def start(self):
+        for source in self.story.sources:
+            for request in self.seed_requests(source):
+                yield request
+
+    def seed_requests(self, source: Source):
+        for url in source.sitemaps:
+            callback = self.parse_robots if urlsplit(url).path.endswith("/robots.txt") else self.parse_sitemap
+            yield from self.listing_request(url, callback, source)
+        for url in source.feeds:
+            yield from self.listing_request(url, self.parse_feed, source)
+        for url in source.start_urls:
+            yield from self.listing_request(url, self.parse_start_page, source, follow_depth=0)
+        for url in source.urls:
+            yield from self.candidate(Listing(url), source, {"kind": "list", "url": self.story.path})
+        if source.gdelt:
+            endpoint = source.gdelt.endpoint or self.gdelt_endpoint
+            url = gdelt_request_url(endpoint, source.gdelt.query, self.story.since, self.story.until,
+                                    source.gdelt.max_records)
+            yield from self.listing_request(url, self.parse_gdelt, source, keep_query=True)
+
+    def listing_request(self, url: str, callback, source: Source, keep_query: bool = False, **meta):
+        url = url if keep_query else self.urls.clean(url)
+        identity = self.urls.identity(url)
+        if identity in self.scheduled:
+            return
+        self.scheduled.add(identity)
+        yield scrapy.Request(url, callback=callback, errback=self.listing_failed,
+                             meta={"source": source.name, **meta})
+
+    def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None):
+        """A URL that may be an article of the story: each gets exactly one decision."""
+        url = self.urls.clean(listing.url)
+        identity = self.urls.identity(url)
+        if identity in self.scheduled:
+            return
+        self.scheduled.add(identity)
+        outlet = self.outlet_for(url, source)
+        self.crawler.signals.send_catch_log(candidate_found, outlet=outlet, url=url)
+        if listing.published and not self.story.in_window(listing.published):
+            record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
+                            detail=f"listed as {listing.published.isoformat()}", via=via)
+            return
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                             meta={"source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth})
+
+    def outlet_for(self, url: str, source: Source) -> str:
+        return self.outlet_hosts.get(urlsplit(url).hostname, source.name)
+
+    def source_of(self, response_or_request) -> Source:
+        name = response_or_request.meta["source"]
+        return next(s for s in self.story.sources if s.name == name)
+
+    # --- listings ----------------------------------------------------------------------------------------------
+
+    def parse_robots(self, response: Response):
+        for url in robots_sitemaps(response.body, response.url):
+            yield from self.listing_request(url, self.parse_sitemap, self.source_of(response), sitemap_depth=0)
+
+    def parse_sitemap(self, response: Response):
+        source = self.source_of(response)
+        content = self.read_listing(response, lambda: parse_sitemap(response.body, response.url, self.max_listing_bytes))
+        if content is None:
+            return
+        if content.is_index:
+            depth = response.meta.get("sitemap_depth", 0) + 1
+            if depth > self.sitemap_max_depth:
+                self.report_listing_error(response.url, source, f"sitemap index nested deeper than {self.sitemap_max_depth}")
+                return
+            for entry in content.entries:
+                yield from self.listing_request(entry.url, self.parse_sitemap, source, sitemap_depth=depth)
+            return
+        via = {"kind": "sitemap", "url": response.url}
+        for entry in content.entries:
+            yield from self.candidate(entry, source, via)
+
+    def parse_feed(self, response: Response):
+        entries = self.read_listing(response, lambda: parse_feed(response.body, response.url, self.max_listing_bytes))
+        via = {"kind": "feed", "url": response.url}
+        for entry in entries or []:
+            yield from self.candidate(entry, self.source_of(response), via)
+
+    def parse_gdelt(self, response: Response):
+        entries = self.read_listing(response, lambda: parse_gdelt(response.body))
+        via = {"kind": "gdelt", "url": response.url}
+        for entry in entries or []:
+            yield from self.candidate(entry, self.source_of(response), via)
+
+    def parse_start_page(self, response: Response):
+        if not isinstance(response, HtmlResponse):
+            self.report_listing_error(response.url, self.source_of(response), "start page is not HTML")
+            return
+        yield from self.follow(response, self.source_of(response), depth=0)
+
+    def read_listing(self, response: Response, parse):
+        try:
+            return parse()
+        except ListingError as exc:
+            self.report_listing_error(response.url, self.source_of(response), str(exc))
+            return None
+
+    def report_listing_error(self, url: str, source: Source, detail: str) -> None:
+        self.logger.warning("Listing %s unusable: %s", url, detail)
+        self.crawler.signals.send_catch_log(source_failed, record={"url": url, "source": source.name,
+                                                                   "detail": detail, "at": utc_now()})
+
+    # --- link following ---------------------------------------------------------------------------------------
+
+    def follow(self, response: HtmlResponse, source: Source, depth: int):
+        """Links of a start page (depth 0) or a followed page, while the source's depth allows."""
+        if depth >= source.follow.depth:
+            return
+        for feed in self.announced_feeds(response):
+            yield from self.listing_request(feed, self.parse_feed, source)
+        via = {"kind": "link", "url": response.url}
+        allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
+        for link in self.link_extractor(source).extract_links(response):
+            if host_allowed(urlsplit(link.url).hostname, allowed):
+                yield from self.candidate(Listing(link.url), source, via, follow_depth=depth + 1)
+
+    def announced_feeds(self, response: HtmlResponse) -> list[str]:
+        hrefs = []
+        for link in response.xpath("//head/link[@rel='alternate'][@href]"):
+            if (link.attrib.get("type") or "").lower() in FEED_TYPES:
+                hrefs.append(response.urljoin(link.attrib["href"]))
+        return hrefs
+
+    def link_extractor(self, source: Source) -> LinkExtractor:
+        if source.name not in self.link_extractors:
+            self.link_extractors[source.name] = LinkExtractor(allow=source.follow.allow, deny=source.follow.deny,
+                                                              unique=True)
+        return self.link_extractors[source.name]
+
+    # --- articles ---------------------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response):
+        meta = response.meta
+        source = self.source_of(response)
+        if isinstance(response, HtmlResponse) and meta.get("follow_depth") is not None:
+            yield from self.follow(response, source, meta["follow_depth"])
+        verdict = self.article_from(response)
+        if isinstance(verdict, str):
+            record_decision(self.crawler, url=response.url, outlet=meta["outlet"], reason="not_article",
+                            detail=verdict, via=meta["via"])
+            return
+        article = verdict
+        canonical = article.canonical_url
+        if canonical and self.is_other_page_of_same_site(canonical, response.url):
+            # An AMP or tracking copy: the canonical page is the article (fetched once, whichever way it came).
+            record_decision(self.crawler, url=response.url, outlet=meta["outlet"], reason="duplicate",
+                            detail=f"alternate of canonical {canonical}", via=meta["via"])
+            yield from self.candidate(Listing(canonical), source, meta["via"])
+            return
+        yield ArticleItem(
+            url=response.url, canonical_url=canonical, outlet=meta["outlet"], title=article.title, text=article.text,
+            language=article.language, authors=article.authors, published=article.published,
+            modified=article.modified, description=article.description, sitename=article.sitename,
+            discovered_via=meta["via"], fetched_at=utc_now(),
+        )
+
+    def article_from(self, response: Response):
+        """The cleaned Article, or a string saying why the page is not one."""
+        if not isinstance(response, HtmlResponse):
+            return f"not HTML ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
+        article = extract(response.text, url=response.url)
+        if article is None:
+            return "no text"
+        words = article.word_count
+        typed = (article.page_type or "").lower() in ARTICLE_TYPES
+        if words < self.min_words:
+            return f"only {words} words"
+        if not typed and not (article.published and words >= self.untyped_min_words):
+            return f"no article type, {'no date' if not article.published else f'only {words} words'}"
+        return article
+
+    def is_other_page_of_same_site(self, canonical: str, url: str) -> bool:
+        same_site = urlsplit(canonical).hostname == urlsplit(url).hostname
+        return same_site and self.urls.identity(canonical) != self.urls.identity(url)
+
+    # --- failures ---------------------------------------------------------------------------------------------
+
+    def article_failed(self, failure):
+        request = failure.request
+        reason, detail = failure_reason(failure)
+        record_decision(self.crawler, url=request.url, outlet=request.meta["outlet"], reason=reason, detail=detail,
+                        via=request.meta["via"])
+
+    def listing_failed(self, failure):
+        request = failure.request
+        reason, detail = failure_reason(failure)
+        self.report_listing_error(request.url, self.source_of(request), f"{reason}: {detail}")
+
+
+def host_allowed(host: str | None, domains: list[str]) -> bool:
+    """The host is one of the domains or below one (IP hosts too, which LinkExtractor's own check misses)."""
+    return bool(host) and any(host == d or host.endswith("." + d) for d in domains)
+
+
+def failure_reason(failure) -> tuple[str, str]:
+    if failure.check(HttpError):
+        return "http_error", f"HTTP {failure.value.response.status}"
+    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+        return "robots", str(failure.value)
+    return "fetch_error", f"{failure.type.__name__}: {failure.getErrorMessage()}"

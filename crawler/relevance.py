@@ -34,7 +34,16 @@ class Relevance:
 
 class RelevanceMatcher:
     def __init__(self, groups: tuple[tuple[str, ...], ...]):
-        self.groups = [[(term, term_pattern(term)) for term in group] for group in groups]
+        self.groups = [self._distinct_patterns(group) for group in groups]
+
+    @staticmethod
+    def _distinct_patterns(group: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
+        """"Putin*" and "Pútín*" fold to one pattern: count its hits once, under the first spelling."""
+        patterns: dict[str, tuple[str, re.Pattern]] = {}
+        for term in group:
+            pattern = term_pattern(term)
+            patterns.setdefault(pattern.pattern, (term, pattern))
+        return list(patterns.values())
 
     def match(self, title: str, text: str) -> Relevance:
         folded_title, folded_text = fold(title or ""), fold(text or "")

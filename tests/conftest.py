@@ -1,0 +1,86 @@
+"""Shared test plumbing: the fixture web on loopback, story files pointing at it, real crawl runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.fixture_web import DEMO_PORT, FIXTURE_ROOT, FixtureWeb
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+EXPECTED = FIXTURES / "expected"
+DEMO_STORY = ROOT / "stories" / "demo.toml"
+STORYCRAWL = Path(sys.executable).parent / "storycrawl"
+# Politeness stays on (robots.txt, AutoThrottle); only the start delay shrinks, so a test crawl takes seconds.
+FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0.05", "-s", "DOWNLOAD_DELAY=0.05", "-s", "PROGRESS_INTERVAL=0"]
+
+
+def story_for(web: FixtureWeb, directory: Path, template: Path = DEMO_STORY) -> Path:
+    """The demo story, pointed at a fixture web that may run on another port than the demo's."""
+    path = directory / template.name
+    path.write_text(template.read_text(encoding="utf-8").replace(f":{DEMO_PORT}/", f":{web.port}/"), encoding="utf-8")
+    return path
+
+
+def run_storycrawl(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([str(STORYCRAWL), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def fixture_pages() -> list[dict]:
+    """Every page the fixture web's authors listed in `_pages.toml`, with its outlet."""
+    pages = []
+    for listing in sorted(FIXTURE_ROOT.glob("*/_pages.toml")):
+        for page in tomllib.loads(listing.read_text(encoding="utf-8"))["page"]:
+            pages.append({**page, "outlet": listing.parent.name})
+    return pages
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass
+class CrawlRun:
+    corpus: Path
+    result: subprocess.CompletedProcess
+    requests: list[dict]
+    web: FixtureWeb
+
+    @property
+    def manifest(self) -> list[dict]:
+        return [json.loads(line) for line in (self.corpus / "manifest.jsonl").read_text().splitlines()]
+
+    @property
+    def report(self) -> dict:
+        return json.loads((self.corpus / "report.json").read_text())
+
+    @property
+    def decisions(self) -> list[dict]:
+        return [json.loads(line) for line in (self.corpus / "decisions.jsonl").read_text().splitlines()]
+
+    def text_files(self) -> set[str]:
+        return {p.relative_to(self.corpus).as_posix() for p in self.corpus.rglob("*.txt")}
+
+
+@pytest.fixture(scope="session")
+def fixture_web():
+    with FixtureWeb(port=0) as web:
+        yield web
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(fixture_web, tmp_path_factory) -> CrawlRun:
+    """One real crawl of the whole fixture web by the `storycrawl` command, shared by the end-to-end tests."""
+    work = tmp_path_factory.mktemp("demo-crawl")
+    story = story_for(fixture_web, work)
+    already = len(fixture_web.requests)
+    result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return CrawlRun(corpus=work / "corpus", result=result, requests=fixture_web.requests[already:], web=fixture_web)

@@ -1,0 +1,133 @@
+"""The cleaners on the fixture web's pages: exact expected text, and no clutter left, in every language."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaners import extract
+from cleaners.lexicon import load_lexicon
+from cleaners.metadata import primary_language
+from cleaners.postclean import clean_paragraphs
+from cleaners.sites import find_profile, load_profiles
+from conftest import EXPECTED, FIXTURES, ROOT, fixture_pages, normalise
+
+ORIGIN = "http://127.0.0.1:1"
+ARTICLE_PAGES = [p for p in fixture_pages() if p["kind"] in ("on-topic", "off-topic", "out-of-window")]
+ON_TOPIC = [p for p in ARTICLE_PAGES if p["kind"] == "on-topic" and "amp_of" not in p]
+# Clutter the fixture web carries (issue 1/7's list); none of it may reach an article's text.
+CLUTTER = ["Mest lesið", "Fleiri fréttir", "Sjá meira", "Sjá einnig", "Les også", "Mest lest", "Other News",
+           "Інші новини", "Читайте також", "Read also", "Читайте также", "Популярное", "Explore more on these topics",
+           "Reuse this content", "Leave a Comment", "This article is more than", "Weitere Artikel", "Mehr zum Thema",
+           "layout: post", "Like this", "vafrakökur", "informasjonskapsler", "Wir verwenden Cookies", "Polski",
+           "Комментарии", "Поделиться", "Newsletter abonnieren", "Kopier lenke", "Innlent", "Erlent"]
+
+
+def page_file(page: dict) -> Path:
+    base = FIXTURES / "web" / page["outlet"] / page["path"].lstrip("/")
+    return base / "index.html" if page["path"].endswith("/") else base.with_name(base.name + ".html")
+
+
+def page_html(page: dict) -> str:
+    return page_file(page).read_text(encoding="utf-8").replace("{{origin}}", ORIGIN)
+
+
+def expected_file(page: dict) -> Path:
+    slug = [s for s in page["path"].split("/") if s][-1]
+    matches = list(EXPECTED.glob(f"*/{page['outlet']}/{page['published']}-{slug}.txt"))
+    assert len(matches) == 1, page
+    return matches[0]
+
+
+def test_the_fixture_web_has_six_outlets_in_five_languages_or_more():
+    languages = {p.parts[-3] for p in EXPECTED.rglob("*.txt")}
+    outlets = {p.parts[-2] for p in EXPECTED.rglob("*.txt")}
+    assert len(outlets) >= 6 and len(languages) >= 5
+
+
+@pytest.mark.parametrize("page", ON_TOPIC, ids=lambda p: f"{p['outlet']}{p['path']}")
+def test_each_on_topic_page_gives_exactly_its_expected_text(page):
+    article = extract(page_html(page), url=ORIGIN + page["path"])
+    assert normalise(article.as_text_file()) == normalise(expected_file(page).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("page", ARTICLE_PAGES, ids=lambda p: f"{p['outlet']}{p['path']}")
+def test_no_clutter_survives_on_any_article_page(page):
+    article = extract(page_html(page), url=ORIGIN + page["path"])
+    leaked = [cue for cue in CLUTTER if cue.casefold() in article.text.casefold()]
+    assert not leaked
+
+
+@pytest.mark.parametrize("page", ON_TOPIC, ids=lambda p: f"{p['outlet']}{p['path']}")
+def test_metadata_of_each_on_topic_page(page):
+    article = extract(page_html(page), url=ORIGIN + page["path"])
+    assert article.published.startswith(page["published"])
+    assert article.title == page["title"]
+    assert article.language == expected_file(page).parts[-3]
+    assert article.canonical_url == ORIGIN + page["path"]
+
+
+def test_the_headline_and_a_repeated_dek_are_not_body():
+    lexicon = load_lexicon()
+    cleaned = clean_paragraphs(["Headline", "The dek.", "Body one.", "Body two."], title="Headline",
+                               deks=["Something else", "The dek."], lexicon=lexicon)
+    assert cleaned == ["Body one.", "Body two."]
+
+
+def test_the_text_ends_at_a_tail_heading_in_any_language():
+    lexicon = load_lexicon()
+    for heading in ["Mest lesið", "Other News", "Читайте також", "Lire aussi", "Weitere Artikel", "Lo más leído"]:
+        assert clean_paragraphs(["Body.", heading, "Teaser."], title=None, deks=[], lexicon=lexicon) == ["Body."]
+
+
+def test_a_run_together_headline_list_is_dropped():
+    lexicon = load_lexicon()
+    line = "Hljóp inn í brennandi hús Innlent Fundu nýja vetrarbraut Erlent Laun lækkuð um helming Innlent Veður"
+    assert clean_paragraphs(["Body.", line + " og meira"], title=None, deks=[], lexicon=lexicon) == ["Body."]
+
+
+def test_a_caption_printed_twice_is_kept_once():
+    lexicon = load_lexicon()
+    caption = "Elon Musk at a rally in Pennsylvania."
+    assert clean_paragraphs([caption, caption, "Body."], title=None, deks=[], lexicon=lexicon) == [caption, "Body."]
+
+
+def test_a_sentence_about_telegram_is_not_a_promo():
+    lexicon = load_lexicon()
+    sentence = "Rogozin wrote on his Telegram channel that Musk would answer for it."
+    assert clean_paragraphs(["Body.", sentence], title=None, deks=[], lexicon=lexicon) == ["Body.", sentence]
+
+
+def test_norwegian_bokmaal_files_under_no():
+    assert primary_language("nb-NO") == "no" and primary_language("en-GB") == "en" and primary_language("x") is None
+
+
+def test_a_site_profile_drops_its_selectors_and_ends_at_its_cues(tmp_path):
+    (tmp_path / "example.toml").write_text(
+        'domains = ["example.org"]\ndrop = [".promo-x"]\ntail_cues = ["Om forfatteren"]\n')
+    profiles = load_profiles(tmp_path)
+    paragraphs = "".join(f"<p>Paragraph {i} of the article has enough words to count as body text.</p>" for i in range(5))
+    html = (f"<html><body><article><h1>T</h1>{paragraphs}<p class='promo-x'>Buy our app now and save money.</p>"
+            "<p>Om forfatteren</p><p>Jane writes about space for the paper.</p></article></body></html>")
+    article = extract(html, url="https://www.example.org/a", profiles=profiles)
+    assert "Buy our app" not in article.text and "Jane writes" not in article.text
+    assert find_profile(profiles, ("https://other.example/a",), None).name == ""
+
+
+def test_python_m_cleaners_prints_the_text_file_format():
+    page = ON_TOPIC[0]
+    result = subprocess.run([sys.executable, "-m", "cleaners", str(page_file(page)), "--url", ORIGIN + page["path"]],
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.startswith(page["title"] + "\n\n")
+
+
+def test_python_m_cleaners_json_has_the_article_fields():
+    page = ON_TOPIC[0]
+    result = subprocess.run([sys.executable, "-m", "cleaners", str(page_file(page)), "--json"],
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+    assert {"url", "canonical_url", "title", "text", "authors", "published", "language", "sitename",
+            "description"} <= set(json.loads(result.stdout))

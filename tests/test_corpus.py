@@ -1,0 +1,51 @@
+"""The corpus on disk: file names are always safe, writes are atomic, the manifest survives a torn line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.corpus import JsonLines, article_path, article_slug, read_jsonl, slugify, write_atomic
+
+
+@pytest.mark.parametrize("url", [
+    "https://a.example/../../etc/passwd", "https://a.example/%2e%2e%2f%2e%2e%2fboot.ini",
+    "https://a.example/" + "x" * 500, "https://a.example/news/CON", "https://a.example/новости/Путин-и-Маск",
+    "https://a.example/a/.hidden", "https://a.example/", "https://a.example/12345678",
+])
+def test_file_names_stay_inside_the_corpus(url, tmp_path):
+    relative = article_path("en", "outlet", "2024-10-25", article_slug(url, "A title"))
+    full = (tmp_path / relative).resolve()
+    assert tmp_path.resolve() in full.parents
+    assert len(full.name.encode()) <= 255 and not full.name.startswith(".")
+    assert full.stem.split("-", 3)[-1] not in {"con", "prn", "aux", "nul"}
+
+
+def test_slugs_keep_letters_of_any_script():
+    assert slugify("Путин и Маск") == "путин-и-маск"
+
+
+def test_a_numeric_url_segment_takes_the_title_as_slug():
+    assert article_slug("https://a.example/g/20242638282d", "Musk og Pútín") == "20242638282d"
+    assert article_slug("https://a.example/article/123456", "Musk og Pútín") == "musk-og-pútín"
+
+
+def test_an_undated_article_is_filed_as_undated():
+    assert article_path(None, "vestnik", None, "x") == Path("und/vestnik/undated-x.txt")
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "en" / "a.txt"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two" and [p.name for p in target.parent.iterdir()] == ["a.txt"]
+
+
+def test_a_torn_last_manifest_line_is_skipped(tmp_path):
+    manifest = JsonLines(tmp_path / "manifest.jsonl")
+    manifest.append({"url": "a"})
+    manifest.close()
+    with (tmp_path / "manifest.jsonl").open("a") as fh:
+        fh.write('{"url": "b", "ti')
+    assert read_jsonl(tmp_path / "manifest.jsonl") == [{"url": "a"}]

@@ -1,0 +1,120 @@
+"""A real Scrapy crawl of the fixture web over loopback, read back from the corpus it wrote."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import EXPECTED, fixture_pages, normalise
+
+pytestmark = pytest.mark.slow
+
+EXPECTED_FILES = {p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*.txt")}
+REASON_OF_KIND = {"on-topic": {"written", "duplicate"}, "off-topic": {"off_topic"},
+                  "out-of-window": {"out_of_window"}, "disallowed": {"robots"}, "not-article": {"not_article"}}
+
+
+def test_every_on_topic_article_in_the_window_is_written(demo_crawl):
+    missing = EXPECTED_FILES - demo_crawl.text_files()
+    assert not missing, f"recall below 1.0: {sorted(missing)}"
+
+
+def test_nothing_but_the_expected_articles_is_written(demo_crawl):
+    assert demo_crawl.text_files() - EXPECTED_FILES == set()
+
+
+@pytest.mark.parametrize("relative", sorted(EXPECTED_FILES))
+def test_each_text_file_equals_its_expected_text(demo_crawl, relative):
+    written = (demo_crawl.corpus / relative).read_text(encoding="utf-8")
+    assert normalise(written) == normalise((EXPECTED / relative).read_text(encoding="utf-8"))
+
+
+def test_text_files_are_title_blank_line_then_paragraphs(demo_crawl):
+    for relative in demo_crawl.text_files():
+        text = (demo_crawl.corpus / relative).read_text(encoding="utf-8")
+        title, blank, *_ = text.split("\n")
+        assert title and blank == "" and text.endswith("\n") and "\n\n\n" not in text, relative
+
+
+def test_manifest_has_one_complete_record_per_text_file(demo_crawl):
+    manifest = demo_crawl.manifest
+    assert sorted(r["path"] for r in manifest) == sorted(demo_crawl.text_files())
+    for record in manifest:
+        data = (demo_crawl.corpus / record["path"]).read_bytes()
+        assert record["sha256"] == hashlib.sha256(data).hexdigest()
+        assert record["word_count"] > 100
+        assert record["published"] and record["fetched_at"] and record["language"] == record["path"].split("/")[0]
+        assert record["discovered_via"]["kind"] in {"sitemap", "feed", "link", "list", "gdelt"}
+        assert record["matched_terms"] and 0 < record["relevance"] <= 1
+
+
+def test_every_discovery_path_contributed(demo_crawl):
+    kinds = {r["discovered_via"]["kind"] for r in demo_crawl.manifest}
+    assert kinds == {"sitemap", "feed", "link", "list", "gdelt"}
+
+
+def test_report_counts_equal_the_manifest_per_outlet(demo_crawl):
+    report = demo_crawl.report
+    for outlet, counts in report["outlets"].items():
+        assert counts["written"] == sum(r["outlet"] == outlet for r in demo_crawl.manifest), outlet
+    assert report["totals"]["written"] == len(demo_crawl.manifest)
+
+
+def test_every_candidate_gets_exactly_one_decision(demo_crawl):
+    report = demo_crawl.report
+    assert report["totals"]["undecided"] == 0
+    urls = [d["url"] for d in demo_crawl.decisions]
+    assert len(urls) == len(set(urls)) == report["totals"]["found"]
+
+
+def test_each_fixture_page_met_gets_the_decision_its_kind_calls_for(demo_crawl):
+    decided = {urlsplit(d["url"]).path: d["reason"] for d in demo_crawl.decisions}
+    checked = 0
+    for page in fixture_pages():
+        if page["path"] in decided and page["kind"] in REASON_OF_KIND:
+            assert decided[page["path"]] in REASON_OF_KIND[page["kind"]], page
+            checked += 1
+    assert checked >= 30
+
+
+def test_pages_listed_outside_the_window_are_not_fetched(demo_crawl):
+    listed_old = [d for d in demo_crawl.decisions if d["reason"] == "out_of_window" and d["detail"].startswith("listed")]
+    fetched = {r["path"] for r in demo_crawl.requests}
+    assert listed_old, "the fixture web lists old articles in sitemaps and GDELT"
+    for decision in listed_old:
+        assert urlsplit(decision["url"]).path not in fetched
+
+
+def test_robots_txt_is_obeyed(demo_crawl):
+    fetched = {(r["outlet"], r["path"]) for r in demo_crawl.requests}
+    disallowed = [p for p in fixture_pages() if p["kind"] == "disallowed"]
+    assert all((p["outlet"], p["path"]) not in fetched for p in disallowed)
+    assert any(d["reason"] == "robots" for d in demo_crawl.decisions)
+
+
+def test_requests_identify_the_crawler(demo_crawl):
+    agents = {r["user_agent"] for r in demo_crawl.requests}
+    assert len(agents) == 1 and agents.pop().startswith("storycrawler/")
+
+
+def test_tracking_parameters_are_never_fetched(demo_crawl):
+    assert not [r for r in demo_crawl.requests if "utm_" in r["path"]]
+
+
+def test_an_amp_copy_yields_the_canonical_article_once(demo_crawl):
+    amp = [d for d in demo_crawl.decisions if "/amp/" in d["url"]]
+    assert amp and all(d["reason"] == "duplicate" for d in amp)
+    canonical = amp[0]["detail"].split()[-1]
+    assert sum(r["url"] == canonical for r in demo_crawl.manifest) == 1
+
+
+def test_a_translation_is_its_own_article(demo_crawl):
+    kyivwire = {r["language"] for r in demo_crawl.manifest if r["outlet"] == "kyivwire"}
+    assert kyivwire == {"en", "uk"}
+
+
+def test_the_run_ends_with_a_human_summary(demo_crawl):
+    assert "articles written to" in demo_crawl.result.stderr
+    assert "kyivwire" in demo_crawl.result.stderr

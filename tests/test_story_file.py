@@ -1,0 +1,77 @@
+"""Story files: what they accept, and that every mistake names its key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+import pytest
+
+from conftest import DEMO_STORY, ROOT, run_storycrawl
+from crawler.story import StoryError, load_story, parse_story
+
+MINIMAL = {"id": "s", "match": {"groups": [["Musk"]]}, "sources": [{"name": "a", "urls": ["https://a.example/x"]}]}
+
+
+def with_changes(**changes) -> dict:
+    data = tomllib.loads(DEMO_STORY.read_text())
+    data.update(changes)
+    return data
+
+
+def test_the_demo_story_loads_with_its_window_and_sources():
+    story = load_story(DEMO_STORY)
+    assert story.since == dt.date(2024, 10, 20) and story.until == dt.date(2024, 12, 31)
+    assert [s.name for s in story.sources] == ["landsfrettir", "northpost", "fjordposten", "kyivwire", "vestnik",
+                                               "openfield", "rheinblatt"]
+    assert story.sources[2].follow.depth == 2 and story.sources[6].gdelt.query == "Musk Putin"
+
+
+def test_the_real_world_story_loads():
+    story = load_story(ROOT / "stories" / "musk-putin-2024.toml")
+    assert len(story.sources) >= 5
+
+
+def test_window_is_inclusive_and_undated_articles_are_in_it():
+    story = parse_story({**MINIMAL, "since": dt.date(2024, 10, 20), "until": dt.date(2024, 10, 31)})
+    assert story.in_window(dt.date(2024, 10, 20)) and story.in_window(dt.date(2024, 10, 31))
+    assert not story.in_window(dt.date(2024, 11, 1)) and not story.in_window(dt.date(2022, 10, 11))
+    assert story.in_window(None)
+
+
+@pytest.mark.parametrize("data, key", [
+    ({**MINIMAL, "tittle": "x"}, "tittle"),
+    ({**MINIMAL, "since": "last week"}, "since"),
+    ({**MINIMAL, "since": dt.date(2024, 11, 1), "until": dt.date(2024, 10, 1)}, "until"),
+    ({**MINIMAL, "match": {"groups": []}}, "match.groups"),
+    ({**MINIMAL, "match": {"groups": [["Musk"]], "mode": "any"}}, "match.mode"),
+    ({**MINIMAL, "sources": [{"name": "a", "feeds": ["ftp://a.example/rss"]}]}, "sources.a.feeds"),
+    ({**MINIMAL, "sources": [{"name": "a", "urls": "https://a.example/x"}]}, "sources.a.urls"),
+    ({**MINIMAL, "sources": [{"name": "a", "urls": ["https://a.example/"], "sitemap": []}]}, "sources[0].sitemap"),
+    ({**MINIMAL, "sources": [{"name": "a", "start_urls": ["https://a.example/"], "follow": {"depth": -1}}]},
+     "sources.a.follow.depth"),
+    ({**MINIMAL, "sources": [{"name": "a", "start_urls": ["https://a.example/"], "follow": {"allow": ["("]}}]},
+     "sources.a.follow.allow"),
+    ({**MINIMAL, "sources": [{"name": "a"}]}, "sources.a"),
+    ({**MINIMAL, "sources": [{"name": "A B", "urls": ["https://a.example/"]}]}, "sources[0].name"),
+    ({**MINIMAL, "sources": [{"name": "a", "gdelt": {"query": "x", "max_records": 1000}}]}, "sources.a.gdelt.max_records"),
+    ({k: v for k, v in MINIMAL.items() if k != "id"}, "id"),
+])
+def test_a_bad_key_or_value_is_rejected_naming_the_key(data, key):
+    with pytest.raises(StoryError) as error:
+        parse_story(data)
+    assert error.value.key == key
+
+
+def test_loopback_addresses_with_ports_are_accepted():
+    story = parse_story({**MINIMAL, "sources": [{"name": "a", "sitemaps": ["http://127.0.0.9:8123/robots.txt"]}]})
+    assert story.sources[0].hosts() == {"127.0.0.9"}
+
+
+def test_the_command_line_exits_2_naming_the_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(DEMO_STORY.read_text().replace("until = ", "untill = "))
+    result = run_storycrawl("crawl", str(bad), "--out", str(tmp_path / "corpus"))
+    assert result.returncode == 2
+    assert "untill" in result.stderr and "unknown key" in result.stderr
+    assert not (tmp_path / "corpus").exists()

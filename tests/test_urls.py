@@ -1,0 +1,24 @@
+"""URL identity: tracking parameters and fragments never make a second article."""
+
+from __future__ import annotations
+
+from crawler.settings import TRACKING_PARAMETERS
+from crawler.urls import UrlCleaner
+
+urls = UrlCleaner(TRACKING_PARAMETERS)
+
+
+def test_tracking_parameters_and_fragment_are_dropped():
+    assert urls.clean("https://a.example/x?utm_source=rss&id=7&fbclid=abc#top") == "https://a.example/x?id=7"
+
+
+def test_other_parameters_stay_in_their_order_for_fetching():
+    assert urls.clean("https://a.example/x?b=2&a=1") == "https://a.example/x?b=2&a=1"
+
+
+def test_identity_is_shared_by_variants_of_one_url():
+    assert urls.identity("https://a.example/x?b=2&a=1&utm_medium=feed") == urls.identity("https://a.example/x?a=1&b=2#c")
+
+
+def test_identity_tells_different_articles_apart():
+    assert urls.identity("https://a.example/x?id=1") != urls.identity("https://a.example/x?id=2")

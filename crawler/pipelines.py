@@ -13,8 +13,8 @@ from .report import Rejected
 from .urls import UrlCleaner
 
 
-class WindowPipeline:
-    """The page's own publication date decides; an undated article is kept (published: null)."""
+class StoryStage:
+    """A pipeline stage that reads the story the spider crawls."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -23,8 +23,13 @@ class WindowPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def open_spider(self):
-        self.story = self.crawler.spider.story
+    @property
+    def story(self):
+        return self.crawler.spider.story
+
+
+class WindowPipeline(StoryStage):
+    """The page's own publication date decides; an undated article is kept (published: null)."""
 
     def process_item(self, item: ArticleItem, spider=None):
         day = parse_date(item.published)
@@ -33,18 +38,11 @@ class WindowPipeline:
         return item
 
 
-class RelevancePipeline:
+class RelevancePipeline(StoryStage):
     """Every term group of the story must match the title or the text."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
     def open_spider(self):
-        self.matcher = RelevanceMatcher(self.crawler.spider.story.groups)
+        self.matcher = RelevanceMatcher(self.story.groups)
 
     def process_item(self, item: ArticleItem, spider=None):
         relevance = self.matcher.match(item.title, item.text)

@@ -1,0 +1,132 @@
+"""Extraction quality and speed: storycrawler's cleaners against plain trafilatura, side by side.
+
+    python bench/extraction.py ../shared/bench/aeb-dev [--errors 10] [--limit N]
+
+SET_DIR holds `gold.json` ({id: {url, file, articleBody, ...}}) and the gzipped pages it names.
+Score: word-4-gram shingles per page; a page's TP/FP/FN are normalised by their sum (every page weighs
+the same), averaged over pages; precision and recall come from the averages, F1 from those two.
+Exits 0 with a message when the set is absent (the benchmark data lives outside the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cleaners import extract  # noqa: E402
+
+WORD = re.compile(r"\w+")
+SHINGLE = 4
+
+
+def shingles(text: str) -> Counter:
+    words = WORD.findall((text or "").casefold())
+    n = min(SHINGLE, len(words)) or 1
+    return Counter(tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 0)))
+
+
+@dataclass
+class Score:
+    tp: float = 0.0
+    fp: float = 0.0
+    fn: float = 0.0
+    pages: int = 0
+    seconds: float = 0.0
+    worst: list = field(default_factory=list)
+
+    def add(self, page_id: str, extracted: str, gold: str, seconds: float) -> None:
+        got, want = shingles(extracted), shingles(gold)
+        tp = sum((got & want).values())
+        fp, fn = sum(got.values()) - tp, sum(want.values()) - tp
+        total = tp + fp + fn
+        self.seconds += seconds
+        if total == 0:
+            return
+        self.tp, self.fp, self.fn, self.pages = self.tp + tp / total, self.fp + fp / total, self.fn + fn / total, self.pages + 1
+        self.worst.append(((fp + fn) / total, page_id, got - want, want - got))
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def project_text(html: bytes, url: str) -> str:
+    article = extract(html, url=url)
+    return article.text if article else ""
+
+
+def trafilatura_text(html: bytes, url: str) -> str:
+    return trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
+
+
+EXTRACTORS = {"storycrawler": project_text, "trafilatura": trafilatura_text}
+
+
+def run(set_dir: Path, limit: int | None) -> dict[str, Score]:
+    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
+    scores = {name: Score() for name in EXTRACTORS}
+    for page_id, entry in list(gold.items())[:limit]:
+        html = gzip.decompress((set_dir / entry["file"]).read_bytes())
+        for name, extractor in EXTRACTORS.items():
+            started = time.perf_counter()
+            text = extractor(html, entry.get("url"))
+            scores[name].add(page_id, text, entry.get("articleBody") or "", time.perf_counter() - started)
+    return scores
+
+
+def print_table(set_dir: Path, scores: dict[str, Score]) -> None:
+    print(f"\n{set_dir.name}: {scores['trafilatura'].pages} pages")
+    print(f"{'extractor':<14}{'precision':>10}{'recall':>10}{'F1':>10}{'ms/page':>10}")
+    for name, s in scores.items():
+        ms = 1000 * s.seconds / max(s.pages, 1)
+        print(f"{name:<14}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{ms:>10.1f}")
+    ours, base = scores["storycrawler"], scores["trafilatura"]
+    print(f"{'ratio':<14}{ours.precision / base.precision:>10.3f}{ours.recall / base.recall:>10.3f}"
+          f"{ours.f1 / base.f1:>10.3f}{ours.seconds / base.seconds:>10.3f}")
+
+
+def print_errors(score: Score, count: int) -> None:
+    for loss, page_id, leaked, missed in sorted(score.worst, reverse=True)[:count]:
+        print(f"\n--- {page_id}: {loss:.3f} of its shingles wrong")
+        print("  leaked:", " | ".join(" ".join(s) for s in list(leaked)[:12]))
+        print("  missed:", " | ".join(" ".join(s) for s in list(missed)[:12]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("set_dirs", nargs="+", type=Path, help="benchmark sets (gold.json + html/)")
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst pages of the project")
+    parser.add_argument("--limit", type=int, help="only the first N pages of each set")
+    args = parser.parse_args(argv)
+    for set_dir in args.set_dirs:
+        if not (set_dir / "gold.json").exists():
+            print(f"skipped {set_dir}: no gold.json there (the benchmark sets live in ../shared/bench/)")
+            continue
+        scores = run(set_dir, args.limit)
+        print_table(set_dir, scores)
+        if args.errors:
+            print_errors(scores["storycrawler"], args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

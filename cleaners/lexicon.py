@@ -28,6 +28,10 @@ class Lexicon:
     def is_tail_heading(self, line: str) -> bool:
         return len(line) <= 80 and normalise_key(line) in self.tail_headings
 
+    def is_block_heading(self, line: str) -> bool:
+        """The heading of a recirculation box: a tail heading, or a see-also phrase standing alone."""
+        return self.is_tail_heading(line) or (len(line) <= 80 and normalise_key(line) in self.see_also)
+
     def is_see_also(self, line: str) -> bool:
         """"Sjá einnig: <headline>" — an inline cross-link, not a sentence of the article."""
         folded = " ".join(line.split()).casefold()

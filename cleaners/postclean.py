@@ -26,10 +26,19 @@ def strip_repeated_headline(paragraphs: list[str], title: str | None, deks: list
 
 
 def cut_at_tail_heading(paragraphs: list[str], lexicon: Lexicon, tail_cues: frozenset[str] = frozenset()) -> list[str]:
-    """Everything from "Mest lesið" / "Other News" / a site's own end cue on is not the article."""
+    """Everything from "Mest lesið" / "Other News" / a site's own end cue on is not the article.
+
+    Only where less text follows the heading than precedes it: a tail is shorter than the article, and
+    a heading-like line early in a long text is more likely a box inside the article than its end.
+    """
+    lengths = [len(p) for p in paragraphs]
+    total = sum(lengths)
+    before = 0
     for i, line in enumerate(paragraphs):
-        if i > 0 and (lexicon.is_tail_heading(line) or normalise_key(line) in tail_cues):
+        is_tail = lexicon.is_tail_heading(line) or normalise_key(line) in tail_cues
+        if i > 0 and is_tail and total - before - lengths[i] < before:
             return paragraphs[:i]
+        before += lengths[i]
     return paragraphs
 
 

@@ -98,7 +98,7 @@ def _drop_recirculation_blocks(tree: HtmlElement, lexicon: Lexicon, guard: _Body
     doomed = []
     for el in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "header"):
         text = el.text_content()
-        if len(text) > 80 or not lexicon.is_tail_heading(text):
+        if len(text) > 80 or not lexicon.is_block_heading(text):
             continue
         block = _link_block_around(el, guard)
         if block is not None:

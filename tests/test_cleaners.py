@@ -80,8 +80,14 @@ def test_the_headline_and_a_repeated_dek_are_not_body():
 
 def test_the_text_ends_at_a_tail_heading_in_any_language():
     lexicon = load_lexicon()
-    for heading in ["Mest lesið", "Other News", "Читайте також", "Lire aussi", "Weitere Artikel", "Lo más leído"]:
-        assert clean_paragraphs(["Body.", heading, "Teaser."], title=None, deks=[], lexicon=lexicon) == ["Body."]
+    for heading in ["Mest lesið", "Other News", "Інші новини", "Les plus lus", "Weitere Artikel", "Lo más leído"]:
+        assert clean_paragraphs(["Body text.", heading, "Teaser."], title=None, deks=[], lexicon=lexicon) == ["Body text."]
+
+
+def test_a_tail_heading_early_in_a_long_text_does_not_end_it():
+    lexicon = load_lexicon()
+    body = [f"Paragraph {i} of a long article that goes on after the box." for i in range(6)]
+    assert clean_paragraphs(["Lead paragraph.", "Most read", *body], title=None, deks=[], lexicon=lexicon)[-1] == body[-1]
 
 
 def test_a_run_together_headline_list_is_dropped():

@@ -38,6 +38,7 @@ ROLES = {"navigation", "complementary", "contentinfo", "banner", "search", "dial
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
 NEVER_PRUNED = {"html", "body"}
+NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
 
 
 def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = ()) -> int:
@@ -53,14 +54,19 @@ def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[st
 
 
 class _BodyGuard:
-    """Knows how much paragraph text the page has, to refuse removing the body's own container."""
+    """Knows how much text the page has, to refuse removing the body's own container.
+
+    Paragraph text is the better measure; all text covers bodies written as <div>s and <br>s.
+    """
 
     def __init__(self, tree: HtmlElement):
-        self.total = sum(len(p.text_content()) for p in tree.iter("p")) or 1
+        self.paragraphs = sum(len(p.text_content()) for p in tree.iter("p")) or 1
+        self.text = len(tree.text_content()) or 1
 
     def holds_body(self, el: HtmlElement) -> bool:
-        own = sum(len(p.text_content()) for p in el.iter("p"))
-        return own / self.total > BODY_SHARE_LIMIT
+        own_paragraphs = sum(len(p.text_content()) for p in el.iter("p"))
+        return (own_paragraphs / self.paragraphs > BODY_SHARE_LIMIT
+                or len(el.text_content()) / self.text > BODY_SHARE_LIMIT)
 
 
 def _drop(elements) -> int:
@@ -86,7 +92,7 @@ def _has_cue(el: HtmlElement) -> bool:
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
     doomed = []
     for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in NEVER_PRUNED:
+        if not isinstance(el.tag, str) or el.tag in NEVER_PRUNED_BY_CUE:
             continue
         if _has_cue(el) and not guard.holds_body(el):
             doomed.append(el)

@@ -39,6 +39,11 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
 NEVER_PRUNED = {"html", "body"}
 NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
+# XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
+WITH_CUE_ATTRIBUTES = "//*[@class or @id or @role]"
+SHORT_TEXTS = "//text()[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]"
+HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
+DASHED_BLOCKS = "//*[self::pre or self::code or self::div or self::p][starts-with(normalize-space(.), '---')]"
 
 
 def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = ()) -> int:
@@ -90,21 +95,19 @@ def _has_cue(el: HtmlElement) -> bool:
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
-    doomed = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in NEVER_PRUNED_BY_CUE:
-            continue
-        if _has_cue(el) and not guard.holds_body(el):
-            doomed.append(el)
+    doomed = [el for el in tree.xpath(WITH_CUE_ATTRIBUTES)
+              if el.tag not in NEVER_PRUNED_BY_CUE and _has_cue(el) and not guard.holds_body(el)]
     return _drop(doomed)
 
 
 def _drop_recirculation_blocks(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:
     """A "Mest lesið" / "Читайте также" heading over a list of links: the block, not just the heading."""
     doomed = []
-    for el in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "div", "p", "header"):
-        text = el.text_content()
-        if len(text) > 80 or not lexicon.is_block_heading(text):
+    for text in tree.xpath(SHORT_TEXTS):  # a heading is one text node: cheaper than every element's text
+        if not lexicon.is_block_heading(text):
+            continue
+        el = text.getparent().getparent() if text.is_tail else text.getparent()
+        if el is None:
             continue
         block = _link_block_around(el, guard)
         if block is not None:
@@ -133,16 +136,12 @@ def _is_hidden(el: HtmlElement) -> bool:
 
 def _drop_hidden_copies(tree: HtmlElement) -> int:
     """A hidden element repeating text found elsewhere on the page (a print or microdata copy of the body)."""
-    hidden = [el for el in tree.iter() if isinstance(el.tag, str) and _is_hidden(el)]
+    hidden = [(el, " ".join(el.text_content().split())) for el in tree.xpath(HIDDEN) if _is_hidden(el)]
+    hidden = [(el, text) for el, text in hidden if len(text) >= 80]
     if not hidden:
         return 0
     page_text = " ".join(tree.text_content().split())
-    doomed = []
-    for el in hidden:
-        text = " ".join(el.text_content().split())
-        if len(text) >= 80 and page_text.count(text[:80]) >= 2:
-            doomed.append(el)
-    return _drop(doomed)
+    return _drop([el for el, text in hidden if page_text.count(text[:80]) >= 2])
 
 
 def _drop_footnote_markers(tree: HtmlElement) -> int:
@@ -155,5 +154,5 @@ def _drop_footnote_markers(tree: HtmlElement) -> int:
 
 def _drop_front_matter(tree: HtmlElement) -> int:
     """A static-site theme that prints the post's YAML front matter above it."""
-    doomed = [el for el in tree.iter("pre", "code", "div", "p") if FRONT_MATTER.match(el.text_content() or "")]
+    doomed = [el for el in tree.xpath(DASHED_BLOCKS) if FRONT_MATTER.match(el.text_content() or "")]
     return _drop(doomed)

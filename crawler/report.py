@@ -53,10 +53,14 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def record_decision(crawler, *, url: str, outlet: str, reason: str, detail: str = "", via: dict | None = None) -> None:
+def decision_record(*, url: str, outlet: str, reason: str, detail: str = "", via: dict | None = None) -> dict:
+    """One line of decisions.jsonl."""
     assert reason in REASONS, reason
-    crawler.signals.send_catch_log(decision_recorded, decision={
-        "url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()})
+    return {"url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()}
+
+
+def record_decision(crawler, **fields) -> None:
+    crawler.signals.send_catch_log(decision_recorded, decision=decision_record(**fields))
 
 
 class RunReport:
@@ -104,14 +108,13 @@ class RunReport:
         self.crawler.stats.inc_value("storycrawl/source_errors")
 
     def item_scraped(self, item, response, spider):
-        self.on_decision({"url": item.url, "outlet": item.outlet, "reason": "written", "detail": item.path,
-                          "via": item.discovered_via, "at": utc_now()})
+        self.on_decision(decision_record(url=item.url, outlet=item.outlet, reason="written", detail=item.path,
+                                         via=item.discovered_via))
 
     def item_dropped(self, item, response, exception, spider):
-        reason = getattr(exception, "reason", "not_article")
-        self.on_decision({"url": item.url, "outlet": item.outlet, "reason": reason,
-                          "detail": getattr(exception, "detail", str(exception)), "via": item.discovered_via,
-                          "at": utc_now()})
+        self.on_decision(decision_record(url=item.url, outlet=item.outlet,
+                                         reason=getattr(exception, "reason", "not_article"),
+                                         detail=getattr(exception, "detail", str(exception)), via=item.discovered_via))
 
     def spider_closed(self, spider, reason):
         if self.decisions:

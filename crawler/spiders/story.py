@@ -53,6 +53,7 @@ class StorySpider(scrapy.Spider):
         spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
         spider.max_listing_bytes = settings.getint("DOWNLOAD_MAXSIZE")
         spider.scheduled = set()  # URL identities already requested or decided, listings and candidates alike
+        spider.sources = {s.name: s for s in spider.story.sources}
         spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
         spider.link_extractors = {}
         return spider
@@ -109,8 +110,7 @@ class StorySpider(scrapy.Spider):
         return self.outlet_hosts.get(urlsplit(url).hostname, source.name)
 
     def source_of(self, response_or_request) -> Source:
-        name = response_or_request.meta["source"]
-        return next(s for s in self.story.sources if s.name == name)
+        return self.sources[response_or_request.meta["source"]]
 
     # --- listings ----------------------------------------------------------------------------------------------
 

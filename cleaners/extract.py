@@ -10,7 +10,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from .article import Article
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import read_metadata
 from .postclean import clean_paragraphs
 from .prune import prune_non_body
@@ -47,7 +47,9 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
     document = extract_body(tree, url, {**TRAFILATURA_DEFAULTS, **options})
     if document is None or not document.text:
         return None
-    paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=meta.descriptions,
+    headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
+    deks = [d for d in meta.descriptions if normalise_key(d) in headings]
+    paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
                                   lexicon=lexicon, tail_cues=profile.tail_cues)
     if not paragraphs:
         return None

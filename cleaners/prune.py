@@ -16,6 +16,8 @@ from .lexicon import Lexicon
 
 BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this is (or holds) the body
 LINK_DENSITY_MIN = 0.45  # recirculation blocks are mostly links
+LINK_LIST_ITEMS = 3  # fewer links than this in a list are as likely sources as recirculation
+LINK_LIST_MIN = 0.7  # a paragraph of links after a "DON'T MISS" heading: nearly all of it is link text
 
 _CUES = [
     r"comments?", r"comment-(?:list|section|form|area|thread|s)", r"respond", r"disqus", r"reply",
@@ -43,6 +45,8 @@ NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them w
 WITH_CUE_ATTRIBUTES = "//*[@class or @id or @role]"
 SHORT_TEXTS = "//text()[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]"
 HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
+VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+LISTS = "//ul[li//a] | //ol[li//a]"
 DASHED_BLOCKS = "//*[self::pre or self::code or self::div or self::p][starts-with(normalize-space(.), '---')]"
 
 
@@ -52,6 +56,7 @@ def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[st
     removed = _drop_selected(tree, drop_selectors)
     removed += _drop_by_cues(tree, guard)
     removed += _drop_recirculation_blocks(tree, lexicon, guard)
+    removed += _drop_link_lists(tree, guard)
     removed += _drop_hidden_copies(tree)
     removed += _drop_footnote_markers(tree)
     removed += _drop_front_matter(tree)
@@ -112,7 +117,23 @@ def _drop_recirculation_blocks(tree: HtmlElement, lexicon: Lexicon, guard: _Body
         block = _link_block_around(el, guard)
         if block is not None:
             doomed.append(block)
+        else:
+            doomed.extend(_heading_with_link_lists(el, guard))
     return _drop(doomed)
+
+
+def _heading_with_link_lists(heading: HtmlElement, guard: _BodyGuard) -> list[HtmlElement]:
+    """<p>DON'T MISS</p><p><a>…</a> <a>…</a></p> inside the body: the heading and the link lists after it."""
+    label = " ".join(heading.text_content().split())
+    while (heading.getparent() is not None and heading.getparent().tag not in NEVER_PRUNED
+           and " ".join(heading.getparent().text_content().split()) == label):
+        heading = heading.getparent()
+    lists = []
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str) or guard.holds_body(sibling) or _link_density(sibling) < LINK_LIST_MIN:
+            break
+        lists.append(sibling)
+    return [heading, *lists] if lists else []
 
 
 def _link_block_around(heading: HtmlElement, guard: _BodyGuard) -> HtmlElement | None:
@@ -130,6 +151,25 @@ def _link_density(el: HtmlElement) -> float:
     return links / text
 
 
+def _drop_link_lists(tree: HtmlElement, guard: _BodyGuard) -> int:
+    """A list whose every item is a link to another page ("related", "more on this"): navigation, not body.
+
+    In-page anchors (a table of contents) and lists with prose around their links are kept.
+    """
+    doomed = []
+    for items in tree.xpath(LISTS):
+        entries = [li for li in items if li.tag == "li"]
+        if len(entries) < LINK_LIST_ITEMS or guard.holds_body(items):
+            continue
+        if all(_links_elsewhere(li) for li in entries) and _link_density(items) >= LINK_LIST_MIN:
+            doomed.append(items)
+    return _drop(doomed)
+
+
+def _links_elsewhere(li: HtmlElement) -> bool:
+    return any(not (a.get("href") or "#").startswith("#") for a in li.iter("a"))
+
+
 def _is_hidden(el: HtmlElement) -> bool:
     return el.get("hidden") is not None or bool(HIDDEN_STYLE.search(el.get("style") or ""))
 
@@ -140,7 +180,8 @@ def _drop_hidden_copies(tree: HtmlElement) -> int:
     hidden = [(el, text) for el, text in hidden if len(text) >= 80]
     if not hidden:
         return 0
-    page_text = " ".join(tree.text_content().split())
+    # Not counting scripts: JSON-LD's articleBody repeats a body that is only hidden until a paywall opens.
+    page_text = " ".join("".join(tree.xpath(VISIBLE_TEXT)).split())
     return _drop([el for el, text in hidden if page_text.count(text[:80]) >= 2])
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
+SENTENCE_END = re.compile(r"[.!?][\"”»’]?\s")
 SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
 
 
@@ -50,8 +51,12 @@ class Lexicon:
         return bool(self.line_patterns and len(line) <= 400 and self.line_patterns.fullmatch(line.strip()))
 
     def is_headline_list(self, line: str) -> bool:
-        """Headlines run together with section labels ("... Innlent ... Erlent ... Innlent")."""
-        return bool(self.section_labels and len(line) > 100 and len(self.section_labels.findall(line)) >= 3)
+        """Headlines run together with section labels ("... Innlent ... Erlent ... Innlent").
+
+        Headlines carry no full stops; prose that happens to name "World" three times does.
+        """
+        return bool(self.section_labels and len(line) > 100 and len(self.section_labels.findall(line)) >= 3
+                    and len(SENTENCE_END.findall(line)) < 2)
 
 
 @lru_cache(maxsize=4)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .lexicon import Lexicon, normalise_key
 
+HEADLINE_WINDOW = 4  # the headline, kicker and dek repeat within the first lines or not at all
+KICKER_MAX = 60  # a kicker or section label over the headline is a few words
 DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
 
 
@@ -17,12 +19,27 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str
 
 
 def strip_repeated_headline(paragraphs: list[str], title: str | None, deks: list[str]) -> list[str]:
-    """The headline and dek often open the extracted body again; they are metadata, not body."""
-    repeated = {normalise_key(t) for t in (title, *deks) if t}
-    start = 0
-    while start < min(len(paragraphs), 3) and normalise_key(paragraphs[start]) in repeated:
+    """The headline and dek often open the extracted body again; they are metadata, not body.
+
+    A kicker ("USA und Russland") may stand above the headline or be glued to its front.
+    """
+    start = _after_headline(paragraphs, normalise_key(title or ""))
+    repeated = {normalise_key(d) for d in deks if d}
+    while start < min(len(paragraphs), HEADLINE_WINDOW) and normalise_key(paragraphs[start]) in repeated:
         start += 1
     return paragraphs[start:]
+
+
+def _after_headline(paragraphs: list[str], title_key: str) -> int:
+    if not title_key:
+        return 0
+    for i, line in enumerate(paragraphs[:HEADLINE_WINDOW]):
+        key = normalise_key(line)
+        if key == title_key or (key.endswith(title_key) and len(key) - len(title_key) <= KICKER_MAX):
+            return i + 1
+        if len(line) > KICKER_MAX:
+            break
+    return 0
 
 
 def cut_at_tail_heading(paragraphs: list[str], lexicon: Lexicon, tail_cues: frozenset[str] = frozenset()) -> list[str]:

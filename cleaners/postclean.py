@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import Lexicon, normalise_key
 
 HEADLINE_WINDOW = 4  # the headline, kicker and dek repeat within the first lines or not at all
 KICKER_MAX = 60  # a kicker or section label over the headline is a few words
-DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
+DUPLICATE_DISTANCE = 3
+TIMESTAMP_MAX = 80
+TIMESTAMP_WORDS_MAX = 3  # "Updated", "Publicerad", "Actualizado a las": a few words around the date
+DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\b"
+                          r"|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}時\d{1,2}分")
+WORDS = re.compile(r"[^\W\d_]{2,}")  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str], lexicon: Lexicon,
                      tail_cues: frozenset[str] = frozenset()) -> list[str]:
     paragraphs = [" ".join(p.split()) for p in paragraphs if p.strip()]
+    paragraphs = drop_leading_timestamps(paragraphs)
     paragraphs = strip_repeated_headline(paragraphs, title, deks)
     paragraphs = cut_at_tail_heading(paragraphs, lexicon, tail_cues)
     paragraphs = [p for p in paragraphs if not is_clutter_line(p, lexicon)]
@@ -61,6 +69,19 @@ def cut_at_tail_heading(paragraphs: list[str], lexicon: Lexicon, tail_cues: froz
 
 def is_clutter_line(line: str, lexicon: Lexicon) -> bool:
     return lexicon.is_see_also(line) or lexicon.is_boilerplate(line) or lexicon.is_headline_list(line)
+
+
+def drop_leading_timestamps(paragraphs: list[str]) -> list[str]:
+    """A date line among the first lines is the page's dateline; further down (a live blog's "4:14 p.m.") it is body."""
+    head = [p for p in paragraphs[:HEADLINE_WINDOW] if not is_timestamp_line(p)]
+    return head + paragraphs[HEADLINE_WINDOW:]
+
+
+def is_timestamp_line(line: str) -> bool:
+    """"Stand: 22.04.2024, 06:00 Uhr", "2025年1月14日 01時28分": a date line in any language, not a sentence."""
+    if len(line) > TIMESTAMP_MAX or not DATE_OR_TIME.search(line):
+        return False
+    return len(WORDS.findall(DATE_OR_TIME.sub(" ", line))) <= TIMESTAMP_WORDS_MAX
 
 
 def drop_adjacent_duplicates(paragraphs: list[str]) -> list[str]:

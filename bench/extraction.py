@@ -1,10 +1,12 @@
 """Extraction quality and speed: storycrawler's cleaners against plain trafilatura, side by side.
 
-    python bench/extraction.py ../shared/bench/aeb-dev [--errors 10] [--limit N]
+    python bench/extraction.py ../shared/bench/aeb-dev [--errors 10] [--limit N] [--site-memory]
 
 SET_DIR holds `gold.json` ({id: {url, file, articleBody, ...}}) and the gzipped pages it names.
 Score: word-4-gram shingles per page; a page's TP/FP/FN are normalised by their sum (every page weighs
 the same), averaged over pages; precision and recall come from the averages, F1 from those two.
+With --site-memory a third row cleans the set's pages in order with one shared `SiteMemory`, as a crawl
+would (it helps where a set has several pages of one site).
 Exits 0 with a message when the set is absent (the benchmark data lives outside the repository).
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cleaners import extract  # noqa: E402
+from cleaners import SiteMemory, extract  # noqa: E402
 
 WORD = re.compile(r"\w+")
 SHINGLE = 4
@@ -78,15 +80,27 @@ def trafilatura_text(html: bytes, url: str) -> str:
     return trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
 
 
-EXTRACTORS = {"storycrawler": project_text, "trafilatura": trafilatura_text}
+def with_site_memory(memory: SiteMemory):
+    def project_text_remembering(html: bytes, url: str) -> str:
+        article = extract(html, url=url, site_memory=memory)
+        return article.text if article else ""
+    return project_text_remembering
 
 
-def run(set_dir: Path, limit: int | None) -> dict[str, Score]:
+def extractors(site_memory: bool) -> dict:
+    chosen = {"storycrawler": project_text, "trafilatura": trafilatura_text}
+    if site_memory:
+        chosen["+site memory"] = with_site_memory(SiteMemory())
+    return chosen
+
+
+def run(set_dir: Path, limit: int | None, site_memory: bool = False) -> dict[str, Score]:
     gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
-    scores = {name: Score() for name in EXTRACTORS}
+    chosen = extractors(site_memory)
+    scores = {name: Score() for name in chosen}
     for page_id, entry in list(gold.items())[:limit]:
         html = gzip.decompress((set_dir / entry["file"]).read_bytes())
-        for name, extractor in EXTRACTORS.items():
+        for name, extractor in chosen.items():
             started = time.perf_counter()
             text = extractor(html, entry.get("url"))
             scores[name].add(page_id, text, entry.get("articleBody") or "", time.perf_counter() - started)
@@ -116,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("set_dirs", nargs="+", type=Path, help="benchmark sets (gold.json + html/)")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst pages of the project")
     parser.add_argument("--limit", type=int, help="only the first N pages of each set")
+    parser.add_argument("--site-memory", action="store_true", help="also clean with one SiteMemory shared over the set")
     args = parser.parse_args(argv)
     for set_dir in args.set_dirs:
         if not (set_dir / "gold.json").exists():
             print(f"skipped {set_dir}: no gold.json there (the benchmark sets live in ../shared/bench/)")
             continue
-        scores = run(set_dir, args.limit)
+        scores = run(set_dir, args.limit, args.site_memory)
         print_table(set_dir, scores)
         if args.errors:
             print_errors(scores["storycrawler"], args.errors)

@@ -5,5 +5,6 @@ Usable alone (it never imports Scrapy): `from cleaners import extract; article =
 
 from .article import Article
 from .extract import extract
+from .site_memory import SiteMemory
 
-__all__ = ["Article", "extract"]
+__all__ = ["Article", "SiteMemory", "extract"]

@@ -14,7 +14,8 @@ from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import read_metadata
 from .postclean import clean_paragraphs
 from .prune import prune_non_body
-from .sites import SiteProfile, find_profile, load_profiles
+from .site_memory import SiteMemory
+from .sites import SiteProfile, find_profile, keep_only, load_profiles
 
 TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
@@ -35,14 +36,20 @@ def extract_body(tree, url: str | None, options: dict):
 
 
 def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
-            profiles: tuple[SiteProfile, ...] | None = None, **options) -> Article | None:
-    """Clean article text and metadata from one page, or None when the page holds no text."""
+            profiles: tuple[SiteProfile, ...] | None = None, site_memory: SiteMemory | None = None,
+            **options) -> Article | None:
+    """Clean article text and metadata from one page, or None when the page holds no text.
+
+    With a `site_memory`, blocks that recur on many pages of the same site are dropped as template, and
+    this page's blocks are remembered for the next ones.
+    """
     tree = load_html(html)
     if tree is None:
         return None
     lexicon = lexicon or load_lexicon()
     meta = read_metadata(tree, url)
     profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
+    tree = keep_only(tree, profile.keep)
     prune_non_body(tree, lexicon, profile.drop)
     document = extract_body(tree, url, {**TRAFILATURA_DEFAULTS, **options})
     if document is None or not document.text:
@@ -51,6 +58,8 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
     deks = [d for d in meta.descriptions if normalise_key(d) in headings]
     paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
                                   lexicon=lexicon, tail_cues=profile.tail_cues)
+    if site_memory is not None:
+        paragraphs = site_memory.strip_template(url, paragraphs, page_id=meta.canonical_url or url)
     if not paragraphs:
         return None
     return Article(

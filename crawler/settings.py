@@ -44,6 +44,8 @@ CORPUS_DIR = "corpus"  # where text files, manifest.jsonl, decisions.jsonl and r
 MIN_ARTICLE_WORDS = 40  # an extracted page with fewer words is "not an article"
 UNTYPED_ARTICLE_WORDS = 120  # ...and a page that declares no article type needs this many and a date
 GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"  # a story's gdelt.endpoint overrides it
+SITE_MEMORY_ENABLED = True  # learn each site's template blocks (text recurring on many of its pages) and drop them
+SITE_MEMORY_DIR = None  # where that per-site memory persists between crawls; None: "<CORPUS_DIR>/state/site-memory"
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
 TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)
     "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",

@@ -42,6 +42,18 @@ def fixture_pages() -> list[dict]:
     return pages
 
 
+ORIGIN = "http://127.0.0.1:1"  # fixture pages read from disk, not served: links point nowhere
+
+
+def page_file(page: dict) -> Path:
+    base = FIXTURE_ROOT / page["outlet"] / page["path"].lstrip("/")
+    return base / "index.html" if page["path"].endswith("/") else base.with_name(base.name + ".html")
+
+
+def page_html(page: dict) -> str:
+    return page_file(page).read_text(encoding="utf-8").replace("{{origin}}", ORIGIN)
+
+
 def normalise(text: str) -> str:
     return " ".join(text.split())
 

@@ -14,9 +14,8 @@ from cleaners.lexicon import load_lexicon
 from cleaners.metadata import primary_language
 from cleaners.postclean import clean_paragraphs
 from cleaners.sites import find_profile, load_profiles
-from conftest import EXPECTED, FIXTURES, ROOT, fixture_pages, normalise
+from conftest import EXPECTED, ORIGIN, ROOT, fixture_pages, normalise, page_file, page_html
 
-ORIGIN = "http://127.0.0.1:1"
 ARTICLE_PAGES = [p for p in fixture_pages() if p["kind"] in ("on-topic", "off-topic", "out-of-window")]
 ON_TOPIC = [p for p in ARTICLE_PAGES if p["kind"] == "on-topic" and "amp_of" not in p]
 # Clutter the fixture web carries (issue 1/7's list); none of it may reach an article's text.
@@ -25,15 +24,6 @@ CLUTTER = ["Mest lesið", "Fleiri fréttir", "Sjá meira", "Sjá einnig", "Les o
            "Reuse this content", "Leave a Comment", "This article is more than", "Weitere Artikel", "Mehr zum Thema",
            "layout: post", "Like this", "vafrakökur", "informasjonskapsler", "Wir verwenden Cookies", "Polski",
            "Комментарии", "Поделиться", "Newsletter abonnieren", "Kopier lenke", "Innlent", "Erlent"]
-
-
-def page_file(page: dict) -> Path:
-    base = FIXTURES / "web" / page["outlet"] / page["path"].lstrip("/")
-    return base / "index.html" if page["path"].endswith("/") else base.with_name(base.name + ".html")
-
-
-def page_html(page: dict) -> str:
-    return page_file(page).read_text(encoding="utf-8").replace("{{origin}}", ORIGIN)
 
 
 def expected_file(page: dict) -> Path:

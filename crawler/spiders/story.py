@@ -8,6 +8,7 @@ saves the fetch; otherwise the page's own date decides in the pipelines.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -16,7 +17,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from cleaners import extract
+from cleaners import SiteMemory, extract
 from cleaners.metadata import ARTICLE_TYPES
 
 from ..discovery import (Listing, ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
@@ -56,7 +57,12 @@ class StorySpider(scrapy.Spider):
         spider.sources = {s.name: s for s in spider.story.sources}
         spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
         spider.link_extractors = {}
+        spider.site_memory = site_memory_from(settings)
         return spider
+
+    def closed(self, reason: str) -> None:
+        if self.site_memory is not None:
+            self.site_memory.save()
 
     # --- seeds -----------------------------------------------------------------------------------------------
 
@@ -223,7 +229,7 @@ class StorySpider(scrapy.Spider):
         """The cleaned Article, or a string saying why the page is not one."""
         if not isinstance(response, HtmlResponse):
             return f"not HTML ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
-        article = extract(response.text, url=response.url)
+        article = extract(response.text, url=response.url, site_memory=self.site_memory)
         if article is None:
             return "no text"
         words = article.word_count
@@ -250,6 +256,13 @@ class StorySpider(scrapy.Spider):
         request = failure.request
         reason, detail = failure_reason(failure)
         self.report_listing_error(request.url, self.source_of(request), f"{reason}: {detail}")
+
+
+def site_memory_from(settings) -> SiteMemory | None:
+    if not settings.getbool("SITE_MEMORY_ENABLED"):
+        return None
+    folder = settings.get("SITE_MEMORY_DIR") or Path(settings.get("CORPUS_DIR")) / "state" / "site-memory"
+    return SiteMemory(folder)
 
 
 def host_allowed(host: str | None, domains: list[str]) -> bool:

@@ -6,6 +6,8 @@ extracts from the pruned tree, and the extracted paragraphs are cleaned once mor
 
 from __future__ import annotations
 
+import re
+
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
@@ -21,6 +23,8 @@ TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
 # result on a pruned page: they run only when the fast pass kept less than this share of its paragraph text.
 FALLBACK_BELOW_SHARE = 0.5
+# Escaped embed code printed as text ("<iframe title=...") means the fast pass read the wrong container.
+RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
 
 
 def extract_body(tree, url: str | None, options: dict):
@@ -30,7 +34,7 @@ def extract_body(tree, url: str | None, options: dict):
     document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **options)
     kept = len(document.text) if document is not None and document.text else 0
     paragraph_text = sum(len(p.text_content()) for p in tree.iter("p"))
-    if kept >= FALLBACK_BELOW_SHARE * paragraph_text:
+    if kept and kept >= FALLBACK_BELOW_SHARE * paragraph_text and not RAW_MARKUP.search(document.text):
         return document
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **options)
 

@@ -118,7 +118,7 @@ class SiteMemory:
             return SiteState()
         try:
             return SiteState.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, AttributeError, TypeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             return SiteState()  # a damaged state file costs what it learned, not the crawl
 
     def save(self) -> list[Path]:

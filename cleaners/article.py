@@ -15,7 +15,8 @@ class Article:
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # ISO date or datetime as the page gives it
     modified: str | None = None
-    language: str | None = None  # primary subtag, e.g. "en", "is", "no"
+    language: str | None = None  # of the body as detected, e.g. "en", "is", "no"; the declared one if unsure
+    declared_language: str | None = None  # what the page says (<html lang>, og:locale...), primary subtag
     sitename: str | None = None
     description: str | None = None
     page_type: str | None = None  # og:type / JSON-LD @type, e.g. "article", "NewsArticle"

@@ -12,6 +12,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from .article import Article
+from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import read_metadata
 from .postclean import clean_paragraphs
@@ -66,15 +67,17 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
         paragraphs = site_memory.strip_template(url, paragraphs, page_id=meta.canonical_url or url)
     if not paragraphs:
         return None
+    text = "\n".join(paragraphs)
     return Article(
         url=url,
         canonical_url=meta.canonical_url,
         title=meta.title or "",
-        text="\n".join(paragraphs),
+        text=text,
         authors=meta.authors,
         published=meta.published,
         modified=meta.modified,
-        language=meta.language,
+        language=body_language(text, meta.language),
+        declared_language=meta.language,
         sitename=meta.sitename,
         description=meta.description,
         page_type=meta.page_type,

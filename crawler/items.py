@@ -12,7 +12,8 @@ class ArticleItem:
     outlet: str
     title: str
     text: str  # body paragraphs separated by "\n"
-    language: str | None
+    language: str | None  # detected from the body (the declared one where the detector is unsure)
+    declared_language: str | None  # what the page says
     authors: list[str]
     published: str | None  # as the page gives it (ISO); None when the page has no date
     modified: str | None
@@ -27,8 +28,9 @@ class ArticleItem:
     sha256: str | None = None  # of the written text file
     path: str | None = None  # relative to the corpus directory
 
-    MANIFEST_FIELDS = ("url", "canonical_url", "outlet", "language", "title", "authors", "published", "modified",
-                       "discovered_via", "matched_terms", "relevance", "word_count", "sha256", "path", "fetched_at")
+    MANIFEST_FIELDS = ("url", "canonical_url", "outlet", "language", "declared_language", "title", "authors", "published",
+                       "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256", "path",
+                       "fetched_at")
 
     def manifest_record(self) -> dict:
         return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaners import extract
+from cleaners.language import body_language, detect_language
 from cleaners.lexicon import load_lexicon
 from cleaners.metadata import primary_language
 from cleaners.postclean import clean_paragraphs
@@ -127,3 +128,18 @@ def test_python_m_cleaners_json_has_the_article_fields():
                             capture_output=True, text=True, cwd=ROOT, check=True)
     assert {"url", "canonical_url", "title", "text", "authors", "published", "language", "sitename",
             "description"} <= set(json.loads(result.stdout))
+
+
+def test_the_body_language_is_detected_in_every_fixture_language():
+    detected = {extract(page_html(p), url=ORIGIN + p["path"]).language for p in ON_TOPIC}
+    assert detected == {"is", "en", "no", "uk", "ru", "de"}
+
+
+def test_a_page_declaring_its_sites_language_is_filed_under_its_bodys_language():
+    page = next(p for p in ON_TOPIC if p["path"].endswith("nasa-chief-wants-musk-putin-contacts-investigated"))
+    article = extract(page_html(page), url=ORIGIN + page["path"])
+    assert (article.declared_language, article.language) == ("uk", "en")
+
+
+def test_too_short_a_text_keeps_the_declared_language():
+    assert body_language("Musk.", "is") == "is" and detect_language("Musk.") == (None, 0.0)

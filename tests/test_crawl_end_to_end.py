@@ -115,6 +115,12 @@ def test_a_translation_is_its_own_article(demo_crawl):
     assert kyivwire == {"en", "uk"}
 
 
+def test_files_are_routed_by_detected_language_and_the_declared_one_is_kept(demo_crawl):
+    misdeclared = [r for r in demo_crawl.manifest if r["declared_language"] != r["language"]]
+    assert [(r["outlet"], r["declared_language"], r["language"]) for r in misdeclared] == [("kyivwire", "uk", "en")]
+    assert misdeclared[0]["path"].startswith("en/kyivwire/")
+
+
 def test_the_run_ends_with_a_human_summary(demo_crawl):
     assert "articles written to" in demo_crawl.result.stderr
     assert "kyivwire" in demo_crawl.result.stderr

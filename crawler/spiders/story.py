@@ -220,7 +220,7 @@ class StorySpider(scrapy.Spider):
             return
         yield ArticleItem(
             url=response.url, canonical_url=canonical, outlet=meta["outlet"], title=article.title, text=article.text,
-            language=article.language, authors=article.authors, published=article.published,
+            language=article.language, declared_language=article.declared_language, authors=article.authors, published=article.published,
             modified=article.modified, description=article.description, sitename=article.sitename,
             discovered_via=meta["via"], fetched_at=utc_now(),
         )

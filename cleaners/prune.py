@@ -42,7 +42,7 @@ FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
 NEVER_PRUNED = {"html", "body"}
 NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
 # XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
-WITH_CUE_ATTRIBUTES = "//*[@class or @id or @role]"
+CUE_ATTRIBUTES = "//@class | //@id | //@role"
 SHORT_TEXTS = "//text()[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]"
 HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
 VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
@@ -92,16 +92,21 @@ def _drop_selected(tree: HtmlElement, selectors: tuple[str, ...]) -> int:
     return sum(_drop(tree.cssselect(selector)) for selector in selectors)
 
 
-def _has_cue(el: HtmlElement) -> bool:
-    if (el.get("role") or "").lower() in ROLES:
-        return True
-    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return bool(attrs.strip()) and bool(CUE_RE.search(attrs))
+def _cued_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class, id or role is a cue. The attribute values come back as strings, so only the few
+    cued elements cost a Python element object."""
+    cued = {}
+    for value in tree.xpath(CUE_ATTRIBUTES):
+        attribute = value.attrname
+        matches = value.lower() in ROLES if attribute == "role" else bool(CUE_RE.search(value.lower()))
+        if matches:
+            el = value.getparent()
+            cued[el] = None
+    return list(cued)
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
-    doomed = [el for el in tree.xpath(WITH_CUE_ATTRIBUTES)
-              if el.tag not in NEVER_PRUNED_BY_CUE and _has_cue(el) and not guard.holds_body(el)]
+    doomed = [el for el in _cued_elements(tree) if el.tag not in NEVER_PRUNED_BY_CUE and not guard.holds_body(el)]
     return _drop(doomed)
 
 

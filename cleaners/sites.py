@@ -73,6 +73,8 @@ def keep_only(tree: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement:
     A page outside the outlet's article template (a gallery, a live blog) then still gets the generic cleaners.
     """
     chosen = {el for selector in selectors for el in tree.cssselect(selector)}
+    if not chosen:
+        return tree
     outermost = [el for el in tree.iter() if el in chosen and not any(a in chosen for a in el.iterancestors())]
     if not outermost:
         return tree

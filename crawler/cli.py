@@ -45,20 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
 def add_crawl_options(parser: argparse.ArgumentParser, default_out: Path | None) -> None:
     parser.add_argument("--out", type=Path, default=default_out, required=default_out is None,
                         help="the corpus directory" + (f" (default {default_out})" if default_out else ""))
+    parser.add_argument("--dedup", choices=("keep", "mark", "drop"),
+                        help="near-duplicates (wire copies): keep them with a cluster_id, mark later copies too "
+                             "(the default), or drop them")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a setting of crawler/settings.py (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log instead of warnings only")
 
 
+def crawl_overrides(args) -> dict:
+    overrides = parse_overrides(args.settings)
+    if args.dedup:
+        overrides["DEDUP_MODE"] = args.dedup
+    return overrides
+
+
 def run_crawl_command(args) -> int:
-    return crawl(args.story, args.out, parse_overrides(args.settings), verbose=args.verbose)
+    return crawl(args.story, args.out, crawl_overrides(args), verbose=args.verbose)
 
 
 def run_demo_command(args) -> int:
     with FixtureWeb(port=args.port) as web:
         print(f"storycrawl: fixture web on 127.0.0.x:{web.port}; crawling {DEMO_STORY.relative_to(PROJECT_ROOT)}",
               file=sys.stderr)
-        status = crawl(DEMO_STORY, args.out, parse_overrides(args.settings), verbose=args.verbose)
+        status = crawl(DEMO_STORY, args.out, crawl_overrides(args), verbose=args.verbose)
     if status == EXIT_OK:
         print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl)", file=sys.stderr)
     return status

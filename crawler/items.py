@@ -27,10 +27,12 @@ class ArticleItem:
     word_count: int = 0
     sha256: str | None = None  # of the written text file
     path: str | None = None  # relative to the corpus directory
+    cluster_id: str | None = None  # near-duplicates (wire copies) share one
+    near_duplicate_of: str | None = None  # URL of the cluster's first article, on later copies (DEDUP_MODE=mark)
 
     MANIFEST_FIELDS = ("url", "canonical_url", "outlet", "language", "declared_language", "title", "authors", "published",
                        "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256", "path",
-                       "fetched_at")
+                       "fetched_at", "cluster_id", "near_duplicate_of")
 
     def manifest_record(self) -> dict:
         return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

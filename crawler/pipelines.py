@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
+from .clusters import NearDuplicateIndex, new_cluster_id
 from .discovery import parse_date
 from .items import ArticleItem
 from .relevance import RelevanceMatcher
@@ -88,6 +89,51 @@ class DuplicatePipeline:
             raise Rejected("duplicate", f"same text as {self.seen_texts[key]}")
         self.seen_urls[identity] = item.url
         self.seen_texts[key] = item.url
+        return item
+
+
+class NearDuplicatePipeline:
+    """Wire copies and other republications: every article gets a `cluster_id`; DEDUP_MODE says what else.
+
+    keep: the cluster id only; mark: later copies also name the first one (`near_duplicate_of`);
+    drop: later copies are not written (decision `near_duplicate`). For media research the
+    republication is data, so the default marks rather than drops.
+    """
+
+    MODES = ("keep", "mark", "drop")
+
+    def __init__(self, corpus_dir: Path, mode: str, threshold: float):
+        if mode not in self.MODES:
+            raise ValueError(f"DEDUP_MODE must be one of {', '.join(self.MODES)}, not {mode!r}")
+        self.corpus_dir = corpus_dir
+        self.mode = mode
+        self.index = NearDuplicateIndex(threshold)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"),
+                   settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
+
+    def open_spider(self):
+        """Articles of earlier runs keep their clusters, and new copies of them join those."""
+        for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
+            path = self.corpus_dir / (record.get("path") or "")
+            if record.get("cluster_id") and path.is_file():
+                body = path.read_text(encoding="utf-8").split("\n\n", 1)[-1]
+                self.index.add(record["url"], body, record.get("language"), record["cluster_id"])
+
+    def process_item(self, item: ArticleItem, spider=None):
+        nearest = self.index.nearest(item.text, item.language)
+        if nearest is None:
+            item.cluster_id = new_cluster_id(item.url)
+        else:
+            item.cluster_id, first_url, similarity = nearest
+            if self.mode == "drop":
+                raise Rejected("near_duplicate", f"{similarity:.2f} similar to {first_url}")
+            if self.mode == "mark":
+                item.near_duplicate_of = first_url
+        self.index.add(item.url, item.text, item.language, item.cluster_id)
         return item
 
 

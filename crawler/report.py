@@ -28,6 +28,7 @@ REASONS = {
     "off_topic": "does not match every term group of the story",
     "out_of_window": "published outside the story's window",
     "duplicate": "the same article as one already kept",
+    "near_duplicate": "a near-copy of a kept article (DEDUP_MODE=drop)",
     "not_article": "no article on the page (listing, too short, not HTML)",
     "robots": "forbidden by robots.txt",
     "http_error": "the server answered with an error status",

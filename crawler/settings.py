@@ -29,6 +29,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.WindowPipeline": 100,
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.DuplicatePipeline": 300,
+    "crawler.pipelines.NearDuplicatePipeline": 400,
     "crawler.pipelines.CorpusWriterPipeline": 800,
 }
 EXTENSIONS = {
@@ -44,6 +45,8 @@ CORPUS_DIR = "corpus"  # where text files, manifest.jsonl, decisions.jsonl and r
 MIN_ARTICLE_WORDS = 40  # an extracted page with fewer words is "not an article"
 UNTYPED_ARTICLE_WORDS = 120  # ...and a page that declares no article type needs this many and a date
 GDELT_ENDPOINT = "https://api.gdeltproject.org/api/v2/doc/doc"  # a story's gdelt.endpoint overrides it
+DEDUP_MODE = "mark"  # near-duplicates (wire copies): keep (cluster_id only) | mark (+ near_duplicate_of) | drop
+NEAR_DUPLICATE_THRESHOLD = 0.5  # Jaccard similarity of word-5-gram sets (MinHash LSH) that makes two texts one cluster
 SITE_MEMORY_ENABLED = True  # learn each site's template blocks (text recurring on many of its pages) and drop them
 SITE_MEMORY_DIR = None  # where that per-site memory persists between crawls; None: "<CORPUS_DIR>/state/site-memory"
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed

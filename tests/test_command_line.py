@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FAST, ROOT, run_storycrawl, story_for
+from crawler.corpus import read_jsonl
 
 pytestmark = pytest.mark.slow
 SCRAPY = Path(sys.executable).parent / "scrapy"
@@ -49,3 +50,12 @@ def test_a_missing_story_file_exits_2(tmp_path):
     result = run_storycrawl("crawl", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "c"))
     assert result.returncode == 2 and "no such file" in result.stderr
 
+
+
+def test_dedup_drop_writes_one_copy_of_a_wire_story_and_says_why(demo_crawl, tmp_path):
+    story = story_for(demo_crawl.web, tmp_path)
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "c"), "--dedup", "drop", *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dropped = [d for d in read_jsonl(tmp_path / "c" / "decisions.jsonl") if d["reason"] == "near_duplicate"]
+    assert len(dropped) == 1 and dropped[0]["outlet"] in {"northpost", "openfield"}
+    assert len(corpus_texts(tmp_path / "c")) == len(corpus_texts(demo_crawl.corpus)) - 1

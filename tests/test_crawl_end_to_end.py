@@ -110,6 +110,30 @@ def test_an_amp_copy_yields_the_canonical_article_once(demo_crawl):
     assert sum(r["url"] == canonical for r in demo_crawl.manifest) == 1
 
 
+WIRE_COPIES = {"northpost", "openfield"}  # one Associated Wire story, republished by both
+
+
+def test_a_wire_copy_republished_by_two_outlets_lands_in_one_cluster(demo_crawl):
+    clusters = {}
+    for record in demo_crawl.manifest:
+        clusters.setdefault(record["cluster_id"], []).append(record)
+    shared = [members for members in clusters.values() if len(members) > 1]
+    assert [sorted(r["outlet"] for r in members) for members in shared] == [sorted(WIRE_COPIES)]
+
+
+def test_later_copies_name_the_first_and_both_are_kept_by_default(demo_crawl):
+    wire = [r for r in demo_crawl.manifest if r["outlet"] in WIRE_COPIES and "musk" in r["url"] and
+            r["cluster_id"] == next(x["cluster_id"] for x in demo_crawl.manifest if x["near_duplicate_of"])]
+    first, later = sorted(wire, key=lambda r: r["near_duplicate_of"] is not None)
+    assert first["near_duplicate_of"] is None and later["near_duplicate_of"] == first["url"]
+    assert (demo_crawl.corpus / first["path"]).is_file() and (demo_crawl.corpus / later["path"]).is_file()
+
+
+def test_a_translation_is_not_a_near_duplicate(demo_crawl):
+    kyivwire = [r for r in demo_crawl.manifest if r["outlet"] == "kyivwire"]
+    assert len({r["cluster_id"] for r in kyivwire}) == len(kyivwire)
+
+
 def test_a_translation_is_its_own_article(demo_crawl):
     kyivwire = {r["language"] for r in demo_crawl.manifest if r["outlet"] == "kyivwire"}
     assert kyivwire == {"en", "uk"}

@@ -1,0 +1,57 @@
+"""Near-duplicates: wire copies and other republications of one text, grouped by MinHash LSH (datasketch).
+
+Each article joins the cluster of the most similar article already seen in its language, or starts its
+own. Different languages never share a cluster: a translation is its own article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from datasketch import MinHash, MinHashLSH
+
+WORD = re.compile(r"\w+")
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+
+
+def shingles(text: str) -> set[bytes]:
+    words = WORD.findall(text.casefold())
+    n = min(SHINGLE_WORDS, len(words)) or 1
+    return {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(len(words) - n + 1, 1))}
+
+
+def minhash(text: str) -> MinHash:
+    signature = MinHash(num_perm=NUM_PERM)
+    signature.update_batch(list(shingles(text)))
+    return signature
+
+
+def new_cluster_id(url: str) -> str:
+    return "c-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+
+
+class NearDuplicateIndex:
+    """Articles seen so far, as MinHash signatures in an LSH index, with each one's cluster."""
+
+    def __init__(self, threshold: float):
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.members: dict[str, tuple[str, str, MinHash]] = {}  # key -> (cluster_id, url, signature)
+
+    def nearest(self, text: str, language: str | None) -> tuple[str, str, float] | None:
+        """(cluster_id, url, estimated similarity) of the most similar earlier article, if any is near."""
+        signature = minhash(text)
+        candidates = [(self.members[key], key) for key in self.lsh.query(signature)
+                      if key.split("\t", 1)[0] == (language or "")]
+        if not candidates:
+            return None
+        (cluster_id, url, other), _ = max(candidates, key=lambda c: signature.jaccard(c[0][2]))
+        return cluster_id, url, signature.jaccard(other)
+
+    def add(self, url: str, text: str, language: str | None, cluster_id: str) -> None:
+        key = f"{language or ''}\t{url}"
+        if key not in self.members:
+            signature = minhash(text)
+            self.members[key] = (cluster_id, url, signature)
+            self.lsh.insert(key, signature)

@@ -45,7 +45,10 @@ NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them w
 CUE_ATTRIBUTES = "//@class | //@id | //@role"
 SHORT_TEXTS = "//text()[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]"
 HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
-VISIBLE_TEXT = "//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+VISIBLE_TEXT = ("//text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::noscript"
+                " or ancestor-or-self::*[@hidden or contains(translate(@style, ' ', ''), 'display:none')"
+                " or contains(translate(@style, ' ', ''), 'visibility:hidden')])]")
+SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it
 LISTS = "//ul[li//a] | //ol[li//a]"
 DASHED_BLOCKS = "//*[self::pre or self::code or self::div or self::p][starts-with(normalize-space(.), '---')]"
 
@@ -180,14 +183,23 @@ def _is_hidden(el: HtmlElement) -> bool:
 
 
 def _drop_hidden_copies(tree: HtmlElement) -> int:
-    """A hidden element repeating text found elsewhere on the page (a print or microdata copy of the body)."""
+    """A hidden element repeating text that is visible elsewhere on the page (a print or microdata copy).
+
+    Compared with visible text only: JSON-LD's articleBody, or a hidden print copy, repeats a body that is
+    only hidden until a paywall opens, and two hidden copies must not vouch for each other. Two samples
+    (the start, the middle) because a print copy may open with the headline where the page has a byline.
+    """
     hidden = [(el, " ".join(el.text_content().split())) for el in tree.xpath(HIDDEN) if _is_hidden(el)]
-    hidden = [(el, text) for el, text in hidden if len(text) >= 80]
+    hidden = [(el, text) for el, text in hidden if len(text) >= 2 * SAMPLE_CHARS]
     if not hidden:
         return 0
-    # Not counting scripts: JSON-LD's articleBody repeats a body that is only hidden until a paywall opens.
-    page_text = " ".join("".join(tree.xpath(VISIBLE_TEXT)).split())
-    return _drop([el for el, text in hidden if page_text.count(text[:80]) >= 2])
+    visible = " ".join("".join(tree.xpath(VISIBLE_TEXT)).split())
+    return _drop([el for el, text in hidden if any(sample in visible for sample in _samples(text))])
+
+
+def _samples(text: str) -> tuple[str, str]:
+    middle = len(text) // 2
+    return text[:SAMPLE_CHARS], text[middle:middle + SAMPLE_CHARS]
 
 
 def _drop_footnote_markers(tree: HtmlElement) -> int:

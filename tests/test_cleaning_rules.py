@@ -1,0 +1,200 @@
+"""The newer cleaning rules, one page each (`fixtures/cleaners/`): what a rule removes, and what it must leave."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+from lxml import html as lxml_html
+
+from cleaners import extract
+from cleaners.article import Article
+from cleaners.lexicon import Lexicon, load_lexicon
+from cleaners.postclean import is_timestamp_line
+from conftest import FIXTURES
+
+PAGES = FIXTURES / "cleaners"
+URLS = {
+    "dont-miss-box": "https://www.millbrookcourier.test/news/2025/03/14/riverside-pool-reopens-after-two-year-refurbishment",
+    "link-lists": "https://www.eastvalerecord.test/local/2025/03/03/fortnightly-bin-collections-what-changes",
+    "paywall-hidden-body": "https://www.lakeshoreledger.test/business/2025/05/20/lake-ferry-operator-orders-two-electric-boats",
+    "hidden-print-copy": "https://www.corranvalleygazette.test/community/village-hall-wins-grant-to-replace-leaking-roof",
+    "dek-as-subheading": "https://www.pinewoodherald.test/transport/pinewood-station-to-get-step-free-access-by-2027",
+    "dek-as-lead": "https://www.saltmarshobserver.test/nature/record-number-of-avocets-winter-on-the-estuary",
+    "kicker-above-headline": "https://www.ashfordbaychronicle.test/local-politics/council-votes-to-close-harbour-street-to-cars-on-summer-weekends",
+    "kicker-glued-to-headline": "https://www.elbtaler-anzeiger.test/stadt/nahverkehr/neue-strassenbahnlinie-faehrt-ab-mai-bis-zum-hauptbahnhof",
+    "leading-dateline-and-live-times": "https://news.kestrelpoint.test/weather/storm-ilse-live-updates",
+    "prose-with-section-words": "https://www.caldereveningstar.test/entertainment/calder-fm-overhauls-its-schedule",
+    "closing-promo-lines": "https://www.westbrookgazette.test/business/brewery-to-open-taproom-in-old-fire-station",
+}
+# The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
+NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
+                     section_labels=None)
+
+
+def html_of(page: str) -> str:
+    return (PAGES / f"{page}.html").read_text(encoding="utf-8")
+
+
+@cache
+def clean(page: str) -> Article:
+    return extract(html_of(page), url=URLS[page])
+
+
+def on_page(page: str, xpath: str) -> list[str]:
+    """The text of each element the XPath finds on the raw page, whitespace as a reader sees it."""
+    return [" ".join(el.text_content().split()) for el in lxml_html.fromstring(html_of(page)).xpath(xpath)]
+
+
+@pytest.mark.parametrize("page", URLS)
+def test_each_page_is_an_article_of_five_paragraphs_or_more_at_its_canonical_url(page):
+    article = clean(page)
+    assert article.canonical_url == URLS[page] and article.page_type == "NewsArticle" and len(article.paragraphs) >= 5
+
+
+# --- A block heading inside the body ("DON'T MISS") over a paragraph of links (prune._heading_with_link_lists)
+
+def test_a_dont_miss_heading_inside_the_body_goes_with_its_paragraph_of_links():
+    headings = on_page("dont-miss-box", "//div[@class='story-body']/p[strong or b]")
+    headlines = on_page("dont-miss-box", "//div[@class='story-body']/p/a")
+    assert headings == ["DON'T MISS", "READ MORE"] and len(headlines) == 6  # one box with "|", one with <br>
+    unpruned = extract(html_of("dont-miss-box"), url=URLS["dont-miss-box"], lexicon=NO_LEXICON).text
+    assert all(text in unpruned for text in headings + headlines)  # the control: not a box to trafilatura alone
+    text = clean("dont-miss-box").text
+    assert not [leaked for leaked in headings + headlines if leaked in text]
+
+
+def test_every_article_paragraph_after_a_dont_miss_box_stays():
+    after = on_page("dont-miss-box", "//div[@class='story-body']/p[strong]/following-sibling::p[not(a or b)]")
+    assert len(after) == 5
+    assert clean("dont-miss-box").paragraphs[-5:] == after
+
+
+# --- Lists of links to other articles (prune._drop_link_lists)
+
+def test_a_list_of_headline_links_goes_from_within_and_from_the_end_of_the_body():
+    within = on_page("link-lists", "//ul[@class='inline-links']/li")
+    at_end = on_page("link-lists", "//ul[@class='more-links']/li")
+    links = on_page("link-lists", "//ul[@class='inline-links' or @class='more-links']/li/a")
+    assert len(within) == 3 and len(at_end) == 4 and links == within + at_end  # every item is one whole link
+    text = clean("link-lists").text
+    assert not [headline for headline in within + at_end if headline in text]
+
+
+def test_a_list_of_facts_without_links_stays():
+    facts = on_page("link-lists", "//ul[@class='key-dates']/li")
+    assert len(facts) == 4
+    assert all(f"- {fact}" in clean("link-lists").paragraphs for fact in facts)
+
+
+def test_a_list_of_sentences_with_one_inline_link_each_stays():
+    items = on_page("link-lists", "//ul[@class='help-list']/li")
+    assert len(items) == 3 and len(on_page("link-lists", "//ul[@class='help-list']/li/a")) == 3  # every item links out
+    assert all(f"- {item}" in clean("link-lists").paragraphs for item in items)
+
+
+def test_a_table_of_contents_of_in_page_anchors_stays():
+    entries = on_page("link-lists", "//ul[@class='contents']/li")
+    anchors = lxml_html.fromstring(html_of("link-lists")).xpath("//ul[@class='contents']/li/a/@href")
+    assert len(entries) == 4 and all(href.startswith("#") for href in anchors)
+    assert all(f"- {entry}" in clean("link-lists").paragraphs for entry in entries)
+
+
+# --- Hidden elements: a paywalled body is not a copy, a print copy is (prune._drop_hidden_copies)
+
+def test_a_paywalled_body_hidden_until_unlocked_stays_though_json_ld_carries_it_too():
+    tree = lxml_html.fromstring(html_of("paywall-hidden-body"))
+    assert tree.xpath("//div[@class='paywall']")[0].get("hidden") is not None
+    hidden = on_page("paywall-hidden-body", "//div[@class='paywall']/p")
+    article_body = json.loads(tree.xpath("//script[@type='application/ld+json']")[0].text)["articleBody"]
+    assert len(hidden) == 3 and all(paragraph in article_body for paragraph in hidden)  # the script's copy
+    assert clean("paywall-hidden-body").paragraphs[-3:] == hidden
+
+
+def test_a_hidden_print_copy_of_the_visible_body_goes():
+    body = on_page("hidden-print-copy", "//div[@class='entry']/p")
+    assert on_page("hidden-print-copy", "//div[@class='print-copy' and @hidden]/p") == body  # the copy is on the page
+    assert clean("hidden-print-copy").paragraphs == body  # each paragraph once
+
+
+# --- The description on the page: a subheading dek is metadata, a lead paragraph is body (extract + postclean)
+
+def test_a_description_printed_as_a_subheading_under_the_headline_is_not_text():
+    dek = clean("dek-as-subheading").description
+    assert on_page("dek-as-subheading", "//h1/following-sibling::*[1][self::h2]") == [dek]
+    first = on_page("dek-as-subheading", "//div[@class='story-text']/p")[0]
+    assert dek not in clean("dek-as-subheading").text and clean("dek-as-subheading").paragraphs[0] == first
+
+
+def test_the_bodys_own_subheadings_stay_when_the_dek_goes():
+    subheadings = on_page("dek-as-subheading", "//div[@class='story-text']/h2")
+    assert subheadings == ["Years of campaigning"]
+    assert "Years of campaigning" in clean("dek-as-subheading").paragraphs
+
+
+def test_a_description_printed_as_the_lead_paragraph_is_the_first_paragraph():
+    lead = on_page("dek-as-lead", "//p[@class='lead']")
+    assert lead == [clean("dek-as-lead").description]  # the control: it is the declared description
+    assert clean("dek-as-lead").paragraphs[0] == lead[0]
+
+
+# --- A kicker over the headline repeated in the body (postclean.strip_repeated_headline)
+
+def test_a_kicker_line_over_the_repeated_headline_is_not_text_and_neither_is_the_headline():
+    kicker = on_page("kicker-above-headline", "//div[@class='article-main']/p[following-sibling::h1]")
+    first = on_page("kicker-above-headline", "//div[@class='article-main']/h1/following-sibling::p")[0]
+    assert kicker == ["Local politics"]
+    article = clean("kicker-above-headline")
+    assert "Local politics" not in article.text and article.title not in article.text
+    assert article.paragraphs[0] == first
+
+
+def test_a_kicker_glued_to_the_front_of_the_headline_is_not_text_and_neither_is_the_headline():
+    headline = "Neue Straßenbahnlinie fährt ab Mai bis zum Hauptbahnhof"
+    assert on_page("kicker-glued-to-headline", "//h1") == ["Nahverkehr" + headline]  # no space between the two
+    article = clean("kicker-glued-to-headline")
+    assert article.title == headline
+    assert "Nahverkehr" not in article.text and headline not in article.text
+    assert article.paragraphs[0].startswith("Die Straßenbahnlinie 7 fährt vom 5. Mai an")
+
+
+# --- Date lines: the dateline at the top goes, a live blog's times further down stay (postclean)
+
+def test_a_dateline_among_the_first_lines_of_the_body_is_not_text():
+    assert on_page("leading-dateline-and-live-times", "//h1/following-sibling::p[1]") == ["Updated: 12.03.2025, 14:05"]
+    first = on_page("leading-dateline-and-live-times", "//div[@class='live-body']/p")[1]
+    assert "12.03.2025" not in clean("leading-dateline-and-live-times").text
+    assert clean("leading-dateline-and-live-times").paragraphs[0] == first
+
+
+def test_a_live_blogs_time_lines_further_down_the_body_stay():
+    times = ["4:14 p.m.", "3:52 p.m.", "3:30 p.m."]
+    assert all(is_timestamp_line(time) for time in times)  # the control: only their place keeps them
+    paragraphs = clean("leading-dateline-and-live-times").paragraphs
+    assert [p for p in paragraphs if p in times] == times and paragraphs.index("4:14 p.m.") >= 4
+
+
+# --- Section labels in prose (lexicon.is_headline_list)
+
+def test_prose_that_names_section_labels_three_times_is_not_a_headline_list():
+    paragraph = on_page("prose-with-section-words", "//div[@class='story-content']/p")[1]
+    labels = load_lexicon().section_labels.findall(paragraph)
+    assert labels == ["World", "Sport", "Business"] and len(paragraph) > 100  # the control: a candidate by its words
+    assert paragraph in clean("prose-with-section-words").paragraphs
+
+
+# --- Promo lines at the end of the body (lexicon/en.toml line_patterns)
+
+def test_closing_follow_us_and_send_us_a_story_lines_are_not_text():
+    *body, follow, tip = on_page("closing-promo-lines", "//div[@class='body-copy']/p")
+    assert follow.startswith("Follow The Westbrook Gazette on Facebook") and tip.startswith("Have a story?")
+    unfiltered = extract(html_of("closing-promo-lines"), url=URLS["closing-promo-lines"], lexicon=NO_LEXICON)
+    assert unfiltered.paragraphs[-2:] == [follow, tip]  # the control: nothing but the lexicon removes them
+    assert clean("closing-promo-lines").paragraphs == body
+
+
+def test_a_sentence_that_mentions_facebook_in_passing_stays():
+    sentence = on_page("closing-promo-lines", "//div[@class='body-copy']/p")[1]
+    assert sentence.startswith("The company said on Facebook that")
+    assert sentence in clean("closing-promo-lines").paragraphs

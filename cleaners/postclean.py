@@ -8,12 +8,12 @@ from .lexicon import Lexicon, normalise_key
 
 HEADLINE_WINDOW = 4  # the headline, kicker and dek repeat within the first lines or not at all
 KICKER_MAX = 60  # a kicker or section label over the headline is a few words
-DUPLICATE_DISTANCE = 3
+DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
 TIMESTAMP_MAX = 80
 TIMESTAMP_WORDS_MAX = 3  # "Updated", "Publicerad", "Actualizado a las": a few words around the date
 DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\b"
                           r"|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}時\d{1,2}分")
-WORDS = re.compile(r"[^\W\d_]{2,}")  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
+WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str], lexicon: Lexicon,

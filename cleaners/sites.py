@@ -76,8 +76,6 @@ def keep_only(tree: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement:
     if not chosen:
         return tree
     outermost = [el for el in tree.iter() if el in chosen and not any(a in chosen for a in el.iterancestors())]
-    if not outermost:
-        return tree
     page = fromstring("<html><body><article></article></body></html>")
     body = page.find(".//article")
     for el in outermost:

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 def add_crawl_options(parser: argparse.ArgumentParser, default_out: Path | None) -> None:
     parser.add_argument("--out", type=Path, default=default_out, required=default_out is None,
                         help="the corpus directory" + (f" (default {default_out})" if default_out else ""))
+    # clusters.DEDUP_MODES, not imported here: datasketch takes most of a second to import.
     parser.add_argument("--dedup", choices=("keep", "mark", "drop"),
                         help="near-duplicates (wire copies): keep them with a cluster_id, mark later copies too "
                              "(the default), or drop them")

@@ -14,6 +14,7 @@ from datasketch import MinHash, MinHashLSH
 WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
 NUM_PERM = 128
+DEDUP_MODES = ("keep", "mark", "drop")  # what happens to later copies: see NearDuplicatePipeline
 
 
 def shingles(text: str) -> set[bytes]:
@@ -39,19 +40,18 @@ class NearDuplicateIndex:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.members: dict[str, tuple[str, str, MinHash]] = {}  # key -> (cluster_id, url, signature)
 
-    def nearest(self, text: str, language: str | None) -> tuple[str, str, float] | None:
+    def nearest(self, signature: MinHash, language: str | None) -> tuple[str, str, float] | None:
         """(cluster_id, url, estimated similarity) of the most similar earlier article, if any is near."""
-        signature = minhash(text)
-        candidates = [(self.members[key], key) for key in self.lsh.query(signature)
-                      if key.split("\t", 1)[0] == (language or "")]
-        if not candidates:
+        scored = [(signature.jaccard(other), cluster_id, url)
+                  for key in self.lsh.query(signature) if key.split("\t", 1)[0] == (language or "")
+                  for cluster_id, url, other in [self.members[key]]]
+        if not scored:
             return None
-        (cluster_id, url, other), _ = max(candidates, key=lambda c: signature.jaccard(c[0][2]))
-        return cluster_id, url, signature.jaccard(other)
+        similarity, cluster_id, url = max(scored)
+        return cluster_id, url, similarity
 
-    def add(self, url: str, text: str, language: str | None, cluster_id: str) -> None:
+    def add(self, url: str, signature: MinHash, language: str | None, cluster_id: str) -> None:
         key = f"{language or ''}\t{url}"
         if key not in self.members:
-            signature = minhash(text)
             self.members[key] = (cluster_id, url, signature)
             self.lsh.insert(key, signature)

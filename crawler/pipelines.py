@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
-from .clusters import NearDuplicateIndex, new_cluster_id
+from .clusters import DEDUP_MODES, NearDuplicateIndex, minhash, new_cluster_id
 from .discovery import parse_date
 from .items import ArticleItem
 from .relevance import RelevanceMatcher
@@ -100,11 +100,9 @@ class NearDuplicatePipeline:
     republication is data, so the default marks rather than drops.
     """
 
-    MODES = ("keep", "mark", "drop")
-
     def __init__(self, corpus_dir: Path, mode: str, threshold: float):
-        if mode not in self.MODES:
-            raise ValueError(f"DEDUP_MODE must be one of {', '.join(self.MODES)}, not {mode!r}")
+        if mode not in DEDUP_MODES:
+            raise ValueError(f"DEDUP_MODE must be one of {', '.join(DEDUP_MODES)}, not {mode!r}")
         self.corpus_dir = corpus_dir
         self.mode = mode
         self.index = NearDuplicateIndex(threshold)
@@ -121,10 +119,11 @@ class NearDuplicatePipeline:
             path = self.corpus_dir / (record.get("path") or "")
             if record.get("cluster_id") and path.is_file():
                 body = path.read_text(encoding="utf-8").split("\n\n", 1)[-1]
-                self.index.add(record["url"], body, record.get("language"), record["cluster_id"])
+                self.index.add(record["url"], minhash(body), record.get("language"), record["cluster_id"])
 
     def process_item(self, item: ArticleItem, spider=None):
-        nearest = self.index.nearest(item.text, item.language)
+        signature = minhash(item.text)  # once per article: it is the costly part
+        nearest = self.index.nearest(signature, item.language)
         if nearest is None:
             item.cluster_id = new_cluster_id(item.url)
         else:
@@ -133,7 +132,7 @@ class NearDuplicatePipeline:
                 raise Rejected("near_duplicate", f"{similarity:.2f} similar to {first_url}")
             if self.mode == "mark":
                 item.near_duplicate_of = first_url
-        self.index.add(item.url, item.text, item.language, item.cluster_id)
+        self.index.add(item.url, signature, item.language, item.cluster_id)
         return item
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import EXPECTED
-from crawler.clusters import NearDuplicateIndex, new_cluster_id
+from crawler.clusters import NearDuplicateIndex, minhash, new_cluster_id
 
 WIRE = ["en/northpost/2024-10-25-musk-and-putin-have-spoken-regularly-wsj-reports.txt",
         "en/openfield/2024-10-25-associated-wire-musk-putin-two-years.txt"]
@@ -18,24 +18,24 @@ def body(relative: str) -> str:
 def indexed(*relatives: str) -> NearDuplicateIndex:
     index = NearDuplicateIndex(threshold=0.5)
     for relative in relatives:
-        index.add(relative, body(relative), relative.split("/")[0], new_cluster_id(relative))
+        index.add(relative, minhash(body(relative)), relative.split("/")[0], new_cluster_id(relative))
     return index
 
 
 def test_a_wire_copy_with_another_intro_finds_the_first_copys_cluster():
-    nearest = indexed(WIRE[0]).nearest(body(WIRE[1]), "en")
+    nearest = indexed(WIRE[0]).nearest(minhash(body(WIRE[1])), "en")
     assert nearest is not None and nearest[:2] == (new_cluster_id(WIRE[0]), WIRE[0]) and nearest[2] > 0.5
 
 
 def test_another_article_on_the_same_story_is_not_a_near_duplicate():
     others = [p.relative_to(EXPECTED).as_posix() for p in EXPECTED.glob("en/*/*.txt")
               if p.relative_to(EXPECTED).as_posix() not in WIRE]
-    assert indexed(*others).nearest(body(WIRE[0]), "en") is None
+    assert indexed(*others).nearest(minhash(body(WIRE[0])), "en") is None
 
 
 def test_a_translation_is_not_a_near_duplicate_even_under_the_same_language_code():
-    assert indexed(TRANSLATION[0]).nearest(body(TRANSLATION[1]), "uk") is None
+    assert indexed(TRANSLATION[0]).nearest(minhash(body(TRANSLATION[1])), "uk") is None
 
 
 def test_texts_in_different_languages_never_share_a_cluster():
-    assert indexed(WIRE[0]).nearest(body(WIRE[0]), "de") is None
+    assert indexed(WIRE[0]).nearest(minhash(body(WIRE[0])), "de") is None

@@ -19,6 +19,7 @@ from .postclean import clean_paragraphs
 from .prune import prune_non_body
 from .site_memory import SiteMemory
 from .sites import SiteProfile, find_profile, keep_only, load_profiles
+from .split_body import join_split_body
 
 TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
@@ -55,6 +56,7 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
     meta = read_metadata(tree, url)
     profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
     tree = keep_only(tree, profile.keep)
+    join_split_body(tree)
     prune_non_body(tree, lexicon, profile.drop)
     document = extract_body(tree, url, {**TRAFILATURA_DEFAULTS, **options})
     if document is None or not document.text:

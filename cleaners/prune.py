@@ -18,6 +18,8 @@ BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this 
 LINK_DENSITY_MIN = 0.45  # recirculation blocks are mostly links
 LINK_LIST_ITEMS = 3  # fewer links than this in a list are as likely sources as recirculation
 LINK_LIST_MIN = 0.7  # a paragraph of links after a "DON'T MISS" heading: nearly all of it is link text
+TEASER_MAX_CHARS = 500  # a "Read more" card: a headline link and its summary, never a body's worth of text
+TEASER_HEADLINE_CHARS = 20  # the card's link carries another article's headline, not "here"
 
 _CUES = [
     r"comments?", r"comment-(?:list|section|form|area|thread|s)", r"respond", r"disqus", r"reply",
@@ -36,6 +38,8 @@ _CUES = [
     r"sidebar", r"toolbar",
 ]
 CUE_RE = re.compile(r"(?:^|[\s_-])(?:%s)(?:$|[\s_-])" % "|".join(_CUES))
+CAMEL_HUMP = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})")  # word humps only: "n1AuAdJl"-style ids stay whole
+STATE_CLASS = re.compile(r"(?:has|is|with|no)-")
 ROLES = {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alertdialog"}
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
@@ -101,11 +105,20 @@ def _cued_elements(tree: HtmlElement) -> list[HtmlElement]:
     cued = {}
     for value in tree.xpath(CUE_ATTRIBUTES):
         attribute = value.attrname
-        matches = value.lower() in ROLES if attribute == "role" else bool(CUE_RE.search(value.lower()))
+        matches = value.lower() in ROLES if attribute == "role" else bool(CUE_RE.search(_cue_words(value)))
         if matches:
             el = value.getparent()
             cued[el] = None
     return list(cued)
+
+
+def _cue_words(value: str) -> str:
+    """"imageCaption shareBar" reads as "image-caption share-bar": camelCase names carry cues too.
+
+    State classes ("hasCaption", "with-sidebar", "is-sharing") describe the element, not what it is: skipped.
+    """
+    words = CAMEL_HUMP.sub("-", value).lower().split()
+    return " ".join(w for w in words if not STATE_CLASS.match(w))
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
@@ -123,6 +136,8 @@ def _drop_recirculation_blocks(tree: HtmlElement, lexicon: Lexicon, guard: _Body
         if el is None:
             continue
         block = _link_block_around(el, guard)
+        if block is None:
+            block = _teaser_card_around(el, guard)
         if block is not None:
             doomed.append(block)
         else:
@@ -151,6 +166,27 @@ def _link_block_around(heading: HtmlElement, guard: _BodyGuard) -> HtmlElement |
             break
         block = ancestor
     return block
+
+
+def _teaser_card_around(heading: HtmlElement, guard: _BodyGuard) -> HtmlElement | None:
+    """"Czytaj więcej" over one linked headline and its summary, set inside the body: the whole card.
+
+    Its summary is prose, so the link density test misses it; the card is small and links elsewhere.
+    """
+    card = None
+    for ancestor in heading.iterancestors():
+        if (ancestor.tag in NEVER_PRUNED or guard.holds_body(ancestor)
+                or len(" ".join(ancestor.text_content().split())) > TEASER_MAX_CHARS):
+            break
+        card = ancestor
+    if card is not None and any(_headline_link(a) for a in card.iter("a")):
+        return card
+    return None
+
+
+def _headline_link(a: HtmlElement) -> bool:
+    href = a.get("href") or "#"
+    return not href.startswith("#") and len(" ".join(a.text_content().split())) >= TEASER_HEADLINE_CHARS
 
 
 def _link_density(el: HtmlElement) -> float:

@@ -6,12 +6,14 @@ import json
 from functools import cache
 
 import pytest
+import trafilatura
 from lxml import html as lxml_html
 
 from cleaners import extract
 from cleaners.article import Article
 from cleaners.lexicon import Lexicon, load_lexicon
 from cleaners.postclean import is_timestamp_line
+from cleaners.prune import CUE_RE
 from conftest import FIXTURES
 
 PAGES = FIXTURES / "cleaners"
@@ -27,6 +29,9 @@ URLS = {
     "leading-dateline-and-live-times": "https://news.kestrelpoint.test/weather/storm-ilse-live-updates",
     "prose-with-section-words": "https://www.caldereveningstar.test/entertainment/calder-fm-overhauls-its-schedule",
     "closing-promo-lines": "https://www.westbrookgazette.test/business/brewery-to-open-taproom-in-old-fire-station",
+    "split-body": "https://www.glenmoretribune.test/news/2025/04/02/ferry-timetable-to-change-as-harbour-dredging-begins",
+    "read-more-card": "https://www.ardleypost.test/local/2025/05/09/town-hall-clock-to-strike-again-after-restoration",
+    "camelcase-cues": "https://www.kirkhavendaily.test/food/2025/06/18/bakery-apprentices-win-national-bread-competition",
 }
 # The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
 NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
@@ -198,3 +203,55 @@ def test_a_sentence_that_mentions_facebook_in_passing_stays():
     sentence = on_page("closing-promo-lines", "//div[@class='body-copy']/p")[1]
     assert sentence.startswith("The company said on Facebook that")
     assert sentence in clean("closing-promo-lines").paragraphs
+
+
+# --- A body split into chunks around an ad (split_body.join_split_body)
+
+def test_a_body_split_in_two_containers_around_an_ad_is_read_whole():
+    chunks = on_page("split-body", "//article[1]//div[contains(@class, 'article-body')]")
+    body = on_page("split-body", "//article[1]//div[contains(@class, 'article-body')]/p")
+    assert len(chunks) == 2 and len(body) == 6
+    alone = trafilatura.extract(html_of("split-body"))
+    assert body[3] not in alone  # the control: trafilatura reads the first container only
+    assert clean("split-body").paragraphs == body
+
+
+def test_the_next_article_of_an_endless_scroll_page_is_not_joined_to_the_body():
+    next_story = on_page("split-body", "//article[2]//p")
+    assert len(next_story) == 2
+    assert on_page("split-body", "//article[2]/h1") and on_page("split-body", "//article[2]//div[contains(@class, 'article-body')]")
+    assert not [paragraph for paragraph in next_story if paragraph in clean("split-body").text]
+
+
+# --- A "Read more" card inside the body: a headline link and its summary (prune._teaser_card_around)
+
+def test_a_read_more_card_goes_with_its_headline_and_summary():
+    card = on_page("read-more-card", "//div[@class='inline-box']//*[self::p or self::a]")
+    assert card[0] == "Read more" and len(card) == 3
+    unpruned = extract(html_of("read-more-card"), url=URLS["read-more-card"], lexicon=NO_LEXICON).text
+    assert card[2] in unpruned  # the control: without the heading lexicon the summary is body to trafilatura
+    assert not [part for part in card if part in clean("read-more-card").paragraphs]
+
+
+def test_a_sentence_that_starts_with_read_more_stays():
+    closing = on_page("read-more-card", "//div[@class='story-body']/p")[-1]
+    assert closing.startswith("Read more about the clock's history")
+    assert clean("read-more-card").paragraphs[-1] == closing
+
+
+# --- Class names in camelCase carry cues too; state classes ("hasCaption") do not (prune._cue_words)
+
+def test_camelcase_caption_and_promo_boxes_go():
+    caption = on_page("camelcase-cues", "//p[@class='imageCaption']")
+    promo = on_page("camelcase-cues", "//div[@class='promoBox']/p")
+    assert not CUE_RE.search("imagecaption") and not CUE_RE.search("promobox")  # the control: lowercased, no cue
+    alone = trafilatura.extract(html_of("camelcase-cues"))
+    assert caption[0] in alone and promo[0] in alone
+    text = clean("camelcase-cues").text
+    assert caption[0] not in text and promo[0] not in text
+
+
+def test_a_lead_in_a_box_whose_class_says_it_has_a_caption_stays():
+    lead = on_page("camelcase-cues", "//div[@class='articleLead hasCaption']/p")
+    assert len(lead) == 1
+    assert clean("camelcase-cues").paragraphs[0] == lead[0]

@@ -25,9 +25,13 @@ class Lexicon:
     boilerplate_lines: frozenset[str]
     line_patterns: re.Pattern | None
     section_labels: re.Pattern | None
+    tail_patterns: re.Pattern | None = None  # headings with a variable part: "More from <outlet>"
 
     def is_tail_heading(self, line: str) -> bool:
-        return len(line) <= 80 and normalise_key(line) in self.tail_headings
+        if len(line) > 80:
+            return False
+        key = normalise_key(line)
+        return key in self.tail_headings or bool(self.tail_patterns and self.tail_patterns.fullmatch(key))
 
     def is_block_heading(self, line: str) -> bool:
         """The heading of a recirculation box: a tail heading, or a see-also phrase standing alone."""
@@ -62,7 +66,7 @@ class Lexicon:
 @lru_cache(maxsize=4)
 def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
     """Immutable, so one cached copy per folder is safe to share."""
-    tails, see_also, lines, patterns, labels = set(), set(), set(), [], set()
+    tails, see_also, lines, patterns, labels, tail_patterns = set(), set(), set(), [], set(), []
     for file in sorted(Path(folder).glob("*.toml")):
         data = tomllib.loads(file.read_text(encoding="utf-8"))
         tails.update(normalise_key(h) for h in data.get("tail_headings", []))
@@ -70,10 +74,16 @@ def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
         lines.update(normalise_key(b) for b in data.get("boilerplate_lines", []))
         patterns.extend(data.get("line_patterns", []))
         labels.update(data.get("section_labels", []))
+        tail_patterns.extend(data.get("tail_patterns", []))
     return Lexicon(
         tail_headings=frozenset(tails),
         see_also=tuple(sorted(see_also, key=len, reverse=True)),
         boilerplate_lines=frozenset(lines),
-        line_patterns=re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None,
+        line_patterns=_any_of(patterns),
         section_labels=re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, sorted(labels)))) if labels else None,
+        tail_patterns=_any_of(tail_patterns),
     )
+
+
+def _any_of(patterns: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None

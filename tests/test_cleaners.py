@@ -75,6 +75,18 @@ def test_the_text_ends_at_a_tail_heading_in_any_language():
         assert clean_paragraphs(["Body text.", heading, "Teaser."], title=None, deks=[], lexicon=lexicon) == ["Body text."]
 
 
+def test_a_more_from_the_outlet_heading_ends_the_text_whatever_the_outlet():
+    lexicon = load_lexicon()
+    for heading in ["More from The Nation", "More from Kirkhaven Daily:"]:
+        assert clean_paragraphs(["Body text.", heading, "Teaser."], title=None, deks=[], lexicon=lexicon) == ["Body text."]
+
+
+def test_a_sentence_beginning_more_from_is_not_a_tail_heading():
+    lexicon = load_lexicon()
+    sentence = "More from the minister's speech is expected on Monday."
+    assert clean_paragraphs(["Body text.", sentence, "End."], title=None, deks=[], lexicon=lexicon)[1] == sentence
+
+
 def test_a_tail_heading_early_in_a_long_text_does_not_end_it():
     lexicon = load_lexicon()
     body = [f"Paragraph {i} of a long article that goes on after the box." for i in range(6)]
@@ -91,6 +103,12 @@ def test_a_caption_printed_twice_is_kept_once():
     lexicon = load_lexicon()
     caption = "Elon Musk at a rally in Pennsylvania."
     assert clean_paragraphs([caption, caption, "Body."], title=None, deks=[], lexicon=lexicon) == [caption, "Body."]
+
+
+def test_breaking_story_and_comment_forum_lines_are_not_body():
+    lexicon = load_lexicon()
+    lines = ["This is a breaking news story and will be updated.", "Join our commenting forum"]
+    assert clean_paragraphs(["Body.", *lines], title=None, deks=[], lexicon=lexicon) == ["Body."]
 
 
 def test_a_sentence_about_telegram_is_not_a_promo():

@@ -64,7 +64,7 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
     headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
     deks = [d for d in meta.descriptions if normalise_key(d) in headings]
     paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
-                                  lexicon=lexicon, tail_cues=profile.tail_cues)
+                                  lexicon=lexicon, tail_cues=profile.tail_cues, authors=meta.authors)
     if site_memory is not None:
         paragraphs = site_memory.strip_template(url, paragraphs, page_id=meta.canonical_url or url)
     if not paragraphs:

@@ -14,12 +14,16 @@ TIMESTAMP_WORDS_MAX = 3  # "Updated", "Publicerad", "Actualizado a las": a few w
 DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\b"
                           r"|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}時\d{1,2}分")
 WORDS = re.compile(r"[^\W\d_]{2,}")
+BYLINE_OTHER_WORDS = 4  # "Von", "By Staff", "기자 외 1명": a few words around the author's name
+NAME_MIN_CHARS = 3  # "AP" as an author is a credit, not a name to look for
+SENTENCE_END = re.compile(r"[.!?。](?:\s|$)")
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str], lexicon: Lexicon,
-                     tail_cues: frozenset[str] = frozenset()) -> list[str]:
+                     tail_cues: frozenset[str] = frozenset(), authors: tuple[str, ...] | list[str] = ()) -> list[str]:
     paragraphs = [" ".join(p.split()) for p in paragraphs if p.strip()]
     paragraphs = drop_leading_timestamps(paragraphs)
+    paragraphs = drop_leading_bylines(paragraphs, authors)
     paragraphs = strip_repeated_headline(paragraphs, title, deks)
     paragraphs = cut_at_tail_heading(paragraphs, lexicon, tail_cues)
     paragraphs = [p for p in paragraphs if not is_clutter_line(p, lexicon)]
@@ -75,6 +79,27 @@ def drop_leading_timestamps(paragraphs: list[str]) -> list[str]:
     """A date line among the first lines is the page's dateline; further down (a live blog's "4:14 p.m.") it is body."""
     head = [p for p in paragraphs[:HEADLINE_WINDOW] if not is_timestamp_line(p)]
     return head + paragraphs[HEADLINE_WINDOW:]
+
+
+def drop_leading_bylines(paragraphs: list[str], authors) -> list[str]:
+    """"Von Nina Magoley" among the first lines is the byline the metadata already holds; later it may be a quote."""
+    names = [re.compile(r"(?<!\w)%s(?!\w)" % re.escape(normalise_key(a)))
+             for a in authors if a and len(a.strip()) >= NAME_MIN_CHARS]
+    if not names:
+        return paragraphs
+    head = [p for p in paragraphs[:HEADLINE_WINDOW] if not is_byline(p, names)]
+    return head + paragraphs[HEADLINE_WINDOW:]
+
+
+def is_byline(line: str, names: list[re.Pattern]) -> bool:
+    """The line names an author (as whole words) and says little else, and is no sentence."""
+    if len(line) > TIMESTAMP_MAX or SENTENCE_END.search(line):
+        return False
+    key = normalise_key(line)
+    rest = key
+    for name in names:
+        rest = name.sub(" ", rest)
+    return rest != key and len(rest.split()) <= BYLINE_OTHER_WORDS
 
 
 def is_timestamp_line(line: str) -> bool:

@@ -93,6 +93,21 @@ def test_a_tail_heading_early_in_a_long_text_does_not_end_it():
     assert clean_paragraphs(["Lead paragraph.", "Most read", *body], title=None, deks=[], lexicon=lexicon)[-1] == body[-1]
 
 
+def test_a_byline_among_the_first_lines_is_not_body():
+    lexicon = load_lexicon()
+    for byline in ["Von Nina Weber", "By Nina Weber and Tom Hale", "박준석 기자 외 1명"]:
+        cleaned = clean_paragraphs([byline, "Body one.", "Body two."], title=None, deks=[], lexicon=lexicon,
+                                   authors=["Nina Weber", "Tom Hale", "박준석"])
+        assert cleaned == ["Body one.", "Body two."], byline
+
+
+def test_a_sentence_naming_the_author_stays():
+    lexicon = load_lexicon()
+    sentence = "Nina Weber wrote this report."
+    cleaned = clean_paragraphs([sentence, "Body."], title=None, deks=[], lexicon=lexicon, authors=["Nina Weber"])
+    assert cleaned == [sentence, "Body."]
+
+
 def test_a_run_together_headline_list_is_dropped():
     lexicon = load_lexicon()
     line = "Hljóp inn í brennandi hús Innlent Fundu nýja vetrarbraut Erlent Laun lækkuð um helming Innlent Veður"

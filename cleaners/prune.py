@@ -101,14 +101,14 @@ def _drop_selected(tree: HtmlElement, selectors: tuple[str, ...]) -> int:
 
 def _cued_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose class, id or role is a cue. The attribute values come back as strings, so only the few
-    cued elements cost a Python element object."""
-    cued = {}
+    cued elements cost a Python element object; a page repeats its class strings, so each is judged once."""
+    cued, verdicts = {}, {}
     for value in tree.xpath(CUE_ATTRIBUTES):
-        attribute = value.attrname
-        matches = value.lower() in ROLES if attribute == "role" else bool(CUE_RE.search(_cue_words(value)))
-        if matches:
-            el = value.getparent()
-            cued[el] = None
+        key = (value.attrname == "role", str(value))
+        if key not in verdicts:
+            verdicts[key] = value.lower() in ROLES if key[0] else bool(CUE_RE.search(_cue_words(value)))
+        if verdicts[key]:
+            cued[value.getparent()] = None
     return list(cued)
 
 

@@ -10,15 +10,25 @@ page, not the rest of this one).
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 from trafilatura.xpaths import BODY_XPATH
 
 MIN_CHUNK_CHARS = 400  # a smaller container of the same class is a teaser or an image box, not a chunk
 HEADLINES = "//h1"
+# trafilatura's body expressions test regular expressions in Python callbacks, element by element: a few ms a
+# page. Class strings come back from one C-level XPath; a page is not split unless two containers share a
+# body-like class name, so the expressions run only where it may be.
+CONTAINER_CLASSES = "//div/@class | //section/@class | //article/@class | //main/@class"
+BODY_LIKE = re.compile(r"article[-_]*(?:body|content|text)|body[-_]*(?:text|container|inner|copy)"
+                       r"|(?:entry|post|story|text)[-_]*(?:content|body|text)")
 
 
 def join_split_body(tree: HtmlElement) -> int:
     """Move the later chunks' children into the first chunk, in place; returns how many were joined."""
+    if not _may_be_split(tree):
+        return 0
     containers = _first_body_containers(tree)
     if len(containers) < 2 or _paragraph_chars(containers[0]) < MIN_CHUNK_CHARS:
         return 0
@@ -35,6 +45,20 @@ def _chunks_of_this_article(tree: HtmlElement, first: HtmlElement, candidates: l
     order = {element: n for n, element in enumerate(tree.iter())}
     next_headline = min((order[h] for h in tree.xpath(HEADLINES) if order[h] > order[first]), default=len(order))
     return [c for c in candidates if order[c] < next_headline and _paragraph_chars(c) >= MIN_CHUNK_CHARS]
+
+
+def _may_be_split(tree: HtmlElement) -> bool:
+    """Some body-like class name is worn by two containers."""
+    tokens_of: dict[str, list[str]] = {}  # a page repeats its class strings: read each once
+    seen: set[str] = set()
+    for value in tree.xpath(CONTAINER_CLASSES):
+        if value not in tokens_of:
+            tokens_of[value] = [t for t in set(value.split()) if BODY_LIKE.search(t.lower())]
+        for token in tokens_of[value]:
+            if token in seen:
+                return True
+            seen.add(token)
+    return False
 
 
 def _first_body_containers(tree: HtmlElement) -> list[HtmlElement]:

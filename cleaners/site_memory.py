@@ -139,7 +139,7 @@ def write_json_atomic(path: Path, data: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, separators=(",", ":"))
+            json.dump(data, fh, separators=(",", ":"), sort_keys=True)  # the same state, the same bytes
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

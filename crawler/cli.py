@@ -1,4 +1,5 @@
-"""`storycrawl`: crawl a story into a corpus, run the offline demo, or serve the fixture web."""
+"""`storycrawl`: crawl a story into a corpus, clean a crawl's WARC files again, run the offline demo, or serve
+the fixture web. Every option only sets settings of crawler/settings.py: `scrapy crawl story -s ...` does the same."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=DEMO_PORT, help=f"fixture web port (default {DEMO_PORT}, as in stories/demo.toml)")
     demo.set_defaults(run=run_demo_command)
 
+    reclean = commands.add_parser("reclean", help="clean the pages a crawl stored in its WARC files again, offline, "
+                                                  "into a new corpus")
+    reclean.add_argument("corpus", type=Path, help="a corpus directory crawled with --warc")
+    reclean.add_argument("--out", type=Path, help="the new corpus directory, absent or empty (default: CORPUS-reclean)")
+    reclean.add_argument("--story", type=Path, help="the story file (default: the one the corpus's report.json names)")
+    add_setting_options(reclean)
+    reclean.set_defaults(run=run_reclean_command)
+
     serve = commands.add_parser("serve-fixtures", help="serve the fixture web until interrupted")
     serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.add_argument("--log", type=Path, help="append every request as a JSON line to this file")
@@ -45,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
 def add_crawl_options(parser: argparse.ArgumentParser, default_out: Path | None) -> None:
     parser.add_argument("--out", type=Path, default=default_out, required=default_out is None,
                         help="the corpus directory" + (f" (default {default_out})" if default_out else ""))
+    parser.add_argument("--warc", type=Path, metavar="DIR",
+                        help="record every request and response in a WARC file in DIR (for provenance and reclean)")
+    add_setting_options(parser)
+
+
+def add_setting_options(parser: argparse.ArgumentParser) -> None:
     # clusters.DEDUP_MODES, not imported here: datasketch takes most of a second to import.
     parser.add_argument("--dedup", choices=("keep", "mark", "drop"),
                         help="near-duplicates (wire copies): keep them with a cluster_id, mark later copies too "
@@ -58,6 +73,8 @@ def crawl_overrides(args) -> dict:
     overrides = parse_overrides(args.settings)
     if args.dedup:
         overrides["DEDUP_MODE"] = args.dedup
+    if getattr(args, "warc", None):
+        overrides["WARC_DIR"] = str(args.warc)
     return overrides
 
 
@@ -73,6 +90,34 @@ def run_demo_command(args) -> int:
     if status == EXIT_OK:
         print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl)", file=sys.stderr)
     return status
+
+
+def run_reclean_command(args) -> int:
+    """A replay of the corpus's WARC files through the same spider and pipelines, with the settings that
+    shaped the corpus (report.json) unless given again; nothing is fetched."""
+    from .warc import registered_warcs  # imported late, as Scrapy is
+
+    corpus = args.corpus
+    warcs = registered_warcs(corpus)
+    if not warcs:
+        return usage_error(f"{corpus}: no WARC files listed in state/warcs.jsonl (crawl it with --warc)")
+    missing = [warc for warc in warcs if not Path(warc).is_file()]
+    if missing:
+        return usage_error(f"{corpus}: WARC file not found: {missing[0]}")
+    report = json.loads((corpus / "report.json").read_text()) if (corpus / "report.json").is_file() else {}
+    story = args.story or report.get("story", {}).get("file")
+    if not story:
+        return usage_error(f"{corpus}: no report.json naming the story file: give --story")
+    out = args.out or corpus.with_name(corpus.name + "-reclean")
+    if out.exists() and any(out.iterdir()):
+        return usage_error(f"{out}: not empty (reclean writes a new corpus)")
+    overrides = {**report.get("settings", {}), **crawl_overrides(args), "WARC_REPLAY": warcs}
+    return crawl(Path(story), out, overrides, verbose=args.verbose)
+
+
+def usage_error(message: str) -> int:
+    print(f"storycrawl: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def run_serve_command(args) -> int:
@@ -98,7 +143,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
     return overrides
 
 
-def crawl(story_path: Path, out: Path, overrides: dict[str, str], verbose: bool = False) -> int:
+def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -> int:
     """One crawl in this process; exit status 2 for an unusable story file, 1 if the crawl did not finish."""
     try:
         load_story(story_path)

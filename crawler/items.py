@@ -20,7 +20,11 @@ class ArticleItem:
     description: str | None
     sitename: str | None
     discovered_via: dict  # {"kind": sitemap|feed|link|list|gdelt, "url": where it was listed}
-    fetched_at: str
+    fetched_at: str  # when the page was received (its WARC record's date when WARC_DIR is set)
+    # Other URLs it was reached by: as listed (before tracking parameters were dropped), redirected from, and
+    # the AMP or alternate copies that led to it. A copy met after it was cleaned gets a duplicate record instead.
+    other_urls: list[str] = field(default_factory=list)
+    warc: dict | None = None  # {"file": absolute path, "offset": of the response record, "record_id"} (WARC_DIR)
     # set by the pipelines
     matched_terms: list[str] = field(default_factory=list)
     relevance: float | None = None
@@ -29,10 +33,12 @@ class ArticleItem:
     path: str | None = None  # relative to the corpus directory
     cluster_id: str | None = None  # near-duplicates (wire copies) share one
     near_duplicate_of: str | None = None  # URL of the cluster's first article, on later copies (DEDUP_MODE=mark)
+    duplicate_of: str | None = None  # URL of the kept article: a duplicate's record has no file (path, sha256: null)
+    duplicate_kind: str | None = None  # same_url (another URL of it) | same_text (its text under another URL)
 
-    MANIFEST_FIELDS = ("url", "canonical_url", "outlet", "language", "declared_language", "title", "authors", "published",
-                       "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256", "path",
-                       "fetched_at", "cluster_id", "near_duplicate_of")
+    MANIFEST_FIELDS = ("url", "canonical_url", "other_urls", "outlet", "language", "declared_language", "title", "authors",
+                       "published", "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256",
+                       "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of", "duplicate_of", "duplicate_kind")
 
     def manifest_record(self) -> dict:
         return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

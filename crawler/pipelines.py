@@ -55,6 +55,9 @@ class RelevancePipeline(StoryStage):
         return item
 
 
+DUPLICATE_DETAIL = {"same_url": "another URL of", "same_text": "same text as"}
+
+
 def text_key(item: ArticleItem) -> str:
     """Identical text up to whitespace and case is one article, whatever its URL."""
     normalised = " ".join(f"{item.title}\n{item.text}".split()).casefold()
@@ -62,13 +65,18 @@ def text_key(item: ArticleItem) -> str:
 
 
 class DuplicatePipeline:
-    """One file per article: by canonical URL and by exact text, also against an existing corpus."""
+    """One file per article, also against an existing corpus.
+
+    Another URL of a kept article (a page naming it as canonical, an AMP copy met after it was cleaned) or
+    its text under another URL is marked `duplicate_of` it and recorded without a file (by the writer); the
+    very same page again (a re-run) adds nothing and is only a decision.
+    """
 
     def __init__(self, corpus_dir: Path, urls: UrlCleaner):
         self.corpus_dir = corpus_dir
         self.urls = urls
-        self.seen_urls: dict[str, str] = {}
-        self.seen_texts: dict[str, str] = {}
+        self.kept_urls: dict[str, str] = {}  # URL identity -> URL of the kept article it leads to
+        self.kept_texts: dict[str, str] = {}  # text_key -> URL of the kept article
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -76,20 +84,38 @@ class DuplicatePipeline:
 
     def open_spider(self):
         for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
-            self.seen_urls[self.urls.identity(record["canonical_url"] or record["url"])] = record["url"]
-            if record.get("text_key"):
-                self.seen_texts[record["text_key"]] = record["url"]
+            self.remember(record_urls(record), record.get("text_key"), record.get("duplicate_of") or record["url"])
 
     def process_item(self, item: ArticleItem, spider=None):
-        identity = self.urls.identity(item.canonical_url or item.url)
-        if identity in self.seen_urls:
-            raise Rejected("duplicate", f"same canonical URL as {self.seen_urls[identity]}")
+        again = self.kept_urls.get(self.urls.identity(item.url))
+        if again:
+            raise Rejected("duplicate", f"already in the corpus as {again}", kind="same_url")
         key = text_key(item)
-        if key in self.seen_texts:
-            raise Rejected("duplicate", f"same text as {self.seen_texts[key]}")
-        self.seen_urls[identity] = item.url
-        self.seen_texts[key] = item.url
+        item.duplicate_of, item.duplicate_kind = self.kept_article(item, key)
+        self.remember(record_urls(item.manifest_record()), key, item.duplicate_of or item.url)
         return item
+
+    def kept_article(self, item: ArticleItem, key: str) -> tuple[str | None, str | None]:
+        """(URL of the kept article, kind) when the item is another URL of it or its text; (None, None) if new."""
+        for url in (item.canonical_url, *item.other_urls):
+            kept = url and self.kept_urls.get(self.urls.identity(url))
+            if kept:
+                return kept, "same_url"
+        if key in self.kept_texts:
+            return self.kept_texts[key], "same_text"
+        return None, None
+
+    def remember(self, urls: list[str], key: str | None, kept: str) -> None:
+        """The first article with a URL or a text keeps it."""
+        for url in urls:
+            self.kept_urls.setdefault(self.urls.identity(url), kept)
+        if key:
+            self.kept_texts.setdefault(key, kept)
+
+
+def record_urls(record: dict) -> list[str]:
+    """Every URL a manifest record says its article was reached by or names as its own."""
+    return [url for url in (record["url"], record.get("canonical_url"), *record.get("other_urls", [])) if url]
 
 
 class NearDuplicatePipeline:
@@ -122,6 +148,8 @@ class NearDuplicatePipeline:
                 self.index.add(record["url"], minhash(body), record.get("language"), record["cluster_id"])
 
     def process_item(self, item: ArticleItem, spider=None):
+        if item.duplicate_of:  # no text of its own in the corpus: its kept article is the one clustered
+            return item
         signature = minhash(item.text)  # once per article: it is the costly part
         nearest = self.index.nearest(signature, item.language)
         if nearest is None:
@@ -137,7 +165,11 @@ class NearDuplicatePipeline:
 
 
 class CorpusWriterPipeline:
-    """`<lang>/<outlet>/<yyyy-mm-dd>-<slug>.txt`, written atomically, then one manifest record."""
+    """`<lang>/<outlet>/<yyyy-mm-dd>-<slug>.txt`, written atomically, then one manifest record.
+
+    A duplicate (`duplicate_of`) gets its manifest record with `path` and `sha256` null and no file, and is
+    then rejected as `duplicate`: the run report counts it as a duplicate, not as written.
+    """
 
     def __init__(self, corpus_dir: Path):
         self.corpus_dir = corpus_dir
@@ -155,6 +187,11 @@ class CorpusWriterPipeline:
             self.manifest.close()
 
     def process_item(self, item: ArticleItem, spider=None):
+        item.word_count = len(item.text.split())
+        if item.duplicate_of:
+            self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+            detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"
+            raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
         day = parse_date(item.published)
         relative = self.free_path(article_path(item.language, item.outlet, day.isoformat() if day else None,
@@ -162,7 +199,6 @@ class CorpusWriterPipeline:
         write_atomic(self.corpus_dir / relative, data)
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
-        item.word_count = len(item.text.split())
         self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
         return item
 

@@ -4,6 +4,10 @@ Each article candidate (a URL found in a sitemap, feed, link, URL list or GDELT)
 decision: written, or a reason it was not. Listings that could not be read are recorded as source
 errors. The spider records its own decisions with `record_decision`; the pipelines reject items with
 `Rejected`, which reaches this extension through Scrapy's `item_dropped` signal.
+
+report.json also describes the corpus the run wrote: duplicates by kind, near-duplicate clusters of two
+or more articles with their members, articles per detected language, each outlet's range of publication
+days, and the settings that shaped it (which `storycrawl reclean` uses again).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
 from .corpus import JsonLines, write_atomic
+from .discovery import parse_date
 
 REASONS = {
     "written": "written to the corpus",
@@ -34,6 +39,14 @@ REASONS = {
     "http_error": "the server answered with an error status",
     "fetch_error": "could not be fetched (timeout, refused, DNS, size limit)",
 }
+DUPLICATE_KINDS = {  # a `duplicate` decision's kind
+    "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",
+    "same_text": "the text of a kept article under another URL",
+}
+
+# The settings that shape the corpus itself, recorded in report.json: `storycrawl reclean` uses them again.
+CORPUS_SETTINGS = ("MIN_ARTICLE_WORDS", "UNTYPED_ARTICLE_WORDS", "DEDUP_MODE", "NEAR_DUPLICATE_THRESHOLD",
+                   "SITE_MEMORY_ENABLED", "TRACKING_PARAMETERS")
 
 decision_recorded = object()  # signal: a candidate got its decision; kwargs: decision (dict)
 candidate_found = object()  # signal: a new article candidate; kwargs: outlet, url
@@ -41,12 +54,14 @@ source_failed = object()  # signal: a sitemap, feed, start page or API answer fa
 
 
 class Rejected(DropItem):
-    """A pipeline's "no" with a reason from REASONS and a human detail."""
+    """A pipeline's "no" with a reason from REASONS, a human detail and, for duplicates, a DUPLICATE_KINDS kind."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", kind: str | None = None):
         assert reason in REASONS, reason
+        assert kind is None or kind in DUPLICATE_KINDS, kind
         self.reason = reason
         self.detail = detail
+        self.kind = kind
         super().__init__(f"{reason}: {detail}" if detail else reason)
 
 
@@ -54,10 +69,12 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def decision_record(*, url: str, outlet: str, reason: str, detail: str = "", via: dict | None = None) -> dict:
-    """One line of decisions.jsonl."""
+def decision_record(*, url: str, outlet: str, reason: str, detail: str = "", via: dict | None = None,
+                    kind: str | None = None) -> dict:
+    """One line of decisions.jsonl; a duplicate's line also says which kind of duplicate it is."""
     assert reason in REASONS, reason
-    return {"url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()}
+    record = {"url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()}
+    return {**record, "kind": kind} if kind else record
 
 
 def record_decision(crawler, **fields) -> None:
@@ -73,6 +90,8 @@ class RunReport:
         self.found: Counter = Counter()
         self.decided: dict[str, Counter] = defaultdict(Counter)
         self.source_errors: list[dict] = []
+        self.written: list[dict] = []  # manifest records of the articles written in this run
+        self.duplicate_kinds: Counter = Counter()
         self.started = time.monotonic()
         self.started_at = utc_now()
         self.decisions: JsonLines | None = None
@@ -101,6 +120,8 @@ class RunReport:
     def on_decision(self, decision: dict):
         self.decided[decision["outlet"]][decision["reason"]] += 1
         self.crawler.stats.inc_value(f"storycrawl/{decision['reason']}")
+        if decision.get("kind"):
+            self.duplicate_kinds[decision["kind"]] += 1
         if self.decisions:
             self.decisions.append(decision)
 
@@ -109,13 +130,15 @@ class RunReport:
         self.crawler.stats.inc_value("storycrawl/source_errors")
 
     def item_scraped(self, item, response, spider):
+        self.written.append(item.manifest_record())
         self.on_decision(decision_record(url=item.url, outlet=item.outlet, reason="written", detail=item.path,
                                          via=item.discovered_via))
 
     def item_dropped(self, item, response, exception, spider):
         self.on_decision(decision_record(url=item.url, outlet=item.outlet,
                                          reason=getattr(exception, "reason", "not_article"),
-                                         detail=getattr(exception, "detail", str(exception)), via=item.discovered_via))
+                                         detail=getattr(exception, "detail", str(exception)), via=item.discovered_via,
+                                         kind=getattr(exception, "kind", None)))
 
     def spider_closed(self, spider, reason):
         if self.decisions:
@@ -141,12 +164,53 @@ class RunReport:
             "seconds": round(time.monotonic() - self.started, 1),
             "finish_reason": finish_reason,
             "corpus_dir": str(self.corpus_dir),
+            "settings": {name: self.crawler.settings.get(name) for name in CORPUS_SETTINGS},
             "reasons": REASONS,
             "totals": totals,
             "outlets": outlets,
+            "duplicates": duplicate_counts(self.duplicate_kinds, self.written, totals["near_duplicate"]),
+            "clusters": shared_clusters(self.written),
+            "languages": language_counts(self.written),
+            "dates": date_ranges(self.written),
             "source_errors": self.source_errors,
             "requests": self.crawler.stats.get_value("downloader/request_count", 0),
         }
+
+
+# --- report sections from the manifest records of the articles written in the run --------------------------------
+
+def duplicate_counts(kinds: Counter, written: list[dict], dropped: int) -> dict:
+    """Exact duplicates by kind (recorded without a file), and near-duplicates kept and marked, or dropped."""
+    return {**{kind: kinds[kind] for kind in DUPLICATE_KINDS},
+            "near_duplicate_marked": sum(1 for record in written if record["near_duplicate_of"]),
+            "near_duplicate_dropped": dropped}
+
+
+def shared_clusters(written: list[dict]) -> dict:
+    """The near-duplicate clusters (wire copies) with two or more written articles, with their members."""
+    members = defaultdict(list)
+    for record in written:
+        members[record["cluster_id"]].append({"url": record["url"], "outlet": record["outlet"]})
+    shared = [{"cluster_id": cluster_id, "members": urls}
+              for cluster_id, urls in sorted(members.items()) if len(urls) > 1]
+    return {"count": len(shared), "clusters": shared}
+
+
+def language_counts(written: list[dict]) -> dict[str, int]:
+    """Articles written per detected language ("und" where none was detected, as in the corpus's folders)."""
+    return dict(sorted(Counter(record["language"] or "und" for record in written).items()))
+
+
+def date_ranges(written: list[dict]) -> dict[str, dict]:
+    """Per outlet: the earliest and latest publication day of its written articles, and how many had no date."""
+    ranges = {}
+    for outlet in sorted({record["outlet"] for record in written}):
+        days = [parse_date(record["published"]) for record in written if record["outlet"] == outlet]
+        dated = sorted(day for day in days if day)
+        ranges[outlet] = {"earliest": dated[0].isoformat() if dated else None,
+                          "latest": dated[-1].isoformat() if dated else None,
+                          "undated": len(days) - len(dated)}
+    return ranges
 
 
 def format_summary(report: dict) -> str:
@@ -157,11 +221,30 @@ def format_summary(report: dict) -> str:
     lines = [f"storycrawl: {report['story']['id']} — {report['totals']['written']} articles written to "
              f"{report['corpus_dir']} in {report['seconds']} s ({report['finish_reason']})", header]
     for name, counts in report["outlets"].items():
-        lines.append(f"{name:<16}" + "".join(f"{counts[c]:>14}" for c in columns))
+        lines.append(f"{name:<16}" + "".join(f"{counts[c]:>14}" for c in columns) + day_range(report["dates"].get(name)))
     lines.append(f"{'total':<16}" + "".join(f"{report['totals'][c]:>14}" for c in columns))
+    lines.extend(corpus_summary(report))
     if report["source_errors"]:
         lines.append(f"{len(report['source_errors'])} listing(s) could not be read: see report.json")
     return "\n".join(lines)
+
+
+def day_range(dates: dict | None) -> str:
+    """"  published 2024-10-25..2024-10-28" after an outlet's counts; nothing if it wrote no dated article."""
+    if not dates or not dates["earliest"]:
+        return ""
+    span = dates["earliest"] if dates["earliest"] == dates["latest"] else f"{dates['earliest']}..{dates['latest']}"
+    return f"  published {span}" + (f" (+{dates['undated']} undated)" if dates["undated"] else "")
+
+
+def corpus_summary(report: dict) -> list[str]:
+    """Duplicates by kind, the clusters of wire copies, and the languages written."""
+    duplicates, clusters = report["duplicates"], report["clusters"]
+    outlets = "; ".join(", ".join(m["outlet"] for m in c["members"]) for c in clusters["clusters"])
+    return [f"duplicates: {duplicates['same_url']} other URL(s), {duplicates['same_text']} same text; near-duplicates "
+            f"{duplicates['near_duplicate_marked']} marked, {duplicates['near_duplicate_dropped']} dropped",
+            f"clusters of 2+ articles: {clusters['count']}" + (f" ({outlets})" if outlets else ""),
+            "languages: " + (", ".join(f"{lang} {n}" for lang, n in report["languages"].items()) or "none")]
 
 
 class ProgressLine:

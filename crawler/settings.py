@@ -32,6 +32,13 @@ ITEM_PIPELINES = {
     "crawler.pipelines.NearDuplicatePipeline": 400,
     "crawler.pipelines.CorpusWriterPipeline": 800,
 }
+# Next to the downloader (above Scrapy's own, the highest being HttpCacheMiddleware at 900): they see requests as
+# sent and responses as received, before decompression (590), redirects (600) and retries (550). Each is off
+# unless its setting is given (WARC_DIR, WARC_REPLAY).
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.warc.WarcWriterMiddleware": 950,
+    "crawler.warc.WarcReplayMiddleware": 960,
+}
 EXTENSIONS = {
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
@@ -54,4 +61,6 @@ TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compar
     "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
     "igshid", "_ga", "_gl", "ocid", "cmpid", "at_medium", "at_campaign", "ref_src", "xtor",
 ]
+WARC_DIR = None  # a folder: every request and response of the crawl into one WARC file there (crawler/warc.py); None: off
+WARC_REPLAY = []  # WARC files that answer every request instead of the network, articles replayed in order (reclean)
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on standard error; 0 turns them off

@@ -18,6 +18,7 @@ FIXTURES = ROOT / "fixtures"
 EXPECTED = FIXTURES / "expected"
 DEMO_STORY = ROOT / "stories" / "demo.toml"
 STORYCRAWL = Path(sys.executable).parent / "storycrawl"
+SCRAPY = Path(sys.executable).parent / "scrapy"
 # Politeness stays on (robots.txt, AutoThrottle); only the start delay shrinks, so a test crawl takes seconds.
 FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0.05", "-s", "DOWNLOAD_DELAY=0.05", "-s", "PROGRESS_INTERVAL=0"]
 
@@ -70,6 +71,11 @@ class CrawlRun:
         return [json.loads(line) for line in (self.corpus / "manifest.jsonl").read_text().splitlines()]
 
     @property
+    def written(self) -> list[dict]:
+        """Manifest records of articles with a text file (a duplicate's record has none)."""
+        return [record for record in self.manifest if record["path"]]
+
+    @property
     def report(self) -> dict:
         return json.loads((self.corpus / "report.json").read_text())
 
@@ -96,3 +102,28 @@ def demo_crawl(fixture_web, tmp_path_factory) -> CrawlRun:
     result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
     return CrawlRun(corpus=work / "corpus", result=result, requests=fixture_web.requests[already:], web=fixture_web)
+
+
+@pytest.fixture(scope="session")
+def warc_crawl(fixture_web, tmp_path_factory) -> CrawlRun:
+    """A second crawl of the fixture web, recording every fetch in a WARC file, run as `scrapy crawl` with
+    WARC_DIR: what `storycrawl crawl --warc` sets."""
+    work = tmp_path_factory.mktemp("warc-crawl")
+    story = story_for(fixture_web, work)
+    already = len(fixture_web.requests)
+    result = subprocess.run([str(SCRAPY), "crawl", "story", "-a", f"story={story}", "-s", f"CORPUS_DIR={work / 'corpus'}",
+                             "-s", f"WARC_DIR={work / 'warc'}", "-s", "LOG_LEVEL=WARNING", *FAST],
+                            capture_output=True, text=True, cwd=ROOT, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return CrawlRun(corpus=work / "corpus", result=result, requests=fixture_web.requests[already:], web=fixture_web)
+
+
+@pytest.fixture(scope="session")
+def recleaned(warc_crawl, tmp_path_factory) -> CrawlRun:
+    """`storycrawl reclean` of the WARC crawl's corpus into a new directory (the fixture web still up)."""
+    out = tmp_path_factory.mktemp("reclean") / "corpus"
+    web = warc_crawl.web
+    already = len(web.requests)
+    result = run_storycrawl("reclean", str(warc_crawl.corpus), "--out", str(out), "-s", "PROGRESS_INTERVAL=0")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return CrawlRun(corpus=out, result=result, requests=web.requests[already:], web=web)

@@ -39,7 +39,7 @@ def test_text_files_are_title_blank_line_then_paragraphs(demo_crawl):
 
 
 def test_manifest_has_one_complete_record_per_text_file(demo_crawl):
-    manifest = demo_crawl.manifest
+    manifest = demo_crawl.written
     assert sorted(r["path"] for r in manifest) == sorted(demo_crawl.text_files())
     for record in manifest:
         data = (demo_crawl.corpus / record["path"]).read_bytes()
@@ -51,15 +51,15 @@ def test_manifest_has_one_complete_record_per_text_file(demo_crawl):
 
 
 def test_every_discovery_path_contributed(demo_crawl):
-    kinds = {r["discovered_via"]["kind"] for r in demo_crawl.manifest}
+    kinds = {r["discovered_via"]["kind"] for r in demo_crawl.written}
     assert kinds == {"sitemap", "feed", "link", "list", "gdelt"}
 
 
 def test_report_counts_equal_the_manifest_per_outlet(demo_crawl):
     report = demo_crawl.report
     for outlet, counts in report["outlets"].items():
-        assert counts["written"] == sum(r["outlet"] == outlet for r in demo_crawl.manifest), outlet
-    assert report["totals"]["written"] == len(demo_crawl.manifest)
+        assert counts["written"] == sum(r["outlet"] == outlet for r in demo_crawl.written), outlet
+    assert report["totals"]["written"] == len(demo_crawl.written)
 
 
 def test_every_candidate_gets_exactly_one_decision(demo_crawl):
@@ -107,7 +107,7 @@ def test_an_amp_copy_yields_the_canonical_article_once(demo_crawl):
     amp = [d for d in demo_crawl.decisions if "/amp/" in d["url"]]
     assert amp and all(d["reason"] == "duplicate" for d in amp)
     canonical = amp[0]["detail"].split()[-1]
-    assert sum(r["url"] == canonical for r in demo_crawl.manifest) == 1
+    assert sum(r["url"] == canonical for r in demo_crawl.written) == 1
 
 
 WIRE_COPIES = {"northpost", "openfield"}  # one Associated Wire story, republished by both
@@ -115,14 +115,14 @@ WIRE_COPIES = {"northpost", "openfield"}  # one Associated Wire story, republish
 
 def test_a_wire_copy_republished_by_two_outlets_lands_in_one_cluster(demo_crawl):
     clusters = {}
-    for record in demo_crawl.manifest:
+    for record in demo_crawl.written:
         clusters.setdefault(record["cluster_id"], []).append(record)
     shared = [members for members in clusters.values() if len(members) > 1]
     assert [sorted(r["outlet"] for r in members) for members in shared] == [sorted(WIRE_COPIES)]
 
 
 def test_later_copies_name_the_first_and_both_are_kept_by_default(demo_crawl):
-    wire = [r for r in demo_crawl.manifest if r["outlet"] in WIRE_COPIES and "musk" in r["url"] and
+    wire = [r for r in demo_crawl.written if r["outlet"] in WIRE_COPIES and "musk" in r["url"] and
             r["cluster_id"] == next(x["cluster_id"] for x in demo_crawl.manifest if x["near_duplicate_of"])]
     first, later = sorted(wire, key=lambda r: r["near_duplicate_of"] is not None)
     assert first["near_duplicate_of"] is None and later["near_duplicate_of"] == first["url"]
@@ -130,17 +130,17 @@ def test_later_copies_name_the_first_and_both_are_kept_by_default(demo_crawl):
 
 
 def test_a_translation_is_not_a_near_duplicate(demo_crawl):
-    kyivwire = [r for r in demo_crawl.manifest if r["outlet"] == "kyivwire"]
+    kyivwire = [r for r in demo_crawl.written if r["outlet"] == "kyivwire"]
     assert len({r["cluster_id"] for r in kyivwire}) == len(kyivwire)
 
 
 def test_a_translation_is_its_own_article(demo_crawl):
-    kyivwire = {r["language"] for r in demo_crawl.manifest if r["outlet"] == "kyivwire"}
+    kyivwire = {r["language"] for r in demo_crawl.written if r["outlet"] == "kyivwire"}
     assert kyivwire == {"en", "uk"}
 
 
 def test_files_are_routed_by_detected_language_and_the_declared_one_is_kept(demo_crawl):
-    misdeclared = [r for r in demo_crawl.manifest if r["declared_language"] != r["language"]]
+    misdeclared = [r for r in demo_crawl.written if r["declared_language"] != r["language"]]
     assert [(r["outlet"], r["declared_language"], r["language"]) for r in misdeclared] == [("kyivwire", "uk", "en")]
     assert misdeclared[0]["path"].startswith("en/kyivwire/")
 

@@ -4,6 +4,10 @@ Discovery: robots.txt `Sitemap:` lines, sitemap indexes (also gzipped), news sit
 (also announced by `<link rel=alternate>` on start pages), start pages with bounded link-following,
 explicit URL lists, and the GDELT DOC API. A listing that dates an entry outside the story window
 saves the fetch; otherwise the page's own date decides in the pipelines.
+
+Replay (WARC_REPLAY, set by `storycrawl reclean`): the spider requests, in their recorded order, the
+article candidates a crawl fetched into its WARC files (the WARC middleware answers), cleans them again
+and follows nothing: no listing, no link, no canonical page that was not fetched then.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ..items import ArticleItem
 from ..report import candidate_found, record_decision, source_failed, utc_now
 from ..story import Source, load_story
 from ..urls import UrlCleaner
+from ..warc import REPLAY_SETTINGS, WarcArchive
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 
@@ -36,6 +41,12 @@ class StorySpider(scrapy.Spider):
     def __init__(self, story: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.story_path = story
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if settings.getlist("WARC_REPLAY"):
+            settings.setdict(REPLAY_SETTINGS, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -54,6 +65,11 @@ class StorySpider(scrapy.Spider):
         spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
         spider.max_listing_bytes = settings.getint("DOWNLOAD_MAXSIZE")
         spider.scheduled = set()  # URL identities already requested or decided, listings and candidates alike
+        spider.cleaned = set()  # URL identities of the pages parse_article has cleaned (redirect hops included)
+        spider.aliases = {}  # URL identity of a canonical page -> URLs of the AMP/alternate copies that led to it
+        spider.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
+        replayed = settings.getlist("WARC_REPLAY")
+        spider.replay = WarcArchive(replayed).candidates if replayed else None
         spider.sources = {s.name: s for s in spider.story.sources}
         spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
         spider.link_extractors = {}
@@ -67,6 +83,11 @@ class StorySpider(scrapy.Spider):
     # --- seeds -----------------------------------------------------------------------------------------------
 
     async def start(self):
+        if self.replay is not None:
+            for candidate in self.replay:
+                self.crawler.signals.send_catch_log(candidate_found, outlet=candidate["outlet"], url=candidate["url"])
+                yield self.article_request(candidate)
+            return
         for source in self.story.sources:
             for request in self.seed_requests(source):
                 yield request
@@ -88,6 +109,8 @@ class StorySpider(scrapy.Spider):
             yield from self.listing_request(url, self.parse_gdelt, source, keep_query=True)
 
     def listing_request(self, url: str, callback, source: Source, keep_query: bool = False, **meta):
+        if self.replay is not None:  # a replay fetches nothing new
+            return
         url = url if keep_query else self.urls.clean(url)
         identity = self.urls.identity(url)
         if identity in self.scheduled:
@@ -98,6 +121,8 @@ class StorySpider(scrapy.Spider):
 
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None):
         """A URL that may be an article of the story: each gets exactly one decision."""
+        if self.replay is not None:  # a replay fetches nothing new
+            return
         url = self.urls.clean(listing.url)
         identity = self.urls.identity(url)
         if identity in self.scheduled:
@@ -109,8 +134,13 @@ class StorySpider(scrapy.Spider):
             record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
                             detail=f"listed as {listing.published.isoformat()}", via=via)
             return
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                             meta={"source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth})
+        yield self.article_request({"url": url, "listed_url": listing.url if listing.url != url else None,
+                                    "source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth})
+
+    def article_request(self, candidate: dict) -> scrapy.Request:
+        """`candidate` (plain JSON) is all the spider knows of the URL; the WARC writer records it with the response."""
+        return scrapy.Request(candidate["url"], callback=self.parse_article, errback=self.article_failed,
+                              meta={"source": candidate["source"], "candidate": candidate})
 
     def outlet_for(self, url: str, source: Source) -> str:
         return self.outlet_hosts.get(urlsplit(url).hostname, source.name)
@@ -200,30 +230,66 @@ class StorySpider(scrapy.Spider):
 
     # --- articles ---------------------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response):
-        meta = response.meta
-        source = self.source_of(response)
-        if isinstance(response, HtmlResponse) and meta.get("follow_depth") is not None:
-            yield from self.follow(response, source, meta["follow_depth"])
+    def parse_article(self, response: Response) -> list:
+        """Cleans the page now, not lazily after its follow requests: pages are then cleaned in the order they
+        were received (their WARC order), which site template learning depends on and `reclean` replays."""
+        candidate = response.meta["candidate"]
+        self.note_cleaning_order(response)
         verdict = self.article_from(response)
+        self.cleaned.update(self.urls.identity(url) for url in reached_urls(response))
+        outputs = self.article_outputs(response, verdict)
+        if isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None:
+            outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
+        return outputs
+
+    def article_outputs(self, response: Response, verdict) -> list:
+        candidate = response.meta["candidate"]
         if isinstance(verdict, str):
-            record_decision(self.crawler, url=response.url, outlet=meta["outlet"], reason="not_article",
-                            detail=verdict, via=meta["via"])
-            return
-        article = verdict
-        canonical = article.canonical_url
-        if canonical and self.is_other_page_of_same_site(canonical, response.url):
-            # An AMP or tracking copy: the canonical page is the article (fetched once, whichever way it came).
-            record_decision(self.crawler, url=response.url, outlet=meta["outlet"], reason="duplicate",
-                            detail=f"alternate of canonical {canonical}", via=meta["via"])
-            yield from self.candidate(Listing(canonical), source, meta["via"])
-            return
-        yield ArticleItem(
-            url=response.url, canonical_url=canonical, outlet=meta["outlet"], title=article.title, text=article.text,
-            language=article.language, declared_language=article.declared_language, authors=article.authors, published=article.published,
-            modified=article.modified, description=article.description, sitename=article.sitename,
-            discovered_via=meta["via"], fetched_at=utc_now(),
+            record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="not_article",
+                            detail=verdict, via=candidate["via"])
+            return []
+        canonical = verdict.canonical_url
+        if (canonical and self.is_other_page_of_same_site(canonical, response.url)
+                and self.urls.identity(canonical) not in self.cleaned):
+            return self.alternate_copy(response, canonical)
+        # A copy whose canonical page was cleaned already goes on as an article: the pipelines record it as
+        # another URL of that page (duplicate_of), or decide what it is if that page was not kept.
+        return [self.article_item(response, verdict)]
+
+    def alternate_copy(self, response: Response, canonical: str) -> list:
+        """An AMP or other copy of a canonical page not cleaned yet: that page is the article (fetched once,
+        whichever way it came), and lists the URLs of this copy among its other URLs."""
+        candidate = response.meta["candidate"]
+        self.aliases.setdefault(self.urls.identity(canonical), []).extend(reached_urls(response))
+        record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="duplicate",
+                        detail=f"alternate of canonical {canonical}", via=candidate["via"], kind="same_url")
+        return list(self.candidate(Listing(canonical), self.source_of(response), candidate["via"]))
+
+    def article_item(self, response: Response, article) -> ArticleItem:
+        candidate, meta = response.meta["candidate"], response.meta
+        reached = reached_urls(response)
+        copies = [url for reached_as in reached for url in self.aliases.pop(self.urls.identity(reached_as), [])]
+        return ArticleItem(
+            url=response.url, canonical_url=article.canonical_url, outlet=candidate["outlet"], title=article.title,
+            text=article.text, language=article.language, declared_language=article.declared_language,
+            authors=article.authors, published=article.published, modified=article.modified,
+            description=article.description, sitename=article.sitename, discovered_via=candidate["via"],
+            fetched_at=meta.get("fetched_at") or utc_now(), warc=meta.get("warc"),
+            other_urls=[url for url in dict.fromkeys([*reached, *copies]) if url != response.url],
         )
+
+    def note_cleaning_order(self, response: Response) -> None:
+        """`reclean` replays pages in the order of their WARC records; warn if this crawl cleaned one out of it."""
+        warc = response.meta.get("warc")
+        if not warc:
+            return
+        position = (warc["file"], warc["offset"])
+        last = self.last_cleaned_record
+        if last and last[0] == position[0] and position[1] < last[1]:
+            self.crawler.stats.inc_value("storycrawl/cleaned_out_of_warc_order")
+            self.logger.warning("%s was cleaned after a page received later: reclean may not reproduce this "
+                                "corpus byte for byte", response.url)
+        self.last_cleaned_record = position
 
     def article_from(self, response: Response):
         """The cleaned Article, or a string saying why the page is not one."""
@@ -249,13 +315,20 @@ class StorySpider(scrapy.Spider):
     def article_failed(self, failure):
         request = failure.request
         reason, detail = failure_reason(failure)
-        record_decision(self.crawler, url=request.url, outlet=request.meta["outlet"], reason=reason, detail=detail,
-                        via=request.meta["via"])
+        candidate = request.meta["candidate"]
+        record_decision(self.crawler, url=request.url, outlet=candidate["outlet"], reason=reason, detail=detail,
+                        via=candidate["via"])
 
     def listing_failed(self, failure):
         request = failure.request
         reason, detail = failure_reason(failure)
         self.report_listing_error(request.url, self.source_of(request), f"{reason}: {detail}")
+
+
+def reached_urls(response: Response) -> list[str]:
+    """The URLs this page was reached by, in order: as listed, each redirect hop, and its own."""
+    listed = response.meta["candidate"].get("listed_url")
+    return [url for url in (listed, *response.meta.get("redirect_urls", []), response.url) if url]
 
 
 def site_memory_from(settings) -> SiteMemory | None:

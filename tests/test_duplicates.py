@@ -1,0 +1,85 @@
+"""One article, one file: its other URLs and exact copies are recorded in the manifest, never written twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FAST, run_storycrawl
+from crawler.corpus import read_jsonl
+
+pytestmark = pytest.mark.slow
+
+VESTNIK_COPIES = {"/news/2024/10/25/wsj-ilon-mask-regulyarno-obshchaetsya-s-putinym",
+                  "/stories/2024/10/25/wsj-ilon-mask-regulyarno-obshchaetsya-s-putinym"}  # word for word
+NORTHPOST_ARTICLE = "/world/2024/oct/25/musk-kremlin-contacts-pentagon-spacex-scrutiny"
+NORTHPOST_AMP = "/amp" + NORTHPOST_ARTICLE
+KREML_OLD_URL = "/frettir/2024/10/26/kreml-hafnar-frettum-af-samtolum-putins"  # listed; redirects to the article
+
+
+def path_of(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+def test_an_exact_copy_is_recorded_as_duplicate_of_the_kept_article_without_a_file(demo_crawl):
+    copies = [r for r in demo_crawl.manifest if path_of(r["url"]) in VESTNIK_COPIES]
+    kept = [r for r in copies if r["path"]]
+    duplicate = [r for r in copies if not r["path"]]
+    assert len(kept) == len(duplicate) == 1
+    assert duplicate[0]["duplicate_of"] == kept[0]["url"] and duplicate[0]["duplicate_kind"] == "same_text"
+    assert duplicate[0]["sha256"] is None and kept[0]["duplicate_of"] is None
+    assert sum(p.startswith("ru/vestnik/") for p in demo_crawl.text_files()) == 2  # the copy and one other article
+
+
+def test_a_duplicate_is_decided_as_duplicate_not_written(demo_crawl):
+    duplicates = {r["url"] for r in demo_crawl.manifest if r["duplicate_of"]}
+    decided = {d["url"]: d["reason"] for d in demo_crawl.decisions}
+    assert duplicates and all(decided[url] == "duplicate" for url in duplicates)
+
+
+def test_an_amp_copy_met_in_a_crawl_is_another_url_of_its_canonical_article(demo_crawl):
+    """Whichever was cleaned first: the AMP URL is in the article's other_urls, or a record names the article."""
+    article = [r for r in demo_crawl.manifest if path_of(r["url"]) == NORTHPOST_ARTICLE]
+    assert len(article) == 1 and article[0]["path"]
+    listed_in_record = [u for u in article[0]["other_urls"] if path_of(u) == NORTHPOST_AMP]
+    own_record = [r for r in demo_crawl.manifest if path_of(r["url"]) == NORTHPOST_AMP]
+    assert len(listed_in_record) + len(own_record) == 1
+    assert all(r["duplicate_of"] == article[0]["url"] and r["path"] is None for r in own_record)
+
+
+def test_a_listed_url_that_redirects_is_among_the_urls_of_the_article(demo_crawl):
+    kreml = [r for r in demo_crawl.written if "kreml-hafnar" in r["url"]]
+    assert len(kreml) == 1 and kreml[0]["url"].endswith("-og-musks")
+    assert [path_of(u) for u in kreml[0]["other_urls"]] == [KREML_OLD_URL]
+
+
+@pytest.fixture(scope="module")
+def amp_shared(fixture_web, tmp_path_factory):
+    """An AMP link shared with tracking parameters, crawled twice into one corpus: (corpus, first, second run)."""
+    work = tmp_path_factory.mktemp("amp-shared")
+    story = work / "amp.toml"
+    link = f"{fixture_web.origin('northpost')}{NORTHPOST_AMP}?utm_source=share&utm_medium=social"
+    story.write_text(f'id = "amp-shared"\n[match]\ngroups = [["Musk"]]\n[[sources]]\nname = "northpost"\n'
+                     f'urls = ["{link}"]\n')
+    runs = [run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr[-2000:]
+    return work / "corpus", link
+
+
+def test_an_amp_link_with_tracking_parameters_gives_one_file_of_the_canonical_article(amp_shared):
+    corpus, _ = amp_shared
+    files = [p.relative_to(corpus).as_posix() for p in corpus.rglob("*.txt")]
+    assert files == ["en/northpost/2024-10-25-musk-kremlin-contacts-pentagon-spacex-scrutiny.txt"]
+
+
+def test_the_article_record_lists_the_amp_and_tracking_urls_it_was_reached_by(amp_shared):
+    corpus, link = amp_shared
+    record = read_jsonl(corpus / "manifest.jsonl")[0]
+    assert path_of(record["url"]) == NORTHPOST_ARTICLE
+    assert record["other_urls"] == [link, link.split("?")[0]]
+
+
+def test_a_rerun_adds_no_record_for_an_article_already_in_the_corpus(amp_shared):
+    corpus, _ = amp_shared
+    assert len(read_jsonl(corpus / "manifest.jsonl")) == 1
+    reasons = [d["reason"] for d in read_jsonl(corpus / "decisions.jsonl")]
+    assert reasons == ["duplicate", "written"] + ["duplicate", "duplicate"]  # first run, second run

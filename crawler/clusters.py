@@ -37,14 +37,18 @@ class NearDuplicateIndex:
     """Articles seen so far, as MinHash signatures in an LSH index, with each one's cluster."""
 
     def __init__(self, threshold: float):
+        self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.members: dict[str, tuple[str, str, MinHash]] = {}  # key -> (cluster_id, url, signature)
 
     def nearest(self, signature: MinHash, language: str | None) -> tuple[str, str, float] | None:
-        """(cluster_id, url, estimated similarity) of the most similar earlier article, if any is near."""
+        """(cluster_id, url, estimated similarity) of the most similar earlier article, if any is near.
+
+        LSH returns candidates that share a band, some far below the threshold: each is checked."""
         scored = [(signature.jaccard(other), cluster_id, url)
                   for key in self.lsh.query(signature) if key.split("\t", 1)[0] == (language or "")
                   for cluster_id, url, other in [self.members[key]]]
+        scored = [candidate for candidate in scored if candidate[0] >= self.threshold]
         if not scored:
             return None
         similarity, cluster_id, url = max(scored)

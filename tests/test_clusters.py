@@ -39,3 +39,16 @@ def test_a_translation_is_not_a_near_duplicate_even_under_the_same_language_code
 
 def test_texts_in_different_languages_never_share_a_cluster():
     assert indexed(WIRE[0]).nearest(minhash(body(WIRE[0])), "de") is None
+
+
+def test_an_lsh_candidate_below_the_threshold_is_not_a_near_duplicate():
+    """LSH buckets also catch texts well below the threshold; they must not be clustered."""
+    words = body(WIRE[0]).split()
+    index = NearDuplicateIndex(threshold=0.5)
+    index.add("first", minhash(" ".join(words)), "en", "c-first")
+    # Copies that keep the first 40 % of the words and replace the rest: about 0.25 Jaccard of 5-gram sets.
+    cut = int(len(words) * 0.4)
+    for n in range(40):
+        variant = words[:cut] + [f"{w}{n}" for w in words[cut:]]
+        nearest = index.nearest(minhash(" ".join(variant)), "en")
+        assert nearest is None or nearest[2] >= 0.5, nearest

@@ -1,0 +1,583 @@
+"""Crawl speed: the project's full crawl against its extraction ceiling and against trafilatura's crawler.
+
+    python bench/crawl.py [--pages 2000] [--seed 7] [--keep DIR] [--skip-trafilatura] [--timeout 1800]
+
+One invocation:
+1. Generates a mini-web (`bench/miniweb.py`, prose from `bench/prose.py`): N article pages (2,000 by
+   default) over six outlets in three languages, each outlet with robots.txt -> sitemap index -> monthly
+   sitemaps (<= 1,000 URLs), a news sitemap and an RSS feed; every article is in the story's window and
+   on-topic. Served from 127.0.0.41-46 (one address per outlet, one port) by threaded stdlib servers from
+   bytes built once, gzip and keep-alive, in a process of its own. The outlets have `www.<outlet>.test`
+   host names, which `bench/run_tool.py` resolves to those addresses inside the measured processes
+   (trafilatura refuses IP-address hosts; there is no DNS for .test).
+2. Measures, each as a child process (wall time, user+sys CPU of it and its waited-for children from
+   os.wait4, its peak RSS from wait4 = the largest single process, the process tree's summed RSS sampled
+   every 0.5 s, the web server process's CPU meanwhile from /proc/PID/stat, and "other CPU": all cores'
+   busy time from /proc/stat that neither used; above 10 % of a core the row is flagged, since another
+   process competed for the cores):
+   (s) the web server alone: every article fetched once by a bare client over 8 keep-alive connections
+       (its capacity, a lower bound: the client is Python too);
+   (a) the project's full crawl: `storycrawl crawl STORY --out DIR -s ...` (discovery, fetch, cleaning,
+       window, relevance, duplicates, writing); articles = manifest.jsonl lines. Run through
+       `bench/run_tool.py`, which also reports the main process's own peak RSS and CPU (the reactor),
+       apart from any children;
+   (b) the cleaners alone on all cores: `cleaners.extract(html, url)` over the same pages from disk in a
+       fork Pool(os.cpu_count()) (`bench/clean_pages.py`); pages/s over the pool's time, the extraction
+       ceiling;
+   (c) trafilatura's own crawler: `trafilatura -i SITEMAPS --sitemap --list` (discovery through the
+       outlets' sitemap indexes), then `trafilatura -i URLS --output-dir DIR` (fetch and extract); both
+       runs summed; articles = files written. Two steps because the one-step `--sitemap --output-dir`
+       never ends with trafilatura 2.3.1 / courlan 1.4.0: its compressed UrlStore loses the `visited`
+       mark, so the first URL of every host is fetched again and again.
+3. Prints a markdown table, the ratios a/b and a/c, and the targets of issue 4/7: a/b >= 0.9, a/c >= 2.0,
+   the crawl's main-process peak RSS < 400 MB at 10,000 pages.
+
+Politeness is off on both sides, or this would measure delays: the crawl gets the CRAWL_SETTINGS below
+(`-s`; AutoThrottle off, no download delay, 16 requests per outlet, 32 in all); trafilatura gets a
+settings.cfg with SLEEP_TIME = 0 and SSRF_PROTECTION = off (loopback), and --parallel 6 (one download
+thread per outlet: its queue hands out one URL per host per round), --no-comments (the cleaners drop
+comments too). Everything else is each tool's default.
+Exits 0 with a message when something it needs is missing (a row is skipped, or the whole run).
+
+Peak RSS caveat: Linux starts a child's ru_maxrss at its parent's high-water mark (kept across fork and
+exec), so a child's peak never reads below its launcher's. Hence this process never loads the web itself
+(the server is its own process) and stays small; the report prints its peak as the floor under every
+wait4 figure. The sampled tree RSS has no such floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = BENCH_DIR.parent
+
+DEFAULT_PAGES = 2000
+DEFAULT_SEED = 7
+DEFAULT_TIMEOUT = 1800.0
+PROBE_CONNECTIONS = 8
+OTHER_CPU_WARNING = 10.0  # % of one core used by unrelated processes during a run: its numbers are suspect
+SAMPLE_EVERY = 0.5  # seconds between process-tree RSS samples
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CRAWL_SETTINGS = (  # politeness off: the crawl's speed, not its manners
+    ("AUTOTHROTTLE_ENABLED", "False"),
+    ("DOWNLOAD_DELAY", "0"),
+    ("CONCURRENT_REQUESTS", "32"),
+    ("CONCURRENT_REQUESTS_PER_DOMAIN", "16"),
+)
+TRAFILATURA_PARALLEL = 6  # the mini-web's outlets: one download thread per host
+TRAFILATURA_CONFIG = """\
+# trafilatura's own settings.cfg, unthrottled for the benchmark: SLEEP_TIME 0, loopback allowed.
+[DEFAULT]
+DOWNLOAD_TIMEOUT = 30
+MAX_FILE_SIZE = 20000000
+MIN_FILE_SIZE = 10
+SLEEP_TIME = 0
+USER_AGENTS =
+COOKIE =
+MAX_REDIRECTS = 2
+SSRF_PROTECTION = off
+INSECURE_SSL_FALLBACK = on
+MIN_EXTRACTED_SIZE = 250
+MIN_OUTPUT_SIZE = 1
+MIN_OUTPUT_COMM_SIZE = 1
+MAX_TREE_SIZE =
+EXTRACTION_TIMEOUT = 30
+MIN_DUPLCHECK_SIZE = 100
+MAX_REPETITIONS = 2
+EXTENSIVE_DATE_SEARCH = on
+EXTERNAL_URLS = off
+"""
+TARGET_A_OVER_B = 0.9
+TARGET_A_OVER_C = 2.0
+TARGET_MAIN_RSS_MB = 400
+TARGET_RSS_PAGES = 10_000
+
+
+# --- measuring a child process --------------------------------------------------------------------------------
+
+@dataclass
+class Measurement:
+    label: str
+    wall: float = 0.0
+    cpu: float = 0.0  # user + sys of the process and its waited-for children
+    peak_rss_kb: int = 0  # wait4's ru_maxrss: the largest single process of the tree
+    tree_rss_kb: int = 0  # the tree's summed RSS, sampled
+    server_cpu: float = 0.0  # the web server process's CPU seconds meanwhile
+    machine_cpu: float = 0.0  # every CPU's busy seconds meanwhile, from /proc/stat
+    status: int = 0
+    items: int = 0
+    rate_seconds: float | None = None  # the time pages/s is computed over, if not the wall time
+    floor_kb: int = 0  # the launching process's own peak RSS when it started this run: no peak reads lower
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pages_per_s(self) -> float:
+        seconds = self.rate_seconds or self.wall
+        return self.items / seconds if seconds else 0.0
+
+    def cpu_percent(self) -> float:
+        return 100 * self.cpu / self.wall if self.wall else 0.0
+
+    def server_cpu_percent(self) -> float:
+        return 100 * self.server_cpu / self.wall if self.wall else 0.0
+
+    def other_cpu_percent(self) -> float:
+        """What neither the run nor the web server used: other processes competing for the cores."""
+        other = self.machine_cpu - self.cpu - self.server_cpu
+        return max(0.0, 100 * other / self.wall) if self.wall else 0.0
+
+    def plus(self, other: "Measurement") -> "Measurement":
+        """Two runs one after the other, as one row."""
+        return Measurement(self.label, self.wall + other.wall, self.cpu + other.cpu,
+                           max(self.peak_rss_kb, other.peak_rss_kb), max(self.tree_rss_kb, other.tree_rss_kb),
+                           self.server_cpu + other.server_cpu, self.machine_cpu + other.machine_cpu,
+                           self.status or other.status, other.items, floor_kb=max(self.floor_kb, other.floor_kb),
+                           notes=self.notes + other.notes)
+
+
+class TreeRssSampler:
+    """Peak of the summed RSS of a process and its descendants, read from /proc every SAMPLE_EVERY seconds."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    def __enter__(self) -> "TreeRssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_EVERY):
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+
+
+def tree_rss_kb(root: int) -> int:
+    parents, rss = {}, {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            pages = int(Path(entry.path, "statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss[int(entry.name)] = pages * PAGE_SIZE // 1024
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def run_measured(label: str, argv: list[str], log: Path, bench: "Bench", stdout: Path | None = None) -> Measurement:
+    """Run argv to its end; wall, CPU and peak RSS from os.wait4 (the process and its reaped children).
+    Its output goes to `log`, or only its standard error when `stdout` names a file for the rest."""
+    server_before, machine_before = bench.server_cpu(), machine_busy_seconds()
+    floor_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with log.open("wb") as err, (stdout or log).open("ab") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=err if stdout else subprocess.STDOUT, env=bench.env,
+                                   cwd=PROJECT_ROOT, start_new_session=True)  # its own group: a timeout ends all of it
+    timer = threading.Timer(bench.timeout, kill_group, (process.pid,))
+    timer.start()
+    with TreeRssSampler(process.pid) as sampler:
+        _, wait_status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    timer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, not by Popen
+    measurement = Measurement(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, sampler.peak_kb,
+                              bench.server_cpu() - server_before, machine_busy_seconds() - machine_before,
+                              process.returncode, floor_kb=floor_kb)
+    if process.returncode:
+        measurement.notes.append(f"exit status {process.returncode}"
+                                 + (" (killed at --timeout)" if process.returncode == -signal.SIGKILL else "")
+                                 + f"; its output: {log.name} (use --keep to read it)")
+    return measurement
+
+
+def kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # it ended as the timer fired
+
+
+def machine_busy_seconds() -> float:
+    """Busy time of all CPUs since boot (user, nice, system, irq, softirq, steal), from /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """user + sys of a running process (all its threads), from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+# --- the runs -------------------------------------------------------------------------------------------------
+
+@dataclass
+class Bench:
+    """Where one benchmark run keeps its web, inputs and outputs, and what its web server told."""
+
+    workdir: Path
+    timeout: float
+    web: dict = field(default_factory=dict)  # web.json
+    env: dict = field(default_factory=dict)
+    server_pid: int = 0
+
+    @property
+    def pages(self) -> int:
+        return self.web.get("pages", 0)
+
+    def server_cpu(self) -> float:
+        return process_cpu_seconds(self.server_pid) if self.server_pid else 0.0
+
+    def path(self, name: str) -> Path:
+        return self.workdir / name
+
+    def tool(self, usage_name: str, *args: str) -> list[str]:
+        return [sys.executable, str(BENCH_DIR / "run_tool.py"), str(self.path(usage_name)), *args]
+
+
+def probe_server(bench: Bench) -> Measurement:
+    m = run_measured("(s) web server alone, bare client", bench.tool("probe-usage.json", "fetch", str(bench.path("urls.txt")),
+                                                                      str(PROBE_CONNECTIONS)),
+                     bench.path("probe.log"), bench)
+    m.items = bench.pages if m.status == 0 else 0
+    m.notes.append(f"{PROBE_CONNECTIONS} keep-alive connections, every article once, nothing parsed")
+    return m
+
+
+def run_crawl(bench: Bench) -> tuple[Measurement, dict]:
+    out = bench.path("out-storycrawl")
+    settings = [arg for name, value in CRAWL_SETTINGS for arg in ("-s", f"{name}={value}")]
+    m = run_measured("(a) storycrawl crawl (full pipeline)",
+                     bench.tool("crawl-usage.json", "storycrawl", "crawl", str(bench.path("story.toml")), "--out", str(out),
+                                *settings), bench.path("crawl.log"), bench)
+    m.items = count_lines(out / "manifest.jsonl")
+    usage = read_json(bench.path("crawl-usage.json"))
+    report = read_json(out / "report.json")
+    if report:
+        totals = report.get("totals", {})
+        m.notes.append("decisions: " + ", ".join(f"{k} {v}" for k, v in totals.items() if v))
+    return m, usage
+
+
+def run_cleaners(bench: Bench) -> Measurement:
+    result_path = bench.path("clean-result.json")
+    m = run_measured(f"(b) cleaners alone, Pool({os.cpu_count()})",
+                     [sys.executable, str(BENCH_DIR / "clean_pages.py"), str(bench.path("pages.tsv")), str(bench.path("web")),
+                      str(result_path)], bench.path("clean.log"), bench)
+    result = read_json(result_path)
+    m.items = result.get("articles", 0)
+    m.rate_seconds = result.get("pool_seconds")
+    if m.rate_seconds:
+        m.notes.append(f"pages/s over the pool's {m.rate_seconds} s; process wall {m.wall:.1f} s with start-up")
+    return m
+
+
+def run_trafilatura(bench: Bench) -> Measurement:
+    config, urls, out = bench.path("trafilatura.cfg"), bench.path("trafilatura-urls.txt"), bench.path("out-trafilatura")
+    discovery = run_measured("discovery", bench.tool("traf-list-usage.json", "trafilatura", "-i", str(bench.path("sitemaps.txt")),
+                                                     "--sitemap", "--list", "--config-file", str(config),
+                                                     "--parallel", str(TRAFILATURA_PARALLEL)),
+                             bench.path("trafilatura-list.log"), bench, stdout=urls)
+    extraction = run_measured("extraction", bench.tool("traf-usage.json", "trafilatura", "-i", str(urls), "--output-dir", str(out),
+                                                       "--config-file", str(config), "--parallel", str(TRAFILATURA_PARALLEL),
+                                                       "--no-comments"),
+                              bench.path("trafilatura.log"), bench)
+    extraction.items = count_files(out)
+    m = discovery.plus(extraction)
+    m.label = "(c) trafilatura --sitemap --list, then -i"
+    m.notes.append(f"discovery {discovery.wall:.1f} s listed {count_lines(urls)} URLs; fetch+extract {extraction.wall:.1f} s")
+    return m
+
+
+def count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+# --- the web --------------------------------------------------------------------------------------------------
+
+class WebServerProcess:
+    """`bench/miniweb.py` as a process: it generates the web, says so on one JSON line, serves until its
+    standard input closes."""
+
+    def __init__(self, bench: Bench, pages: int, seed: int):
+        self.bench = bench
+        self.argv = [sys.executable, str(BENCH_DIR / "miniweb.py"), str(bench.workdir), "--pages", str(pages),
+                     "--seed", str(seed)]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Bench:
+        with self.bench.path("server.log").open("wb") as log:
+            self.process = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                            cwd=PROJECT_ROOT, env=plain_env())
+        ready = self.process.stdout.readline()
+        if not ready:
+            self.__exit__()
+            raise SystemExit(f"the mini-web server did not start: see {self.bench.path('server.log')}")
+        self.bench.web = json.loads(ready)
+        self.bench.server_pid = self.process.pid
+        self.bench.env = child_env(self.bench.web["hosts"])
+        return self.bench
+
+    def __exit__(self, *exc) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def write_tool_inputs(bench: Bench) -> None:
+    """The article URL list (for the probe), the outlets' sitemap indexes and trafilatura's settings."""
+    pages = bench.path("pages.tsv").read_text(encoding="utf-8").splitlines()
+    bench.path("urls.txt").write_text("".join(line.split("\t", 1)[1] + "\n" for line in pages), encoding="utf-8")
+    bench.path("sitemaps.txt").write_text("".join(f"{o}/sitemap.xml\n" for o in bench.web["origins"].values()),
+                                          encoding="utf-8")
+    bench.path("trafilatura.cfg").write_text(TRAFILATURA_CONFIG, encoding="utf-8")
+
+
+def plain_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    for proxy in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        env.pop(proxy, None)  # loopback, always direct
+    return env
+
+
+def child_env(hosts: dict[str, str]) -> dict:
+    return {**plain_env(), "MINIWEB_HOSTS": ",".join(f"{host}={address}" for host, address in hosts.items())}
+
+
+def describe_web(bench: Bench) -> str:
+    web = bench.web
+    return (f"mini-web: {web['pages']} articles, {web['outlets']} outlets, {web['html_bytes'] / web['pages'] / 1024:.0f} KiB "
+            f"of HTML per page, port {web['port']}; generated in {web['seconds']} s under {bench.workdir}")
+
+
+# --- the report -----------------------------------------------------------------------------------------------
+
+def mb(kb: int) -> float:
+    return kb / 1024
+
+
+def table(rows: list[Measurement]) -> str:
+    lines = ["| run | articles | wall s | pages/s | CPU % | peak RSS MB (largest process) | tree RSS MB (sampled) "
+             "| server CPU % | other CPU % |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for m in rows:
+        wall = m.rate_seconds or m.wall
+        label = m.label + (" **(failed)**" if m.status else "")
+        lines.append(f"| {label} | {m.items} | {wall:.1f} | {m.pages_per_s:.1f} | {m.cpu_percent():.0f} | "
+                     f"{mb(m.peak_rss_kb):.0f} | {f'{mb(m.tree_rss_kb):.0f}' if m.tree_rss_kb else '-'} | "
+                     f"{m.server_cpu_percent():.0f} | {m.other_cpu_percent():.0f}{' (!)' if contended(m) else ''} |")
+    return "\n".join(lines)
+
+
+def contended(m: Measurement) -> bool:
+    return m.other_cpu_percent() > OTHER_CPU_WARNING
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured (a run is missing or failed)" if ok is None else ("met" if ok else "NOT met")
+
+
+def targets(pages: int, crawl: Measurement | None, cleaners: Measurement | None, trafilatura: Measurement | None,
+            usage: dict) -> list[str]:
+    crawl, cleaners, trafilatura = (m if m and m.status == 0 else None for m in (crawl, cleaners, trafilatura))
+    lines = []
+    a_b = crawl.pages_per_s / cleaners.pages_per_s if crawl and cleaners and cleaners.pages_per_s else None
+    a_c = crawl.pages_per_s / trafilatura.pages_per_s if crawl and trafilatura and trafilatura.pages_per_s else None
+    lines.append(f"- a/b = {a_b:.2f} (target >= {TARGET_A_OVER_B}): {verdict(a_b >= TARGET_A_OVER_B)}" if a_b is not None
+                 else f"- a/b: {verdict(None)}")
+    lines.append(f"- a/c = {a_c:.2f} (target >= {TARGET_A_OVER_C}): {verdict(a_c >= TARGET_A_OVER_C)}" if a_c is not None
+                 else f"- a/c: {verdict(None)}")
+    main_mb = mb(usage.get("self_maxrss_kb", 0))
+    if not usage:
+        lines.append(f"- main-process peak RSS: {verdict(None)}")
+    elif pages >= TARGET_RSS_PAGES:
+        lines.append(f"- main-process peak RSS {main_mb:.0f} MB at {pages} pages (target < {TARGET_MAIN_RSS_MB} MB at "
+                     f"{TARGET_RSS_PAGES}): {verdict(main_mb < TARGET_MAIN_RSS_MB)}")
+    else:
+        lines.append(f"- main-process peak RSS {main_mb:.0f} MB at {pages} pages (target < {TARGET_MAIN_RSS_MB} MB at "
+                     f"{TARGET_RSS_PAGES} pages: run with --pages {TARGET_RSS_PAGES} to judge it)")
+    return lines
+
+
+def contention_warning(rows: list[Measurement]) -> list[str]:
+    busy = [m.label[:3] for m in rows if contended(m)]
+    if not busy:
+        return []
+    return [f"WARNING: other processes used more than {OTHER_CPU_WARNING:.0f} % of a core during {', '.join(busy)} "
+            f"(marked (!)): those rows understate speed; rerun on an idle machine.", ""]
+
+
+def crawl_process_lines(crawl: Measurement, usage: dict) -> list[str]:
+    if not usage:
+        return ["- crawl main process: no usage record (the crawl did not finish normally)"]
+    main_cpu = usage["self_cpu_s"]
+    return [f"- crawl main process (Twisted reactor): peak RSS {mb(usage['self_maxrss_kb']):.0f} MB, "
+            f"CPU {main_cpu:.1f} s = {100 * main_cpu / crawl.wall:.0f} % of one core over the wall time; "
+            f"its children: peak RSS {mb(usage['children_maxrss_kb']):.0f} MB, CPU {usage['children_cpu_s']:.1f} s"]
+
+
+def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
+    by_key = {m.label[:3]: m for m in rows}
+    crawl, cleaners, trafilatura = by_key.get("(a)"), by_key.get("(b)"), by_key.get("(c)")
+    settings = " ".join(f"-s {name}={value}" for name, value in CRAWL_SETTINGS)
+    floor = max(m.floor_kb for m in rows)
+    parts = [f"## Crawl benchmark: {bench.pages} pages, {bench.web.get('outlets')} outlets, {os.cpu_count()} cores", "",
+             table(rows), "",
+             "CPU % = user+sys of the process and its children over the wall time (100 % = one core). "
+             "Server CPU % = the web server process meanwhile. Peak RSS (wait4) never reads below the launching "
+             f"process's own peak, at most {mb(floor):.0f} MB here (Linux carries a parent's high-water mark into "
+             "its children); the sampled tree RSS has no such floor. Other CPU % = busy time of all cores "
+             "(/proc/stat) that neither the run nor the server used.", "",
+             *contention_warning(rows),
+             *targets(bench.pages, crawl, cleaners, trafilatura, usage)]
+    if crawl:
+        parts += crawl_process_lines(crawl, usage)
+    parts += ["", f"Crawl settings: {settings}. trafilatura: SLEEP_TIME = 0, SSRF_PROTECTION = off, "
+                  f"--parallel {TRAFILATURA_PARALLEL}, --no-comments."]
+    parts += [f"- {m.label[:3]} {note}" for m in rows for note in m.notes]
+    return "\n".join(parts)
+
+
+def save_results(bench: Bench, rows: list[Measurement], usage: dict) -> None:
+    records = [{**m.__dict__, "pages_per_s": round(m.pages_per_s, 2), "cpu_percent": round(m.cpu_percent(), 1),
+                "other_cpu_percent": round(m.other_cpu_percent(), 1)} for m in rows]
+    bench.path("results.json").write_text(json.dumps({"pages": bench.pages, "cores": os.cpu_count(), "rows": records,
+                                                      "crawl_usage": usage}, indent=2), encoding="utf-8")
+
+
+# --- main -----------------------------------------------------------------------------------------------------
+
+def module_present(dotted: str) -> bool:
+    """Whether a module can be imported, without importing it or its package: this process must stay small."""
+    package, _, module = dotted.partition(".")
+    spec = importlib.util.find_spec(package)
+    if spec is None or not module:
+        return spec is not None
+    return any((Path(folder) / f"{module}.py").exists() for folder in spec.submodule_search_locations or ())
+
+
+def missing_requirements() -> list[str]:
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.append(str(PROJECT_ROOT))  # as the runs get it through PYTHONPATH
+    needed = {"cleaners": "the cleaners", "crawler.cli": "the crawler", "scrapy": "Scrapy",
+              "trafilatura": "trafilatura (the cleaners use it)", "lxml": "lxml"}
+    return [f"{what} ({module})" for module, what in needed.items() if not module_present(module)]
+
+
+def trafilatura_missing() -> bool:
+    return not module_present("trafilatura.cli")
+
+
+def run_all(bench: Bench, skip_trafilatura: bool) -> tuple[list[Measurement], dict]:
+    rows = [probe_server(bench)]
+    print(f"{rows[-1].label}: {rows[-1].pages_per_s:.0f} pages/s", flush=True)
+    crawl, usage = run_crawl(bench)
+    rows.append(crawl)
+    print(f"{crawl.label}: {crawl.items} articles in {crawl.wall:.1f} s", flush=True)
+    rows.append(run_cleaners(bench))
+    print(f"{rows[-1].label}: {rows[-1].items} articles in {rows[-1].rate_seconds} s", flush=True)
+    if skip_trafilatura:
+        print("(c) trafilatura: skipped (--skip-trafilatura)")
+    elif trafilatura_missing():
+        print("(c) trafilatura: skipped, its CLI (trafilatura.cli) is not installed in this environment")
+    else:
+        rows.append(run_trafilatura(bench))
+        print(f"{rows[-1].label}: {rows[-1].items} files in {rows[-1].wall:.1f} s", flush=True)
+    return rows, usage
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES, help=f"article pages in the mini-web (default {DEFAULT_PAGES})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the same seed generates the same web")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="build everything in DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--skip-trafilatura", action="store_true", help="leave out row (c)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds before a run is killed")
+    args = parser.parse_args(argv)
+    if args.pages < 1:
+        parser.error("--pages must be at least 1")
+    missing = missing_requirements()
+    if missing:
+        print(f"crawl benchmark skipped: {', '.join(missing)} not importable by {sys.executable}")
+        return 0
+    workdir = prepare_workdir(args.keep)
+    try:
+        with WebServerProcess(Bench(workdir, args.timeout), args.pages, args.seed) as bench:
+            print(describe_web(bench), flush=True)
+            write_tool_inputs(bench)
+            rows, usage = run_all(bench, args.skip_trafilatura)
+        print("\n" + report(bench, rows, usage))
+        save_results(bench, rows, usage)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    if args.keep:
+        print(f"\nkept in {workdir}: web/, story.toml, out-storycrawl/, out-trafilatura/, *.log, results.json")
+    return 0
+
+
+def prepare_workdir(keep: Path | None) -> Path:
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix="storycrawl-bench-"))
+    if keep.exists() and any(keep.iterdir()):
+        raise SystemExit(f"--keep {keep}: the folder is not empty (the benchmark writes a fresh web there)")
+    keep.mkdir(parents=True, exist_ok=True)
+    return keep.resolve()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,7 +16,8 @@ DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1
 WORDS = re.compile(r"[^\W\d_]{2,}")
 BYLINE_OTHER_WORDS = 4  # "Von", "By Staff", "기자 외 1명": a few words around the author's name
 NAME_MIN_CHARS = 3  # "AP" as an author is a credit, not a name to look for
-SENTENCE_END = re.compile(r"[.!?。](?:\s|$)")
+# Unlike lexicon.SENTENCE_END (a stop followed by more text), a byline line may end with its stop; 。 too.
+SENTENCE_STOP = re.compile(r"[.!?。](?:\s|$)")
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str], lexicon: Lexicon,
@@ -93,7 +94,7 @@ def drop_leading_bylines(paragraphs: list[str], authors) -> list[str]:
 
 def is_byline(line: str, names: list[re.Pattern]) -> bool:
     """The line names an author (as whole words) and says little else, and is no sentence."""
-    if len(line) > TIMESTAMP_MAX or SENTENCE_END.search(line):
+    if len(line) > TIMESTAMP_MAX or SENTENCE_STOP.search(line):
         return False
     key = normalise_key(line)
     rest = key

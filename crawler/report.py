@@ -44,6 +44,9 @@ DUPLICATE_KINDS = {  # a `duplicate` decision's kind
     "same_text": "the text of a kept article under another URL",
 }
 
+# What the report's corpus sections read of each written article: kept per article for the whole run, so lean.
+WRITTEN_FIELDS = ("url", "outlet", "language", "published", "cluster_id", "near_duplicate_of")
+
 # The settings that shape the corpus itself, recorded in report.json: `storycrawl reclean` uses them again.
 CORPUS_SETTINGS = ("MIN_ARTICLE_WORDS", "UNTYPED_ARTICLE_WORDS", "DEDUP_MODE", "NEAR_DUPLICATE_THRESHOLD",
                    "SITE_MEMORY_ENABLED", "TRACKING_PARAMETERS")
@@ -90,7 +93,7 @@ class RunReport:
         self.found: Counter = Counter()
         self.decided: dict[str, Counter] = defaultdict(Counter)
         self.source_errors: list[dict] = []
-        self.written: list[dict] = []  # manifest records of the articles written in this run
+        self.written: list[dict] = []  # the report's fields of each article written in this run (not whole records)
         self.duplicate_kinds: Counter = Counter()
         self.started = time.monotonic()
         self.started_at = utc_now()
@@ -130,7 +133,7 @@ class RunReport:
         self.crawler.stats.inc_value("storycrawl/source_errors")
 
     def item_scraped(self, item, response, spider):
-        self.written.append(item.manifest_record())
+        self.written.append({name: getattr(item, name) for name in WRITTEN_FIELDS})
         self.on_decision(decision_record(url=item.url, outlet=item.outlet, reason="written", detail=item.path,
                                          via=item.discovered_via))
 
@@ -177,7 +180,7 @@ class RunReport:
         }
 
 
-# --- report sections from the manifest records of the articles written in the run --------------------------------
+# --- report sections from the written articles' WRITTEN_FIELDS --------------------------------
 
 def duplicate_counts(kinds: Counter, written: list[dict], dropped: int) -> dict:
     """Exact duplicates by kind (recorded without a file), and near-duplicates kept and marked, or dropped."""

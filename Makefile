@@ -15,8 +15,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Debian packages the tests use: chromium renders report.html (tests/test_report_html.py).
 setup: $(VENV)/.installed
-	bash scripts/setup-system.sh
+	bash scripts/setup-system.sh chromium
 
 demo: $(VENV)/.installed
 	$(BIN)/storycrawl demo --out $(OUT)

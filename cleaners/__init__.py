@@ -4,7 +4,7 @@ Usable alone (it never imports Scrapy): `from cleaners import extract; article =
 """
 
 from .article import Article
-from .extract import extract
+from .extract import Draft, draft_article, extract, finish_article
 from .site_memory import SiteMemory
 
-__all__ = ["Article", "SiteMemory", "extract"]
+__all__ = ["Article", "Draft", "SiteMemory", "draft_article", "extract", "finish_article"]

@@ -20,6 +20,7 @@ class Article:
     sitename: str | None = None
     description: str | None = None
     page_type: str | None = None  # og:type / JSON-LD @type, e.g. "article", "NewsArticle"
+    wall: str | None = None  # "consent" | "paywall": the page is a wall, not an article; `text` is what it shows
 
     @property
     def paragraphs(self) -> list[str]:

@@ -7,6 +7,7 @@ extracts from the pruned tree, and the extracted paragraphs are cleaned once mor
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
@@ -14,12 +15,13 @@ from trafilatura.utils import load_html
 from .article import Article
 from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
-from .metadata import read_metadata
+from .metadata import PageMetadata, read_metadata
 from .postclean import clean_paragraphs
 from .prune import prune_non_body
 from .site_memory import SiteMemory
 from .sites import SiteProfile, find_profile, keep_only, load_profiles
 from .split_body import join_split_body
+from .walls import find_wall
 
 TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
@@ -41,13 +43,25 @@ def extract_body(tree, url: str | None, options: dict):
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **options)
 
 
-def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
-            profiles: tuple[SiteProfile, ...] | None = None, site_memory: SiteMemory | None = None,
-            **options) -> Article | None:
-    """Clean article text and metadata from one page, or None when the page holds no text.
+@dataclass
+class Draft:
+    """A page cleaned up to, not including, site template learning: plain data, so it crosses processes.
 
-    With a `site_memory`, blocks that recur on many pages of the same site are dropped as template, and
-    this page's blocks are remembered for the next ones.
+    Everything in it depends on the page alone; `finish_article` adds what depends on the pages cleaned
+    before it (site memory), so a crawl can draft pages on all cores and finish them in arrival order.
+    """
+    url: str | None
+    meta: PageMetadata
+    paragraphs: list[str]
+    language: str | None  # detected on the draft's text: template blocks are few and in the site's language
+    wall: str | None = None  # "consent" | "paywall": the page is a wall, `paragraphs` what it shows of the article
+
+
+def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
+                  profiles: tuple[SiteProfile, ...] | None = None, **options) -> Draft | None:
+    """The page's cleaned paragraphs and metadata, or None when the page holds no text.
+
+    A consent wall or paywall stub (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
     """
     tree = load_html(html)
     if tree is None:
@@ -59,28 +73,62 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
     join_split_body(tree)
     prune_non_body(tree, lexicon, profile.drop)
     document = extract_body(tree, url, {**TRAFILATURA_DEFAULTS, **options})
-    if document is None or not document.text:
+    paragraphs = []
+    if document is not None and document.text:
+        headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
+        deks = [d for d in meta.descriptions if normalise_key(d) in headings]
+        paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
+                                      lexicon=lexicon, tail_cues=profile.tail_cues, authors=meta.authors)
+    wall, paragraphs = find_wall(html, paragraphs, lexicon, meta.page_type)
+    if not paragraphs and wall is None:
         return None
-    headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
-    deks = [d for d in meta.descriptions if normalise_key(d) in headings]
-    paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
-                                  lexicon=lexicon, tail_cues=profile.tail_cues, authors=meta.authors)
-    if site_memory is not None:
-        paragraphs = site_memory.strip_template(url, paragraphs, page_id=meta.canonical_url or url)
-    if not paragraphs:
+    language = body_language("\n".join(paragraphs), meta.language) if paragraphs else meta.language
+    return Draft(url=url, meta=meta, paragraphs=paragraphs, language=language, wall=wall)
+
+
+def finish_article(draft: Draft | None, site_memory: SiteMemory | None = None) -> Article | None:
+    """The Article of a draft: with a `site_memory`, blocks that recur on many pages of the same site are
+    dropped as template, and this page's blocks are remembered for the next ones.
+
+    A wall's Article carries its kind (`wall`) and what it shows of the article (often nothing): it is never
+    None, so a consent wall is told from a page without text. Walls are not remembered by site memory: a
+    wall is not the site's article template, and its teaser is no body to learn from.
+    """
+    if draft is None:
+        return None
+    meta, paragraphs = draft.meta, draft.paragraphs
+    if site_memory is not None and draft.wall is None:
+        paragraphs = site_memory.strip_template(draft.url, paragraphs, page_id=meta.canonical_url or draft.url)
+    if not paragraphs and draft.wall is None:
         return None
     text = "\n".join(paragraphs)
     return Article(
-        url=url,
+        url=draft.url,
         canonical_url=meta.canonical_url,
         title=meta.title or "",
         text=text,
         authors=meta.authors,
         published=meta.published,
         modified=meta.modified,
-        language=body_language(text, meta.language),
+        language=draft.language,
         declared_language=meta.language,
         sitename=meta.sitename,
         description=meta.description,
         page_type=meta.page_type,
+        wall=draft.wall,
     )
+
+
+def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
+            profiles: tuple[SiteProfile, ...] | None = None, site_memory: SiteMemory | None = None,
+            **options) -> Article | None:
+    """Clean article text and metadata from one page, or None when the page holds no text.
+
+    A consent wall or paywall stub gives an Article with `wall` set ("consent" or "paywall") and the text it
+    shows of the article, often none: never an article to keep.
+
+    With a `site_memory`, blocks that recur on many pages of the same site are dropped as template, and
+    this page's blocks are remembered for the next ones.
+    """
+    draft = draft_article(html, url, lexicon=lexicon, profiles=profiles, **options)
+    return finish_article(draft, site_memory)

@@ -12,10 +12,18 @@ LEXICON_DIR = Path(__file__).parent / "lexicon"
 EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
 SENTENCE_END = re.compile(r"[.!?][\"”»’]?\s")
 SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
+SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([?!:;»])")  # French typography: "Déjà abonné ?"
+# Scripts written without spaces: a wall phrase in them cannot be asked to stand between word boundaries.
+UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def normalise_key(line: str) -> str:
     return " ".join(line.split()).strip(EDGE_PUNCTUATION).casefold()
+
+
+def wall_key(text: str) -> str:
+    """Text as wall phrases are matched: one space, casefolded, straight apostrophes, no space before "?"."""
+    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).casefold().replace("’", "'")
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class Lexicon:
     line_patterns: re.Pattern | None
     section_labels: re.Pattern | None
     tail_patterns: re.Pattern | None = None  # headings with a variable part: "More from <outlet>"
+    consent_walls: re.Pattern | None = None  # phrases of consent dialogs ("Accept all"), on `wall_key` text
+    paywalls: re.Pattern | None = None  # phrases of paywall stubs ("Already a subscriber?"), on `wall_key` text
 
     def is_tail_heading(self, line: str) -> bool:
         if len(line) > 80:
@@ -67,6 +77,7 @@ class Lexicon:
 def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
     """Immutable, so one cached copy per folder is safe to share."""
     tails, see_also, lines, patterns, labels, tail_patterns = set(), set(), set(), [], set(), []
+    consent_walls, paywalls = set(), set()
     for file in sorted(Path(folder).glob("*.toml")):
         data = tomllib.loads(file.read_text(encoding="utf-8"))
         tails.update(normalise_key(h) for h in data.get("tail_headings", []))
@@ -75,6 +86,8 @@ def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
         patterns.extend(data.get("line_patterns", []))
         labels.update(data.get("section_labels", []))
         tail_patterns.extend(data.get("tail_patterns", []))
+        consent_walls.update(wall_key(p) for p in data.get("consent_walls", []))
+        paywalls.update(wall_key(p) for p in data.get("paywalls", []))
     return Lexicon(
         tail_headings=frozenset(tails),
         see_also=tuple(sorted(see_also, key=len, reverse=True)),
@@ -82,8 +95,47 @@ def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
         line_patterns=_any_of(patterns),
         section_labels=re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, sorted(labels)))) if labels else None,
         tail_patterns=_any_of(tail_patterns),
+        consent_walls=_phrases(consent_walls),
+        paywalls=_phrases(paywalls),
     )
 
 
 def _any_of(patterns: list[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
+def _phrases(phrases: set[str]) -> re.Pattern | None:
+    """One regular expression finding any of many fixed phrases, fast.
+
+    An alternation of hundreds of phrases makes Python's engine try each at every position of the text
+    (some 20 ms on a 17 kB page); the same phrases as a trie ("accept all" and "accept all cookies" share
+    their start) let it reject a position on its first character. Phrases in spaced scripts must stand
+    between word boundaries ("reject all" is not in "reject allegations"); Japanese ones cannot.
+    """
+    spaced = [p for p in phrases if not UNSPACED_SCRIPT.search(p)]
+    unspaced = [p for p in phrases if UNSPACED_SCRIPT.search(p)]
+    parts = []
+    if spaced:
+        parts.append(r"(?<!\w)%s(?!\w)" % _trie(spaced))
+    if unspaced:
+        parts.append(_trie(unspaced))
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+
+def _trie(phrases: list[str]) -> str:
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a phrase ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        ends_here = "" in node
+        group = branches[0] if len(branches) == 1 and not ends_here else "(?:%s)" % "|".join(branches)
+        return f"(?:{group})?" if ends_here else group
+
+    return "(?:%s)" % pattern(root)

@@ -44,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_options(reclean)
     reclean.set_defaults(run=run_reclean_command)
 
+    report = commands.add_parser("report", help="write a corpus's report.html again from its report.json and manifest")
+    report.add_argument("corpus", type=Path, help="a corpus directory (holding report.json)")
+    report.set_defaults(run=run_report_command)
+
+    status = commands.add_parser("status", help="what a corpus's crawl state holds: per outlet, its runs, failures")
+    status.add_argument("corpus", type=Path, help="a corpus directory")
+    status.add_argument("--json", action="store_true", help="print it as JSON")
+    status.set_defaults(run=run_status_command)
+
     serve = commands.add_parser("serve-fixtures", help="serve the fixture web until interrupted")
     serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.add_argument("--log", type=Path, help="append every request as a JSON line to this file")
@@ -88,7 +97,7 @@ def run_demo_command(args) -> int:
               file=sys.stderr)
         status = crawl(DEMO_STORY, args.out, crawl_overrides(args), verbose=args.verbose)
     if status == EXIT_OK:
-        print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl)", file=sys.stderr)
+        print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl; open report.html)", file=sys.stderr)
     return status
 
 
@@ -113,6 +122,34 @@ def run_reclean_command(args) -> int:
         return usage_error(f"{out}: not empty (reclean writes a new corpus)")
     overrides = {**report.get("settings", {}), **crawl_overrides(args), "WARC_REPLAY": warcs}
     return crawl(Path(story), out, overrides, verbose=args.verbose)
+
+
+def run_report_command(args) -> int:
+    """report.html from the corpus directory's own files: no crawl, no network."""
+    from .report_html import NoReport, write_report_html
+
+    if not (args.corpus / "report.json").is_file():
+        return usage_error(f"{args.corpus}: no report.json (not a corpus directory, or its crawl never finished)")
+    try:
+        path = write_report_html(args.corpus)
+    except NoReport as exc:
+        return usage_error(str(exc))
+    print(f"storycrawl: wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_status_command(args) -> int:
+    from .state import CrawlState, state_summary, format_state_summary
+
+    if not (args.corpus / "state" / "crawl.sqlite").is_file():
+        return usage_error(f"{args.corpus}: no crawl state (state/crawl.sqlite): not a corpus directory, or never crawled")
+    state = CrawlState.for_corpus(args.corpus)
+    try:
+        summary = state_summary(state)
+    finally:
+        state.close()
+    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else format_state_summary(summary))
+    return EXIT_OK
 
 
 def usage_error(message: str) -> int:
@@ -158,6 +195,8 @@ def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -
     if not verbose:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     settings.set("CORPUS_DIR", str(out), priority="cmdline")
+    # The pending requests on disk: the same command resumes a killed crawl (see DUPEFILTER_CLASS in settings).
+    settings.set("JOBDIR", str(out / "state" / "jobdir"), priority="cmdline")
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)

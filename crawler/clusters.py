@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
 NUM_PERM = 128
+SCHEME = "affine32"  # datasketch's permutation scheme, named: signatures of different schemes never compare
 DEDUP_MODES = ("keep", "mark", "drop")  # what happens to later copies: see NearDuplicatePipeline
 
 
@@ -24,9 +28,23 @@ def shingles(text: str) -> set[bytes]:
 
 
 def minhash(text: str) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM)
+    # crc32 is a C call where datasketch's default (sha1, then struct) is three Python ones: a shingle hash
+    # needs spread, not cryptographic strength. The permutations are drawn once, not for every article.
+    signature = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=permutations(),
+                        scheme=SCHEME)
     signature.update_batch(list(shingles(text)))
     return signature
+
+
+@lru_cache(maxsize=1)
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for NUM_PERM and its default seed: a constant, computed once."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two MinHash signatures' hash values."""
+    return float(np.count_nonzero(a == b)) / len(a)
 
 
 def new_cluster_id(url: str) -> str:
@@ -39,13 +57,14 @@ class NearDuplicateIndex:
     def __init__(self, threshold: float):
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.members: dict[str, tuple[str, str, MinHash]] = {}  # key -> (cluster_id, url, signature)
+        # key -> (cluster_id, url, the signature's hash values): 1 KB an article, not the whole MinHash object
+        self.members: dict[str, tuple[str, str, np.ndarray]] = {}
 
     def nearest(self, signature: MinHash, language: str | None) -> tuple[str, str, float] | None:
         """(cluster_id, url, estimated similarity) of the most similar earlier article, if any is near.
 
         LSH returns candidates that share a band, some far below the threshold: each is checked."""
-        scored = [(signature.jaccard(other), cluster_id, url)
+        scored = [(estimated_jaccard(signature.hashvalues, other), cluster_id, url)
                   for key in self.lsh.query(signature) if key.split("\t", 1)[0] == (language or "")
                   for cluster_id, url, other in [self.members[key]]]
         scored = [candidate for candidate in scored if candidate[0] >= self.threshold]
@@ -57,5 +76,5 @@ class NearDuplicateIndex:
     def add(self, url: str, signature: MinHash, language: str | None, cluster_id: str) -> None:
         key = f"{language or ''}\t{url}"
         if key not in self.members:
-            self.members[key] = (cluster_id, url, signature)
+            self.members[key] = (cluster_id, url, signature.hashvalues)
             self.lsh.insert(key, signature)

@@ -11,6 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 MAX_SLUG_CHARS = 80
+# ...and UTF-8 bytes: 80 CJK characters are 240 bytes, and a file name (date, slug, ".txt", and the temporary
+# name write_atomic adds 14 bytes to) must stay under the 255 bytes file systems allow.
+MAX_SLUG_BYTES = 160
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -18,7 +21,7 @@ def slugify(text: str, max_chars: int = MAX_SLUG_CHARS) -> str:
     """Lowercase letters (any script), digits and single hyphens: never a path separator or dot name."""
     text = unicodedata.normalize("NFKC", text).casefold()
     slug = re.sub(r"[^\w]+|_+", "-", text).strip("-")
-    slug = slug[:max_chars].rstrip("-")
+    slug = slug[:max_chars].encode()[:MAX_SLUG_BYTES].decode("utf-8", "ignore").rstrip("-")
     if slug in WINDOWS_RESERVED:
         slug += "-"
     return slug
@@ -39,15 +42,17 @@ def article_path(language: str | None, outlet: str, day: str | None, slug: str) 
     return Path(lang) / slugify(outlet) / f"{day or 'undated'}-{slug}.txt"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of one."""
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Readers see the old file or the new one, never half of one. `sync` also waits for the disk: the
+    file then survives a power cut, not only a killed process."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -55,19 +60,24 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 class JsonLines:
-    """An append-only JSON Lines file; every record is flushed and synced before the next."""
+    """An append-only JSON Lines file; every record is handed to the OS whole before the next (a killed
+    process loses none), with `sync` also to the disk (a power cut loses none). Closing always syncs."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, sync: bool = True):
         self.path = path
+        self.sync = sync
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = path.open("a", encoding="utf-8")
 
     def append(self, record: dict) -> None:
         self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if self.sync:
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
         self._fh.close()
 
 

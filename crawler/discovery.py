@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urldefrag, urlencode, urljoin
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
@@ -47,8 +48,30 @@ def _xml_root(body: bytes, max_size: int) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         raise ListingError(f"not XML: {exc}") from None
     if root is None:
-        raise ListingError("empty or unreadable XML")
+        html = re.match(rb"\s*(?:<!doctype html|<html)", body[:512], re.I)
+        raise ListingError("an HTML page, not XML" if html else "empty or unreadable XML")
+    dtd = root.getroottree().docinfo.internalDTD
+    entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+    if entities:  # no sitemap or feed needs its own entities; an XXE or "billion laughs" does: none is read
+        raise ListingError(f"declares XML entities ({', '.join(entities)}): refused unread")
+    if _truncated(body, root):
+        raise ListingError(f"truncated XML: no </{etree.QName(root).localname}> at the end")
     return root
+
+
+_TRAILING_MISC = re.compile(r"(?:\s+|<!--.*?-->|<\?.*?\?>)+\Z", re.S)  # comments, PIs, space after the root
+
+
+def _truncated(body: bytes, root) -> bool:
+    """The document ends before its root element's end tag: cut off in transit or by the server. (The parser
+    recovers such a document silently, and also one with an unescaped `&`, which real listings have and is kept.)"""
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
+    try:
+        tail = body[-4096:].decode(encoding, "replace")
+    except LookupError:
+        return False
+    tail = _TRAILING_MISC.sub("", tail)
+    return not re.search(rf"</(?:[\w.-]+:)?{re.escape(etree.QName(root).localname)}\s*>\Z", tail)
 
 
 def _local(tag) -> str:
@@ -100,6 +123,11 @@ def parse_sitemap(body: bytes, base_url: str, max_size: int = 0) -> SitemapConte
             continue
         date = _child_text(entry, "publication_date") or _child_text(entry, "lastmod")
         entries.append(Listing(url=urljoin(base_url, loc), published=parse_date(date), title=_child_text(entry, "title")))
+    if kind == "sitemapindex":
+        others = [entry for entry in entries if urldefrag(entry.url)[0] != urldefrag(base_url)[0]]
+        if entries and not others:
+            raise ListingError("sitemap index lists only itself")
+        entries = others
     return SitemapContent(is_index=kind == "sitemapindex", entries=entries)
 
 

@@ -3,18 +3,28 @@
 Each outlet of `fixtures/web/outlets.toml` gets its own listener on its own 127.0.0.N address (all on
 one port), so Scrapy gives every outlet its own download slot, as on the real web. See
 `fixtures/web/README.md` for how paths map to files.
+
+An outlet's `_status.toml` answers paths with behaviour of their own instead of a file (`_rule_reply`): a status
+or redirect, a delay, failures before the file is served, extra headers, padding, a gzip bomb, a body sent
+without Content-Length, generated trap pages. `fixtures/hostile-web/` (the bad-input table) uses them all.
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
+import sys
 import threading
+import time
 import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 FIXTURE_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "web"
 DEMO_PORT = 8950
@@ -30,6 +40,7 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
 }
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt"}
+NOT_FOUND = b"<html><body><h1>Not found</h1></body></html>"
 PLACEHOLDER = re.compile(r"\{\{origin(?::([a-z0-9_-]+))?\}\}")
 
 
@@ -42,6 +53,8 @@ class FixtureWeb:
         self.port = port
         self.log_path = Path(log_path) if log_path else None
         self.requests: list[dict] = []
+        self._hits: Counter = Counter()  # (outlet, rule key) -> requests a counted rule has answered
+        self._bombs: dict[int, bytes] = {}
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
 
@@ -109,6 +122,30 @@ class FixtureWeb:
             return {}
         return tomllib.loads(rules_file.read_text()).get("paths", {})
 
+    def rule_for(self, outlet: str, path: str, exact: bool) -> tuple[str, dict] | None:
+        """The rule keyed by the path itself (exact), or the longest `prefix*` key the path starts with."""
+        rules = self.status_rules(outlet)
+        if exact:
+            return (path, rules[path]) if path in rules else None
+        prefixes = [key for key in rules if key.endswith("*") and path.startswith(key[:-1])]
+        key = max(prefixes, key=len, default=None)
+        return (key, rules[key]) if key else None
+
+    def take_turn(self, outlet: str, key: str, rule: dict) -> bool:
+        """Whether the rule answers this request: a rule with `failures = N` answers only the first N."""
+        if "failures" not in rule:
+            return True
+        with self._lock:
+            self._hits[outlet, key] += 1
+            return self._hits[outlet, key] <= rule["failures"]
+
+    def bomb(self, size: int) -> bytes:
+        """Gzip members of 1 MiB of spaces, concatenated (a valid gzip stream): ~1 KB per MiB inflated."""
+        with self._lock:
+            if size not in self._bombs:
+                self._bombs[size] = gzip.compress(b" " * (1 << 20), compresslevel=9) * max(1, size >> 20)
+            return self._bombs[size]
+
 
 class _OutletServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -117,6 +154,11 @@ class _OutletServer(ThreadingHTTPServer):
         self.web = web
         self.outlet = outlet
         super().__init__(address, handler)
+
+    def handle_error(self, request, client_address):
+        """A client that hangs up (a timeout, a size limit) is part of the bad-input table, not a server error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -134,33 +176,93 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         web, outlet = self.server.web, self.server.outlet
-        path = urlsplit(self.path).path
-        status, headers, body = self._resolve(web, outlet, path)
-        web.log_request({"outlet": outlet, "method": self.command, "path": self.path, "status": status,
-                         "user_agent": self.headers.get("User-Agent", "")})
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        arrived = time.time()  # tests read the gaps between requests (retry backoff) from it
+        reply = self._resolve(web, outlet, urlsplit(self.path).path)
+        web.log_request({"outlet": outlet, "method": self.command, "path": self.path, "status": reply.status,
+                         "user_agent": self.headers.get("User-Agent", ""), "at": round(arrived, 4)})
+        time.sleep(reply.delay)
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            if reply.length_known:
+                self.send_header("Content-Length", str(len(reply.body)))
+            else:  # the body ends when the connection does: the client cannot check its size up front
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            if send_body:
+                self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout, a size limit): fine
+            self.close_connection = True
 
-    def _resolve(self, web: FixtureWeb, outlet: str, path: str) -> tuple[int, dict, bytes]:
-        rule = web.status_rules(outlet).get(path)
-        if rule:
-            headers = {"Content-Type": rule.get("content_type", "text/html; charset=utf-8")}
-            if "redirect" in rule:
-                headers["Location"] = web.render(outlet, rule["redirect"])
-            return rule.get("status", 302), headers, rule.get("body", "").encode()
+    def _resolve(self, web: FixtureWeb, outlet: str, path: str) -> "_Reply":
+        """An exact rule, then a file, then a `prefix*` rule, then 404."""
+        found = web.rule_for(outlet, path, exact=True)
+        if found and web.take_turn(outlet, *found):
+            return _rule_reply(web, outlet, path, found[1])
         file = _find_file(web.root / outlet, path)
         if file is not None:
-            return 200, {"Content-Type": _content_type(file)}, _file_bytes(web, outlet, file)
+            return _Reply(200, {"Content-Type": _content_type(file)}, _file_bytes(web, outlet, file))
         if path.endswith(".gz"):
             plain = _find_file(web.root / outlet, path[:-3])
             if plain is not None:
-                return 200, {"Content-Type": "application/gzip"}, gzip.compress(_file_bytes(web, outlet, plain))
-        return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body><h1>Not found</h1></body></html>"
+                return _Reply(200, {"Content-Type": "application/gzip"}, gzip.compress(_file_bytes(web, outlet, plain)))
+        found = web.rule_for(outlet, path, exact=False)
+        if found and web.take_turn(outlet, *found):
+            return _rule_reply(web, outlet, path, found[1])
+        return _Reply(404, {"Content-Type": "text/html; charset=utf-8"}, NOT_FOUND)
+
+
+@dataclass
+class _Reply:
+    status: int
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    delay: float = 0.0
+    length_known: bool = True
+
+
+def _rule_reply(web: FixtureWeb, outlet: str, path: str, rule: dict) -> _Reply:
+    """What a `_status.toml` rule answers; every key is optional (fixtures/hostile-web/README.md lists them)."""
+    file = web.root / outlet / rule["file"] if "file" in rule else None
+    default_type = _content_type(file) if file else "text/html; charset=utf-8"
+    headers = {"Content-Type": rule.get("content_type", default_type), **rule.get("headers", {})}
+    if rule.get("trap") == "redirect":  # /chain/N -> /chain/N+1: a redirect chain without end
+        rule = {**rule, "redirect": web.origin(outlet) + _next_page(path)}
+    if "redirect" in rule:
+        headers["Location"] = web.render(outlet, rule["redirect"])
+    if file:  # a fixture file; `{{path}}` in it becomes the request path (pages told apart by their URL)
+        body = _file_bytes(web, outlet, file).replace(b"{{path}}", html.escape(unquote(path)).encode())
+    elif "trap" in rule:
+        body = _trap_page(path, rule["trap"])
+    elif "bomb" in rule:
+        body = web.bomb(rule["bomb"])
+    else:
+        body = web.render(outlet, rule.get("body", "")).encode()
+    if rule.get("padding"):  # whitespace in a comment: the page as a browser shows it, only bigger
+        body += b"<!--" + b" " * rule["padding"] + b"-->"
+    status = rule.get("status", 302 if "redirect" in rule else 200)
+    return _Reply(status, headers, body, delay=rule.get("delay", 0.0), length_known=not rule.get("no_length", False))
+
+
+def _trap_page(path: str, kind: str) -> bytes:
+    """A page that links the next one forever: `day` (path ends in a date: the previous and next day) or
+    `page` (path ends in a number: the next page). Only the follow depth stops a crawler."""
+    head, _, last = path.rstrip("/").rpartition("/")
+    if kind == "day":
+        day = date.fromisoformat(last)
+        links = [f"{head}/{day - timedelta(days=1)}", f"{head}/{day + timedelta(days=1)}"]
+    else:
+        links = [_next_page(path)]
+    items = "".join(f'<li><a href="{link}">{link}</a></li>' for link in links)
+    return (f"<!doctype html><html><head><title>Archive {last}</title></head><body><h1>Archive {last}</h1>"
+            f"<ul>{items}</ul></body></html>").encode()
+
+
+def _next_page(path: str) -> str:
+    head, _, number = path.rstrip("/").rpartition("/")
+    return f"{head}/{int(number) + 1}"
 
 
 def _find_file(outlet_root: Path, path: str) -> Path | None:
@@ -170,8 +272,11 @@ def _find_file(outlet_root: Path, path: str) -> Path | None:
     base = outlet_root / relative
     candidates = [base / "index.html"] if path.endswith("/") else [base, Path(f"{base}.html"), Path(f"{base}.json"), base / "index.html"]
     for candidate in candidates:
-        if candidate.is_file() and outlet_root.resolve() in candidate.resolve().parents:
-            return candidate
+        try:
+            if candidate.is_file() and outlet_root.resolve() in candidate.resolve().parents:
+                return candidate
+        except OSError:  # a path segment longer than the file system allows (the hostile web asks for one)
+            return None
     return None
 
 

@@ -25,6 +25,10 @@ class ArticleItem:
     # the AMP or alternate copies that led to it. A copy met after it was cleaned gets a duplicate record instead.
     other_urls: list[str] = field(default_factory=list)
     warc: dict | None = None  # {"file": absolute path, "offset": of the response record, "record_id"} (WARC_DIR)
+    etag: str | None = None  # the response's validators: the next run's conditional request sends them
+    last_modified: str | None = None
+    # An article already in the corpus, fetched again to re-check it: {"version", "path"} of its latest version
+    previous: dict | None = None
     # set by the pipelines
     matched_terms: list[str] = field(default_factory=list)
     relevance: float | None = None
@@ -35,10 +39,13 @@ class ArticleItem:
     near_duplicate_of: str | None = None  # URL of the cluster's first article, on later copies (DEDUP_MODE=mark)
     duplicate_of: str | None = None  # URL of the kept article: a duplicate's record has no file (path, sha256: null)
     duplicate_kind: str | None = None  # same_url (another URL of it) | same_text (its text under another URL)
+    version: int = 1  # 2, 3... for a changed text of an article already in the corpus (earlier versions are kept)
+    previous_version: str | None = None  # the path of the version it replaces
 
     MANIFEST_FIELDS = ("url", "canonical_url", "other_urls", "outlet", "language", "declared_language", "title", "authors",
                        "published", "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256",
-                       "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of", "duplicate_of", "duplicate_kind")
+                       "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of", "duplicate_of", "duplicate_kind",
+                       "version", "previous_version", "etag", "last_modified")
 
     def manifest_record(self) -> dict:
         return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

@@ -87,23 +87,38 @@ class DuplicatePipeline:
             self.remember(record_urls(record), record.get("text_key"), record.get("duplicate_of") or record["url"])
 
     def process_item(self, item: ArticleItem, spider=None):
-        again = self.kept_urls.get(self.urls.identity(item.url))
-        if again:
-            raise Rejected("duplicate", f"already in the corpus as {again}", kind="same_url")
         key = text_key(item)
+        if item.previous:
+            self.check_revision(item, key)
+        else:
+            again = self.kept_urls.get(self.urls.identity(item.url))
+            if again:
+                raise Rejected("duplicate", f"already in the corpus as {again}", kind="same_url")
         item.duplicate_of, item.duplicate_kind = self.kept_article(item, key)
         self.remember(record_urls(item.manifest_record()), key, item.duplicate_of or item.url)
         return item
 
+    def check_revision(self, item: ArticleItem, key: str) -> None:
+        """A re-check of an article in the corpus: the same text again is `unchanged`; another text is its next
+        version (the writer keeps the earlier ones)."""
+        previous = item.previous
+        if self.is_own(self.kept_texts.get(key), item):
+            raise Rejected("unchanged", f"same text as version {previous['version']} ({previous['path']})")
+        item.version, item.previous_version = previous["version"] + 1, previous["path"]
+
     def kept_article(self, item: ArticleItem, key: str) -> tuple[str | None, str | None]:
-        """(URL of the kept article, kind) when the item is another URL of it or its text; (None, None) if new."""
+        """(URL of the kept article, kind) when the item is another URL of it or its text; (None, None) if new.
+        A new version of an article is not a duplicate of its own earlier version."""
         for url in (item.canonical_url, *item.other_urls):
             kept = url and self.kept_urls.get(self.urls.identity(url))
-            if kept:
+            if kept and not (item.previous and self.is_own(kept, item)):
                 return kept, "same_url"
         if key in self.kept_texts:
             return self.kept_texts[key], "same_text"
         return None, None
+
+    def is_own(self, kept_url: str | None, item: ArticleItem) -> bool:
+        return bool(kept_url) and self.urls.identity(kept_url) == self.urls.identity(item.url)
 
     def remember(self, urls: list[str], key: str | None, kept: str) -> None:
         """The first article with a URL or a text keeps it."""
@@ -154,6 +169,8 @@ class NearDuplicatePipeline:
         nearest = self.index.nearest(signature, item.language)
         if nearest is None:
             item.cluster_id = new_cluster_id(item.url)
+        elif nearest[1] == item.url:  # its own earlier version: a new version stays in that cluster
+            item.cluster_id = nearest[0]
         else:
             item.cluster_id, first_url, similarity = nearest
             if self.mode == "drop":
@@ -168,19 +185,29 @@ class CorpusWriterPipeline:
     """`<lang>/<outlet>/<yyyy-mm-dd>-<slug>.txt`, written atomically, then one manifest record.
 
     A duplicate (`duplicate_of`) gets its manifest record with `path` and `sha256` null and no file, and is
-    then rejected as `duplicate`: the run report counts it as a duplicate, not as written.
+    then rejected as `duplicate`: the run report counts it as a duplicate, not as written. A new version of an
+    article in the corpus gets its own file (`...-v2.txt`) beside the earlier ones.
+
+    The order is the crash-safety: the file (complete, renamed into place), then its manifest record, then
+    the crawl state. A file no manifest record names was left by a killed run and is written over.
     """
 
-    def __init__(self, corpus_dir: Path):
+    def __init__(self, crawler, corpus_dir: Path, sync: bool = True):
+        self.crawler = crawler
         self.corpus_dir = corpus_dir
+        self.sync = sync
         self.manifest: JsonLines | None = None
+        self.claimed: set[str] = set()  # paths the manifest names
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Path(crawler.settings.get("CORPUS_DIR")))
+        return cls(crawler, Path(crawler.settings.get("CORPUS_DIR")), crawler.settings.getbool("SYNC_WRITES"))
 
     def open_spider(self):
-        self.manifest = JsonLines(self.corpus_dir / "manifest.jsonl")
+        self.claimed = {record["path"] for record in read_jsonl(self.corpus_dir / "manifest.jsonl") if record.get("path")}
+        for leftover in self.corpus_dir.glob("*/*/.*.tmp"):  # write_atomic's temporary files of a killed run
+            leftover.unlink(missing_ok=True)
+        self.manifest = JsonLines(self.corpus_dir / "manifest.jsonl", sync=self.sync)
 
     def close_spider(self):
         if self.manifest:
@@ -194,18 +221,33 @@ class CorpusWriterPipeline:
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
         day = parse_date(item.published)
-        relative = self.free_path(article_path(item.language, item.outlet, day.isoformat() if day else None,
-                                               article_slug(item.url, item.title)))
-        write_atomic(self.corpus_dir / relative, data)
+        relative = article_path(item.language, item.outlet, day.isoformat() if day else None,
+                                article_slug(item.url, item.title))
+        if item.version > 1:
+            relative = relative.with_name(f"{relative.stem}-v{item.version}{relative.suffix}")
+        relative = self.free_path(relative)
+        write_atomic(self.corpus_dir / relative, data, sync=self.sync)
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
         self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+        self.claimed.add(item.path)
+        self.record_state(item)
         return item
+
+    def record_state(self, item: ArticleItem) -> None:
+        """The article's URLs, the one it was fetched by and the others it was reached by, are in the corpus now."""
+        state = getattr(self.crawler.spider, "crawl_state", None)
+        if state is None:
+            return
+        for url in dict.fromkeys([item.url, *item.other_urls]):
+            state.record_written(self.crawler.spider.urls.identity(url), url=item.url, outlet=item.outlet,
+                                 content_hash=item.sha256, path=item.path, version=item.version, etag=item.etag,
+                                 last_modified=item.last_modified, at=item.fetched_at)
 
     def free_path(self, relative: Path) -> Path:
         """Two articles with one slug and day (a rare clash) get -2, -3...: nothing is overwritten."""
         candidate, n = relative, 1
-        while (self.corpus_dir / candidate).exists():
+        while candidate.as_posix() in self.claimed:
             n += 1
             candidate = relative.with_name(f"{relative.stem}-{n}{relative.suffix}")
         return candidate

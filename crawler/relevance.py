@@ -9,14 +9,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 TITLE_WEIGHT = 2  # a term in the headline says more about the article than one in passing
 
 
 def fold(text: str) -> str:
     """Case- and diacritics-insensitive form, applied alike to terms and to text."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return unicodedata.normalize("NFKD", text).translate(combining_marks()).casefold()
+
+
+@lru_cache(maxsize=1)
+def combining_marks() -> dict[int, None]:
+    """A str.translate table deleting every combining mark (a C-speed pass; a per-character Python test
+    was a tenth of the crawl's main-process time). Marks outside the Basic Multilingual Plane are rare in
+    news text and stay."""
+    return {c: None for c in range(0x10000) if unicodedata.combining(chr(c))}
 
 
 def term_pattern(term: str) -> re.Pattern:

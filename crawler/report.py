@@ -27,9 +27,12 @@ from twisted.internet import task
 
 from .corpus import JsonLines, write_atomic
 from .discovery import parse_date
+from .report_html import write_report_html_or_log
 
 REASONS = {
     "written": "written to the corpus",
+    "known": "decided by an earlier run (state/crawl.sqlite): not fetched again",
+    "unchanged": "re-checked, not changed since the version in the corpus (HTTP 304 or the same text)",
     "off_topic": "does not match every term group of the story",
     "out_of_window": "published outside the story's window",
     "duplicate": "the same article as one already kept",
@@ -37,7 +40,7 @@ REASONS = {
     "not_article": "no article on the page (listing, too short, not HTML)",
     "robots": "forbidden by robots.txt",
     "http_error": "the server answered with an error status",
-    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit)",
+    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet)",
 }
 DUPLICATE_KINDS = {  # a `duplicate` decision's kind
     "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",
@@ -73,11 +76,14 @@ def utc_now() -> str:
 
 
 def decision_record(*, url: str, outlet: str, reason: str, detail: str = "", via: dict | None = None,
-                    kind: str | None = None) -> dict:
-    """One line of decisions.jsonl; a duplicate's line also says which kind of duplicate it is."""
+                    kind: str | None = None, provisional: bool = False) -> dict:
+    """One line of decisions.jsonl; a duplicate's line also says which kind of duplicate it is. A provisional
+    decision waits on another page: an AMP copy is settled once its canonical article is written."""
     assert reason in REASONS, reason
     record = {"url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()}
-    return {**record, "kind": kind} if kind else record
+    if kind:
+        record["kind"] = kind
+    return {**record, "provisional": True} if provisional else record
 
 
 def record_decision(crawler, **fields) -> None:
@@ -114,7 +120,7 @@ class RunReport:
         return report
 
     def spider_opened(self, spider):
-        self.decisions = JsonLines(self.corpus_dir / "decisions.jsonl")
+        self.decisions = JsonLines(self.corpus_dir / "decisions.jsonl", sync=self.crawler.settings.getbool("SYNC_WRITES"))
 
     def on_candidate(self, outlet: str, url: str):
         self.found[outlet] += 1
@@ -134,20 +140,21 @@ class RunReport:
 
     def item_scraped(self, item, response, spider):
         self.written.append({name: getattr(item, name) for name in WRITTEN_FIELDS})
-        self.on_decision(decision_record(url=item.url, outlet=item.outlet, reason="written", detail=item.path,
-                                         via=item.discovered_via))
+        record_decision(self.crawler, url=item.url, outlet=item.outlet, reason="written", detail=item.path,
+                        via=item.discovered_via)
 
     def item_dropped(self, item, response, exception, spider):
-        self.on_decision(decision_record(url=item.url, outlet=item.outlet,
-                                         reason=getattr(exception, "reason", "not_article"),
-                                         detail=getattr(exception, "detail", str(exception)), via=item.discovered_via,
-                                         kind=getattr(exception, "kind", None)))
+        """A pipeline's rejection, as a decision every listener hears (the crawl state too)."""
+        record_decision(self.crawler, url=item.url, outlet=item.outlet, reason=getattr(exception, "reason", "not_article"),
+                        detail=getattr(exception, "detail", str(exception)), via=item.discovered_via,
+                        kind=getattr(exception, "kind", None))
 
     def spider_closed(self, spider, reason):
         if self.decisions:
             self.decisions.close()
         report = self.build(spider, reason)
         write_atomic(self.corpus_dir / "report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
+        write_report_html_or_log(self.corpus_dir, logging.getLogger(__name__))  # a failure is logged, not raised
         print(format_summary(report), file=sys.stderr)
 
     def build(self, spider, finish_reason: str) -> dict:

@@ -80,6 +80,10 @@ def load_story(path: str | Path) -> Story:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoryError("story", f"no such file: {path}") from None
+    except OSError as exc:  # a directory, no permission
+        raise StoryError("story", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise StoryError("story", f"not UTF-8 (byte {exc.start}): TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise StoryError("story", f"not valid TOML: {exc}") from None
     return parse_story(data, path=str(path))
@@ -176,7 +180,7 @@ def _gdelt(raw, key: str) -> GdeltQuery | None:
     if endpoint is not None:
         endpoint = _url(endpoint, f"{key}.endpoint")
     max_records = raw.get("max_records", 250)
-    if not isinstance(max_records, int) or not 1 <= max_records <= 250:
+    if not isinstance(max_records, int) or isinstance(max_records, bool) or not 1 <= max_records <= 250:
         raise StoryError(f"{key}.max_records", "a whole number from 1 to 250 (the API's limit)")
     return GdeltQuery(query=query, endpoint=endpoint, max_records=max_records)
 

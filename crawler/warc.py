@@ -74,6 +74,7 @@ REPLAY_SETTINGS = {
     "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "RETRY_PRIORITY_ADJUST": 0,  # same priority as the start requests, and other requests go first then
+    "RETRY_BACKOFF_MAX": 0,  # a recorded 503 is retried from the WARC at once: no server to wait for
 }
 
 

@@ -13,6 +13,7 @@ from crawler.corpus import JsonLines, article_path, article_slug, read_jsonl, sl
     "https://a.example/../../etc/passwd", "https://a.example/%2e%2e%2f%2e%2e%2fboot.ini",
     "https://a.example/" + "x" * 500, "https://a.example/news/CON", "https://a.example/новости/Путин-и-Маск",
     "https://a.example/a/.hidden", "https://a.example/", "https://a.example/12345678",
+    "https://a.example/" + "普京与马斯克的通话" * 70, "https://a.example/" + "\U00020000" * 100,
 ])
 def test_file_names_stay_inside_the_corpus(url, tmp_path):
     relative = article_path("en", "outlet", "2024-10-25", article_slug(url, "A title"))
@@ -20,6 +21,12 @@ def test_file_names_stay_inside_the_corpus(url, tmp_path):
     assert tmp_path.resolve() in full.parents
     assert len(full.name.encode()) <= 255 and not full.name.startswith(".")
     assert full.stem.split("-", 3)[-1] not in {"con", "prn", "aux", "nul"}
+
+
+def test_a_long_name_in_a_wide_script_can_still_be_written_atomically(tmp_path):
+    relative = article_path("zh", "outlet", "2024-10-25", article_slug("https://a.example/" + "普京" * 300, "t"))
+    write_atomic(tmp_path / relative, b"text")
+    assert (tmp_path / relative).read_bytes() == b"text"
 
 
 def test_slugs_keep_letters_of_any_script():

@@ -56,6 +56,20 @@ def test_window_is_inclusive_and_undated_articles_are_in_it():
     ({**MINIMAL, "sources": [{"name": "A B", "urls": ["https://a.example/"]}]}, "sources[0].name"),
     ({**MINIMAL, "sources": [{"name": "a", "gdelt": {"query": "x", "max_records": 1000}}]}, "sources.a.gdelt.max_records"),
     ({k: v for k, v in MINIMAL.items() if k != "id"}, "id"),
+    # a wrong type for a nested key
+    ({**MINIMAL, "sources": [{"name": "a", "start_urls": ["https://a.example/"], "follow": {"depth": "2"}}]},
+     "sources.a.follow.depth"),
+    ({**MINIMAL, "sources": [{"name": "a", "start_urls": ["https://a.example/"], "follow": {"allow": "/news/"}}]},
+     "sources.a.follow.allow"),
+    ({**MINIMAL, "sources": [{"name": "a", "start_urls": ["https://a.example/"], "follow": "deep"}]},
+     "sources.a.follow"),
+    ({**MINIMAL, "sources": [{"name": "a", "gdelt": {"query": "x", "endpoint": 5}}]}, "sources.a.gdelt.endpoint"),
+    ({**MINIMAL, "sources": [{"name": "a", "gdelt": {"query": "x", "max_records": True}}]},
+     "sources.a.gdelt.max_records"),
+    ({**MINIMAL, "sources": [{"name": "a", "urls": ["https://a.example/"], "allowed_domains": "a.example"}]},
+     "sources.a.allowed_domains"),
+    ({**MINIMAL, "sources": {"name": "a", "urls": ["https://a.example/"]}}, "sources"),
+    ({**MINIMAL, "match": {"groups": [["Musk", 1]]}}, "match.groups[0]"),
 ])
 def test_a_bad_key_or_value_is_rejected_naming_the_key(data, key):
     with pytest.raises(StoryError) as error:
@@ -75,3 +89,23 @@ def test_the_command_line_exits_2_naming_the_key(tmp_path):
     assert result.returncode == 2
     assert "untill" in result.stderr and "unknown key" in result.stderr
     assert not (tmp_path / "corpus").exists()
+
+
+def test_a_wrong_type_for_a_nested_key_exits_2_naming_the_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(DEMO_STORY.read_text().replace("follow = { depth = 2,", 'follow = { depth = "2",', 1))
+    result = run_storycrawl("crawl", str(bad), "--out", str(tmp_path / "corpus"))
+    assert result.returncode == 2
+    assert "sources.northpost.follow.depth" in result.stderr
+    assert not (tmp_path / "corpus").exists()
+
+
+@pytest.mark.parametrize("content", [b'id = "caf\xe9"\n', None], ids=["not UTF-8", "a directory"])
+def test_an_unreadable_story_file_exits_2(tmp_path, content):
+    story = tmp_path / "story.toml"
+    if content is None:
+        story.mkdir()
+    else:
+        story.write_bytes(content)
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"))
+    assert result.returncode == 2 and "story:" in result.stderr and "Traceback" not in result.stderr

@@ -12,6 +12,7 @@ and follows nothing: no listing, no link, no canonical page that was not fetched
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,13 +22,16 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from cleaners import SiteMemory, extract
+from cleaners import SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
+from ..cleaning import ArrivalOrder, CleaningPool
 from ..discovery import (Listing, ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
                          robots_sitemaps)
+from ..corpus import read_jsonl
 from ..items import ArticleItem
-from ..report import candidate_found, record_decision, source_failed, utc_now
+from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
+from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
 from ..urls import UrlCleaner
 from ..warc import REPLAY_SETTINGS, WarcArchive
@@ -74,9 +78,31 @@ class StorySpider(scrapy.Spider):
         spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
         spider.link_extractors = {}
         spider.site_memory = site_memory_from(settings)
+        spider.cleaning = CleaningPool.from_settings(settings).start()
+        spider.arrival = ArrivalOrder()
+        spider.crawl_state = spider.open_state(settings)
+        spider.recheck_after = dt.timedelta(hours=settings.getfloat("RECHECK_AFTER_HOURS"))
+        spider.retry_runs = settings.getint("RETRY_FAILED_RUNS")
+        crawler.signals.connect(spider.decision_to_state, decision_recorded)
         return spider
 
+    def open_state(self, settings) -> CrawlState | None:
+        """The corpus's state, told about manifest records a killed run wrote but did not commit to it."""
+        if not settings.getbool("STATE_ENABLED"):
+            return None
+        corpus = Path(settings.get("CORPUS_DIR"))
+        state = CrawlState.for_corpus(corpus)
+        taken = state.reconcile(read_jsonl(corpus / "manifest.jsonl"), self.urls.identity)
+        if taken:
+            self.logger.warning("%d articles of the manifest were not in the crawl state (a killed run): taken in", taken)
+        state.begin_run(utc_now())
+        return state
+
     def closed(self, reason: str) -> None:
+        self.cleaning.close()
+        if self.crawl_state is not None:
+            self.crawl_state.finish_run(utc_now(), reason)
+            self.crawl_state.close()
         if self.site_memory is not None:
             self.site_memory.save()
 
@@ -134,13 +160,41 @@ class StorySpider(scrapy.Spider):
             record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
                             detail=f"listed as {listing.published.isoformat()}", via=via)
             return
+        known = self.crawl_state.known(identity) if self.crawl_state is not None else None
+        hub = follow_depth is not None and follow_depth < source.follow.depth  # its links would be followed
+        if known is not None and not (hub and known.outcome == "not_article") and not self.due_again(known, listing):
+            record_decision(self.crawler, url=url, outlet=outlet, reason="known", detail=known.outcome, via=via)
+            return
         yield self.article_request({"url": url, "listed_url": listing.url if listing.url != url else None,
-                                    "source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth})
+                                    "source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth,
+                                    "previous": recheck_of(known)})
+
+    def due_again(self, known: Known, listing: Listing) -> bool:
+        """A URL an earlier run decided is fetched again when that run failed to fetch it (for RETRY_FAILED_RUNS
+        runs), or, if it is in the corpus, when re-checking is due (a section page that is no article, but whose
+        links are followed, is fetched by every run, as start pages and listings are): its listing dates it after the last check
+        (day resolution), or it is undated and was last checked RECHECK_AFTER_HOURS ago or more. A listing dated
+        before the last run's start (the horizon) is thus never fetched again: that run checked it."""
+        if not known.final:
+            return known.failures < self.retry_runs
+        if not known.in_corpus:
+            return False
+        checked = parse_time(known.last_checked)
+        if listing.published is not None:
+            return checked is None or listing.published > checked.date()
+        return bool(self.recheck_after) and (checked is None or dt.datetime.now(dt.timezone.utc) - checked >= self.recheck_after)
 
     def article_request(self, candidate: dict) -> scrapy.Request:
-        """`candidate` (plain JSON) is all the spider knows of the URL; the WARC writer records it with the response."""
+        """`candidate` (plain JSON) is all the spider knows of the URL; the WARC writer records it with the response.
+        A re-check of an article in the corpus is a conditional request: 304 means unchanged."""
+        previous = candidate.get("previous") or {}
+        headers = {name: previous[key] for name, key in (("If-None-Match", "etag"), ("If-Modified-Since", "last_modified"))
+                   if previous.get(key)}
+        meta = {"source": candidate["source"], "candidate": candidate}
+        if previous:
+            meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(candidate["url"], callback=self.parse_article, errback=self.article_failed,
-                              meta={"source": candidate["source"], "candidate": candidate})
+                              headers=headers, meta=meta)
 
     def outlet_for(self, url: str, source: Source) -> str:
         return self.outlet_hosts.get(urlsplit(url).hostname, source.name)
@@ -230,17 +284,38 @@ class StorySpider(scrapy.Spider):
 
     # --- articles ---------------------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> list:
-        """Cleans the page now, not lazily after its follow requests: pages are then cleaned in the order they
-        were received (their WARC order), which site template learning depends on and `reclean` replays."""
+    async def parse_article(self, response: Response) -> list:
+        """The page is drafted off the reactor (crawler/cleaning.py), then finished, with site memory, in its
+        turn: pages are finished in the order they were received (their WARC order), which site template
+        learning depends on and `reclean` replays."""
         candidate = response.meta["candidate"]
+        if response.status == 304:
+            record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="unchanged",
+                            detail="HTTP 304", via=candidate["via"])
+            return []
+        turn = self.arrival.turn()
         self.note_cleaning_order(response)
-        verdict = self.article_from(response)
-        self.cleaned.update(self.urls.identity(url) for url in reached_urls(response))
-        outputs = self.article_outputs(response, verdict)
-        if isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None:
-            outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
-        return outputs
+        try:
+            draft = await self.draft(response)
+            await turn.wait()
+            if self.urls.identity(response.url) in self.cleaned:
+                return self.fetched_again(response)
+            verdict = self.article_from(draft)
+            self.cleaned.update(self.urls.identity(url) for url in reached_urls(response))
+            outputs = self.article_outputs(response, verdict)
+            if isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None:
+                outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
+            return outputs
+        finally:
+            turn.done()
+
+    def fetched_again(self, response: Response) -> list:
+        """A page this run cleaned already: a redirect's target also listed, or, after a resume, a pending request
+        of the killed run that the new run found again. The first one cleaned is the article."""
+        record_decision(self.crawler, url=response.url, outlet=response.meta["candidate"]["outlet"], reason="duplicate",
+                        detail="fetched again: cleaned once already in this run", via=response.meta["candidate"]["via"],
+                        kind="same_url")
+        return []
 
     def article_outputs(self, response: Response, verdict) -> list:
         candidate = response.meta["candidate"]
@@ -250,11 +325,19 @@ class StorySpider(scrapy.Spider):
             return []
         canonical = verdict.canonical_url
         if (canonical and self.is_other_page_of_same_site(canonical, response.url)
-                and self.urls.identity(canonical) not in self.cleaned):
+                and not self.in_corpus_or_cleaned(canonical)):
             return self.alternate_copy(response, canonical)
         # A copy whose canonical page was cleaned already goes on as an article: the pipelines record it as
         # another URL of that page (duplicate_of), or decide what it is if that page was not kept.
         return [self.article_item(response, verdict)]
+
+    def in_corpus_or_cleaned(self, url: str) -> bool:
+        """Cleaned by this run, or in the corpus from an earlier one (a resumed or scheduled run)."""
+        identity = self.urls.identity(url)
+        if identity in self.cleaned:
+            return True
+        known = self.crawl_state.known(identity) if self.crawl_state is not None else None
+        return known is not None and known.in_corpus
 
     def alternate_copy(self, response: Response, canonical: str) -> list:
         """An AMP or other copy of a canonical page not cleaned yet: that page is the article (fetched once,
@@ -262,7 +345,8 @@ class StorySpider(scrapy.Spider):
         candidate = response.meta["candidate"]
         self.aliases.setdefault(self.urls.identity(canonical), []).extend(reached_urls(response))
         record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="duplicate",
-                        detail=f"alternate of canonical {canonical}", via=candidate["via"], kind="same_url")
+                        detail=f"alternate of canonical {canonical}", via=candidate["via"], kind="same_url",
+                        provisional=True)
         return list(self.candidate(Listing(canonical), self.source_of(response), candidate["via"]))
 
     def article_item(self, response: Response, article) -> ArticleItem:
@@ -276,6 +360,8 @@ class StorySpider(scrapy.Spider):
             description=article.description, sitename=article.sitename, discovered_via=candidate["via"],
             fetched_at=meta.get("fetched_at") or utc_now(), warc=meta.get("warc"),
             other_urls=[url for url in dict.fromkeys([*reached, *copies]) if url != response.url],
+            etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"),
+            previous=candidate.get("previous"),
         )
 
     def note_cleaning_order(self, response: Response) -> None:
@@ -291,11 +377,24 @@ class StorySpider(scrapy.Spider):
                                 "corpus byte for byte", response.url)
         self.last_cleaned_record = position
 
-    def article_from(self, response: Response):
-        """The cleaned Article, or a string saying why the page is not one."""
+    async def draft(self, response: Response):
+        """The page's Draft from the cleaning pool, None if it holds no text, or a string saying why it is
+        no article."""
         if not isinstance(response, HtmlResponse):
             return f"not HTML ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
-        article = extract(response.text, url=response.url, site_memory=self.site_memory)
+        content_type = response.headers.get("Content-Type")
+        try:
+            return await self.cleaning.draft(response.body, content_type and content_type.decode("latin-1"),
+                                             response.url)
+        except Exception as exc:  # a cleaner bug must cost one page, not the crawl
+            self.logger.exception("cleaning %s failed", response.url)
+            return f"the cleaners failed: {type(exc).__name__}: {exc}"
+
+    def article_from(self, draft):
+        """The finished Article, or a string saying why the page is not one."""
+        if isinstance(draft, str):
+            return draft
+        article = finish_article(draft, self.site_memory)
         if article is None:
             return "no text"
         words = article.word_count
@@ -310,6 +409,20 @@ class StorySpider(scrapy.Spider):
         same_site = urlsplit(canonical).hostname == urlsplit(url).hostname
         return same_site and self.urls.identity(canonical) != self.urls.identity(url)
 
+    # --- state ------------------------------------------------------------------------------------------------
+
+    def decision_to_state(self, decision: dict) -> None:
+        """Every decision but `written` (the corpus writer records that, after the file and the manifest)."""
+        if self.crawl_state is None or decision["reason"] == "written":
+            return
+        identity = self.urls.identity(decision["url"])
+        if decision["reason"] == "known":
+            self.crawl_state.touch(identity, decision["at"])
+        else:
+            self.crawl_state.record_decision(identity, url=decision["url"], outlet=decision["outlet"],
+                                             reason=decision["reason"], detail=decision["detail"], at=decision["at"],
+                                             final=not decision.get("provisional"))
+
     # --- failures ---------------------------------------------------------------------------------------------
 
     def article_failed(self, failure):
@@ -323,6 +436,18 @@ class StorySpider(scrapy.Spider):
         request = failure.request
         reason, detail = failure_reason(failure)
         self.report_listing_error(request.url, self.source_of(request), f"{reason}: {detail}")
+
+
+def recheck_of(known: Known | None) -> dict | None:
+    """What a re-check of an article in the corpus needs: its latest version and the validators it came with."""
+    if known is None or not known.in_corpus:
+        return None
+    return {"version": known.version, "path": known.path, "etag": known.etag, "last_modified": known.last_modified}
+
+
+def header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def reached_urls(response: Response) -> list[str]:

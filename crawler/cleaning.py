@@ -1,0 +1,109 @@
+"""Cleaning off the reactor: pages are drafted on all cores by a process pool, finished in arrival order.
+
+The cleaners' page-local work (parse, prune, trafilatura, post-cleaning) is `cleaners.draft_article`,
+plain CPU work that would stall every download while it runs on the Twisted reactor. It runs in worker
+processes here. What depends on the pages cleaned before (site template learning) is
+`cleaners.finish_article`: the spider runs it in the main process, one page at a time in the order the
+responses arrived (`ArrivalOrder`), so a crawl's corpus does not depend on which worker finished first
+and `storycrawl reclean` reproduces it.
+
+Back-pressure is Scrapy's own: a response stays in the scraper until its callback is done, and the
+engine stops taking downloads while the scraper holds more than SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes, so
+memory stays flat however far the downloads run ahead of the cleaners.
+
+Only this module and the cleaners are imported by the workers: no Scrapy in them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from w3lib.encoding import html_to_unicode
+
+from cleaners import Draft, draft_article
+
+logger = logging.getLogger(__name__)
+
+
+def draft_page(body: bytes, content_type: str | None, url: str) -> Draft | None:
+    """Decode and draft one page: what a worker process runs."""
+    _encoding, html = html_to_unicode(content_type, body)
+    return draft_article(html, url=url)
+
+
+def _warm_up() -> None:
+    """Load the lexicon and site profiles once per worker, not on its first page."""
+    draft_article("<html><body><p>warm up</p></body></html>")
+
+
+class CleaningPool:
+    """`processes` workers drafting pages; 0 drafts them in the calling thread (no pool)."""
+
+    def __init__(self, processes: int):
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_settings(cls, settings) -> "CleaningPool":
+        configured = settings.get("CLEANING_PROCESSES")
+        return cls(os.cpu_count() or 1 if configured is None else int(configured))
+
+    async def draft(self, body: bytes, content_type: str | None, url: str) -> Draft | None:
+        if not self.processes:
+            return draft_page(body, content_type, url)
+        try:
+            return await asyncio.wrap_future(self.executor().submit(draft_page, body, content_type, url))
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this page is redrafted here, the next ones get a new pool.
+            logger.warning("a cleaning process died; starting a new pool (page %s cleaned in the main process)", url)
+            self.close()
+            return draft_page(body, content_type, url)
+
+    def start(self) -> "CleaningPool":
+        """Forks the workers now: call it before the reactor runs. Forked, not spawned, so a worker starts
+        in milliseconds and shares the crawl's loaded modules; forked early, while the crawl's process has no
+        other thread, because a fork copies any lock another thread holds. Forked children are the crawl's
+        own, so their CPU time counts in its resource usage when the pool is shut down."""
+        if self.processes and self._executor is None:
+            self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=_warm_up)
+            self._executor.submit(_warm_up)  # with fork, the first task starts every worker
+        return self
+
+    def executor(self) -> ProcessPoolExecutor:
+        return self.start()._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+class ArrivalOrder:
+    """Turns in arrival order: a page takes its turn synchronously when it arrives, `wait()`s until every
+    earlier turn is `done()`, and must call `done()` itself whatever happens (try/finally)."""
+
+    def __init__(self):
+        self._last: asyncio.Future | None = None
+
+    def turn(self) -> "Turn":
+        previous, self._last = self._last, asyncio.get_event_loop().create_future()
+        return Turn(previous, self._last)
+
+
+class Turn:
+    def __init__(self, previous: asyncio.Future | None, mine: asyncio.Future):
+        self.previous, self.mine = previous, mine
+
+    async def wait(self) -> None:
+        if self.previous is not None:
+            await asyncio.shield(self.previous)
+
+    def done(self) -> None:
+        if not self.mine.done():
+            self.mine.set_result(None)

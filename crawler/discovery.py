@@ -59,19 +59,16 @@ def _xml_root(body: bytes, max_size: int) -> etree._Element:
     return root
 
 
-_TRAILING_MISC = re.compile(r"(?:\s+|<!--.*?-->|<\?.*?\?>)+\Z", re.S)  # comments, PIs, space after the root
-
-
 def _truncated(body: bytes, root) -> bool:
     """The document ends before its root element's end tag: cut off in transit or by the server. (The parser
-    recovers such a document silently, and also one with an unescaped `&`, which real listings have and is kept.)"""
+    recovers such a document silently, as it recovers an unescaped `&` or a PHP warning after the root, which real
+    listings have and which are kept.)"""
     encoding = root.getroottree().docinfo.encoding or "utf-8"
     try:
-        tail = body[-4096:].decode(encoding, "replace")
+        tail = body[-65536:].decode(encoding, "replace")
     except LookupError:
         return False
-    tail = _TRAILING_MISC.sub("", tail)
-    return not re.search(rf"</(?:[\w.-]+:)?{re.escape(etree.QName(root).localname)}\s*>\Z", tail)
+    return not re.search(rf"</(?:[\w.-]+:)?{re.escape(etree.QName(root).localname)}\s*>", tail)
 
 
 def _local(tag) -> str:

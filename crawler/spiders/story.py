@@ -429,7 +429,9 @@ class StorySpider(scrapy.Spider):
         request = failure.request
         reason, detail = failure_reason(failure)
         candidate = request.meta["candidate"]
-        record_decision(self.crawler, url=request.url, outlet=candidate["outlet"], reason=reason, detail=detail,
+        if request.url != candidate["url"]:  # failed after a redirect: the decision stays the candidate's
+            detail = f"{detail} (at {request.url})"
+        record_decision(self.crawler, url=candidate["url"], outlet=candidate["outlet"], reason=reason, detail=detail,
                         via=candidate["via"])
 
     def listing_failed(self, failure):
@@ -471,6 +473,6 @@ def host_allowed(host: str | None, domains: list[str]) -> bool:
 def failure_reason(failure) -> tuple[str, str]:
     if failure.check(HttpError):
         return "http_error", f"HTTP {failure.value.response.status}"
-    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+    if failure.check(IgnoreRequest) and "forbidden by robots.txt" in str(failure.value).lower():
         return "robots", str(failure.value)
     return "fetch_error", f"{failure.type.__name__}: {failure.getErrorMessage()}"

@@ -34,6 +34,8 @@ from charset_normalizer import from_bytes
 from w3lib.encoding import (html_body_declared_encoding, http_content_type_encoding, read_bom,
                             resolve_encoding, to_unicode)
 
+from .markup import visible_markup, without_tags
+
 # The encodings a browser can decode (the WHATWG Encoding Standard's), most used on the web first
 # (W3Techs' charset survey). Detection chooses among these only: no page is served in cp037 or
 # mac_iceland, and a shorter list is faster. Among near-equal candidates the earlier one wins: an
@@ -57,8 +59,8 @@ CLEARLY_MESSIER = 0.01
 SAMPLE_BYTES = 64 * 1024
 # Markup is ASCII in every candidate encoding, so it tells detection nothing and dilutes what does: a
 # real page is often 90 % scripts and styles, and charset_normalizer samples only a few chunks of what it
-# is given. Detection reads the text between tags. Matched on bytes, so encoding-neutral.
-NON_TEXT = re.compile(rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>", re.I | re.S)
+# is given. Detection reads the text between tags (`markup.py`, which works on the bytes, so before any
+# encoding is chosen).
 SPACES = re.compile(rb"\s+")
 
 
@@ -86,10 +88,16 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 def _declared(body: bytes, content_type: str | None):
     """The header's encoding, then the page's: lazily, so a page whose header holds never has its <meta>
     scanned. UTF-16 follows the WHATWG rules: a header's "utf-16" is little-endian; a <meta> declaring
-    UTF-16 in a page whose bytes were readable as ASCII is wrong by construction and means UTF-8."""
+    UTF-16 in a page whose bytes were readable as ASCII is wrong by construction and means UTF-8. Any
+    even number of bytes decodes "strictly" as UTF-16, so a UTF-16 header is believed only if the page
+    has the NUL bytes its ASCII markup would have in UTF-16."""
     header = http_content_type_encoding(content_type)
+    if header in ("utf-16", "utf-32"):
+        header += "-le"
+    if header is not None and header.startswith(("utf-16", "utf-32")) and b"\0" not in body[:1024]:
+        header = None
     if header is not None:
-        yield header + "-le" if header in ("utf-16", "utf-32") else header
+        yield header
     meta = html_body_declared_encoding(body)
     if meta is not None and meta != header:
         yield "utf-8" if meta.startswith(("utf-16", "utf-32")) else meta
@@ -163,7 +171,7 @@ def _detect(body: bytes, declared: str | None = None) -> str | None:
 
     With `declared`, that encoding is kept unless it is clearly messier than the best candidate.
     """
-    sample = SPACES.sub(b" ", NON_TEXT.sub(b" ", body))[:SAMPLE_BYTES]
+    sample = SPACES.sub(b" ", without_tags(visible_markup(body)))[:SAMPLE_BYTES]
     if sample.isascii():  # the non-ASCII bytes are all in attributes or scripts: judge those
         sample = body[:4 * SAMPLE_BYTES]
     ranked = []

@@ -6,9 +6,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-LEXICON_DIR = Path(__file__).parent / "lexicon"
+from .data import package_folder, toml_files
+
+LEXICON_DIR = package_folder("lexicon")
 EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
 SENTENCE_END = re.compile(r"[.!?][\"”»’]?\s")
 SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
@@ -74,11 +75,14 @@ class Lexicon:
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
+def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
     """Immutable, so one cached copy per folder is safe to share."""
     tails, see_also, lines, patterns, labels, tail_patterns = set(), set(), set(), [], set(), []
     consent_walls, paywalls = set(), set()
-    for file in sorted(Path(folder).glob("*.toml")):
+    files = toml_files(folder)
+    if not files:  # a packaging mistake, not a language without clutter: cleaning without it is silently worse
+        raise FileNotFoundError(f"no lexicon files (*.toml) in {folder}")
+    for file in files:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
         tails.update(normalise_key(h) for h in data.get("tail_headings", []))
         see_also.update(" ".join(p.split()).casefold() for p in data.get("see_also", []))

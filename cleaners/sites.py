@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement, fromstring
 
+from .data import package_folder, toml_files
 from .lexicon import normalise_key
 
-SITES_DIR = Path(__file__).parent / "sites"
+SITES_DIR = package_folder("sites")
 PROFILE_KEYS = {"name", "domains", "site_names", "keep", "drop", "tail_cues"}
 
 
@@ -57,10 +58,9 @@ def parse_profile(data: dict, source: str) -> SiteProfile:
 
 
 @lru_cache(maxsize=4)
-def load_profiles(folder: Path = SITES_DIR) -> tuple[SiteProfile, ...]:
+def load_profiles(folder=SITES_DIR) -> tuple[SiteProfile, ...]:
     """Immutable, so one cached copy per folder is safe to share."""
-    return tuple(parse_profile(tomllib.loads(f.read_text(encoding="utf-8")), str(f))
-                 for f in sorted(Path(folder).glob("*.toml")))
+    return tuple(parse_profile(tomllib.loads(f.read_text(encoding="utf-8")), str(f)) for f in toml_files(folder))
 
 
 def find_profile(profiles: tuple[SiteProfile, ...], urls: tuple[str | None, ...], sitename: str | None) -> SiteProfile:

@@ -14,8 +14,8 @@ nearly every European page and a paywall cue only on subscriber pages.
 
 A consent wall must also be what extraction read: on a wall page the dialog is the page's main text, so
 pruning keeps it (it holds most of the text) and extraction returns its lines, or trafilatura drops it
-and returns nothing. A section page or a search page that merely carries a cookie banner has its banner
-pruned and its few lines of other text extracted: it is a short page, not a consent wall.
+and returns nothing. A short page that merely carries a cookie banner has the banner pruned (it is small
+beside the rest) and its own few lines extracted, none of them the wall's: a short page, not a wall.
 
 And a wall stands where an article would be: a page that types itself as something else (a section
 front's og:type "website") is no wall, whatever banner or offer it carries; an untyped page can be one
@@ -24,17 +24,21 @@ front's og:type "website") is no wall, whatever banner or offer it carries; an u
 The wall's own lines are those carrying a wall phrase, and any short run of lines enclosed by two of
 them (the list of purposes between "We use cookies to:" and "If you choose 'Accept all'").
 
-Cost: the phrase search runs on the extracted paragraphs (a few kB, one regular expression); the page
-itself is scanned (two regular expressions, no parse) only when the body is short already.
+Cost: most pages cost a word count (an extracted text of WALL_TEXT_MAX_WORDS or more is an article);
+the phrase search runs on the extracted lines of shorter ones, and the page itself is scanned (a few
+regular expressions over its markup, no parse) only when the body is short already.
 """
 
 from __future__ import annotations
 
 import html as html_entities
 import re
+from functools import lru_cache
 
 from .decode import decode_html
-from .lexicon import UNSPACED_SCRIPT, Lexicon, wall_key
+from .article import count_words
+from .lexicon import Lexicon, wall_key
+from .markup import visible_markup, without_tags
 from .metadata import ARTICLE_TYPES
 
 CONSENT = "consent"
@@ -46,6 +50,10 @@ WALL_MAX_WORDS = 120
 # crawler's floor for an article (MIN_ARTICLE_WORDS) is the same 40, so a brief that merely carries a
 # cookie banner is never lost to this flag: with fewer words it would not have been an article anyway.
 CONSENT_MAX_WORDS = 40
+# All that extraction keeps of a wall page is its dialog or offer (a consent dialog runs to 100-250 words)
+# and a teaser; a text this long is an article, and is not searched for wall lines at all. Most articles
+# are longer, so most pages cost one word count here.
+WALL_TEXT_MAX_WORDS = 400
 # Class and id names of consent managers (IAB TCF CMPs: OneTrust, Didomi, Sourcepoint's sp_message,
 # Usercentrics, TrustArc, Quantcast's qc-cmp) and paywalls (Piano's tp-modal/tp-container, Poool,
 # LaterPay, Zephr), matched at the start of a name or of a part of it: "onetrust-banner-sdk", "c-paywall".
@@ -56,16 +64,11 @@ CLASS_CUES = {
 }
 CLASS_CUE_RES = {kind: re.compile(r"(?<![a-z0-9])(?:%s)" % "|".join(map(re.escape, cues)))
                  for kind, cues in CLASS_CUES.items()}
-NOT_FREE = re.compile(r"""isAccessibleForFree["']?\s*(?::|content\s*=)\s*["']?false""", re.I)
-NOT_VISIBLE = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-CLASS_OR_ID = re.compile(r"""\s(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-TAG = re.compile(r"<[^>]*>")
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: Chinese and Japanese characters count half a word each (their words
-    average about two characters), so a Japanese article is not "short" for having no spaces."""
-    return len(text.split()) + len(UNSPACED_SCRIPT.findall(text)) // 2
+# JSON-LD (or microdata) saying the article is not free. Case-sensitive, as schema.org's names are, which
+# lets the engine jump from one "isAccessibleForFree" to the next (re.I would make it 25 times slower).
+NOT_FREE = re.compile(r"""isAccessibleForFree["']?\s*(?::|content\s*=)\s*["']?(?:false|False|FALSE)""")
+# Attribute values stop at a tag's end: an unclosed quote costs no scan to the end of the page.
+CLASS_OR_ID = re.compile(r"""(?:class|id|CLASS|ID)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')""")
 
 
 def find_wall(html: str | bytes, paragraphs: list[str], lexicon: Lexicon,
@@ -77,8 +80,11 @@ def find_wall(html: str | bytes, paragraphs: list[str], lexicon: Lexicon,
     """
     if page_type and page_type.lower() not in ARTICLE_TYPES:
         return None, paragraphs
+    text = "\n".join(paragraphs)
+    if len(text.split()) >= WALL_TEXT_MAX_WORDS or count_words(text) >= WALL_TEXT_MAX_WORDS:
+        return None, paragraphs
     body = _body(paragraphs, lexicon)
-    words = sum(count_words(p) for p in body)
+    words = count_words("\n".join(body))
     if words >= WALL_MAX_WORDS:
         return None, paragraphs
     cues = page_cues(html, lexicon)
@@ -97,36 +103,40 @@ def page_cues(html: str | bytes, lexicon: Lexicon) -> dict[str, set[str]]:
     cues: dict[str, set[str]] = {CONSENT: set(), PAYWALL: set()}
     if NOT_FREE.search(html):
         cues[PAYWALL].add("isAccessibleForFree: false")
-    markup = NOT_VISIBLE.sub(" ", html)
+    markup = visible_markup(html)
     for value in {m.group(1) or m.group(2) or "" for m in CLASS_OR_ID.finditer(markup)}:
         value = value.lower()
         for kind, pattern in CLASS_CUE_RES.items():
             if found := pattern.search(value):
                 cues[kind].add(found.group())
-    text = wall_key(html_entities.unescape(TAG.sub(" ", markup)))
-    for kind, pattern in ((CONSENT, lexicon.consent_walls), (PAYWALL, lexicon.paywalls)):
-        if pattern is not None:
-            cues[kind].update(pattern.findall(text))
+    phrases = _wall_phrases(lexicon.consent_walls, lexicon.paywalls)
+    if phrases is not None:
+        for found in phrases.finditer(wall_key(html_entities.unescape(without_tags(markup)))):
+            cues[found.lastgroup].add(found.group())
     return cues
 
 
 def _body(paragraphs: list[str], lexicon: Lexicon) -> list[str]:
     """The paragraphs that are not the wall's: neither carrying a wall phrase nor a short run of lines
     between two that do. A run before the first or after the last wall line is body."""
-    walls = [_is_wall_line(p, lexicon) for p in paragraphs]
-    if not any(walls):
+    phrases = _wall_phrases(lexicon.consent_walls, lexicon.paywalls)
+    if phrases is None or not phrases.search(wall_key("\n".join(paragraphs))):  # one pass for most pages
         return paragraphs
+    walls = [bool(phrases.search(wall_key(p))) for p in paragraphs]
     body, run, after_wall = [], [], False
     for paragraph, is_wall in zip(paragraphs, walls):
         if not is_wall:
             run.append(paragraph)
             continue
-        if not after_wall or sum(count_words(p) for p in run) >= WALL_MAX_WORDS:
+        if not after_wall or count_words("\n".join(run)) >= WALL_MAX_WORDS:
             body.extend(run)
         run, after_wall = [], True
     return body + run
 
 
-def _is_wall_line(line: str, lexicon: Lexicon) -> bool:
-    key = wall_key(line)
-    return any(pattern is not None and pattern.search(key) for pattern in (lexicon.consent_walls, lexicon.paywalls))
+@lru_cache(maxsize=4)
+def _wall_phrases(consent: re.Pattern | None, paywall: re.Pattern | None) -> re.Pattern | None:
+    """Both kinds' phrases in one expression, one pass over a text; the group that matched names the kind."""
+    parts = [f"(?P<{kind}>{pattern.pattern})" for kind, pattern in ((CONSENT, consent), (PAYWALL, paywall))
+             if pattern is not None]
+    return re.compile("|".join(parts)) if parts else None

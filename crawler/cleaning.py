@@ -20,25 +20,36 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from w3lib.encoding import html_to_unicode
-
 from cleaners import Draft, draft_article
+from cleaners.decode import decode_html
 
 logger = logging.getLogger(__name__)
+PARENT_CHECK_SECONDS = 1.0
 
 
 def draft_page(body: bytes, content_type: str | None, url: str) -> Draft | None:
     """Decode and draft one page: what a worker process runs."""
-    _encoding, html = html_to_unicode(content_type, body)
-    return draft_article(html, url=url)
+    return draft_article(decode_html(body, content_type), url=url)
 
 
-def _warm_up() -> None:
-    """Load the lexicon and site profiles once per worker, not on its first page."""
+def _start_worker() -> None:
+    """Each worker: leaves with its crawl, and loads the lexicon and site profiles now, not on its first page."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     draft_article("<html><body><p>warm up</p></body></html>")
+    decode_html("<p>Прогрев</p>".encode("cp1251"))  # the charset detector's first call is its slowest
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A crawl killed with SIGKILL cannot stop its pool, and a forked worker holds the pool's pipes open itself,
+    so it would wait for work forever: it leaves once its parent is gone (it is then adopted by another)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 class CleaningPool:
@@ -71,8 +82,8 @@ class CleaningPool:
         own, so their CPU time counts in its resource usage when the pool is shut down."""
         if self.processes and self._executor is None:
             self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
-                                                 initializer=_warm_up)
-            self._executor.submit(_warm_up)  # with fork, the first task starts every worker
+                                                 initializer=_start_worker)
+            self._executor.submit(int)  # with fork, the first task starts every worker
         return self
 
     def executor(self) -> ProcessPoolExecutor:

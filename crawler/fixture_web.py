@@ -232,7 +232,9 @@ def _rule_reply(web: FixtureWeb, outlet: str, path: str, rule: dict) -> _Reply:
         rule = {**rule, "redirect": web.origin(outlet) + _next_page(path)}
     if "redirect" in rule:
         headers["Location"] = web.render(outlet, rule["redirect"])
-    if file:  # a fixture file; `{{path}}` in it becomes the request path (pages told apart by their URL)
+    if file and rule.get("raw"):  # the file's bytes as they are: a page in a legacy charset
+        body = file.read_bytes()
+    elif file:  # a fixture file; `{{path}}` in it becomes the request path (pages told apart by their URL)
         body = _file_bytes(web, outlet, file).replace(b"{{path}}", html.escape(unquote(path)).encode())
     elif "trap" in rule:
         body = _trap_page(path, rule["trap"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from cleaners.article import count_words
+
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
 from .clusters import DEDUP_MODES, NearDuplicateIndex, minhash, new_cluster_id
 from .discovery import parse_date
@@ -214,7 +216,7 @@ class CorpusWriterPipeline:
             self.manifest.close()
 
     def process_item(self, item: ArticleItem, spider=None):
-        item.word_count = len(item.text.split())
+        item.word_count = count_words(item.text)
         if item.duplicate_of:
             self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
             detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"

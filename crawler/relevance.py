@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cleaners.lexicon import UNSPACED_SCRIPT
+
 TITLE_WEIGHT = 2  # a term in the headline says more about the article than one in passing
 
 
@@ -29,6 +31,8 @@ def combining_marks() -> dict[int, None]:
 
 def term_pattern(term: str) -> re.Pattern:
     stem = fold(term.rstrip("*"))
+    if UNSPACED_SCRIPT.search(stem):  # Chinese and Japanese run words together: no word boundary to ask for
+        return re.compile(re.escape(stem))
     ending = r"\w*" if term.endswith("*") else r"(?!\w)"
     return re.compile(rf"(?<!\w){re.escape(stem)}{ending}")
 

@@ -38,6 +38,7 @@ REASONS = {
     "duplicate": "the same article as one already kept",
     "near_duplicate": "a near-copy of a kept article (DEDUP_MODE=drop)",
     "not_article": "no article on the page (listing, too short, not HTML)",
+    "wall": "a consent wall or a paywall stub instead of the article: not saved (detail: consent | paywall)",
     "robots": "forbidden by robots.txt",
     "http_error": "the server answered with an error status",
     "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet)",

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.slow
 
 EXPECTED_FILES = {p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*.txt")}
 REASON_OF_KIND = {"on-topic": {"written", "duplicate"}, "off-topic": {"off_topic"},
-                  "out-of-window": {"out_of_window"}, "disallowed": {"robots"}, "not-article": {"not_article"}}
+                  "out-of-window": {"out_of_window"}, "disallowed": {"robots"}, "not-article": {"not_article"},
+                  "paywall": {"wall"}}
 
 
 def test_every_on_topic_article_in_the_window_is_written(demo_crawl):

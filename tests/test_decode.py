@@ -7,6 +7,7 @@ says how each is served and what it really is.
 from __future__ import annotations
 
 import codecs
+import time
 import tomllib
 
 import pytest
@@ -69,8 +70,9 @@ def test_a_bom_wins_over_a_wrong_header():
     assert decode_html(codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-le"), "text/html; charset=utf-8") == FRENCH
 
 
-def test_a_utf16_header_without_bom_is_little_endian():
+def test_a_utf16_header_without_bom_is_little_endian_and_needs_utf16_bytes():
     assert decode_html(FRENCH.encode("utf-16-le"), "text/html; charset=utf-16") == FRENCH
+    assert decode_html(FRENCH.encode("utf-8"), "text/html; charset=utf-16") == FRENCH  # no NUL: not UTF-16
 
 
 def test_a_wrong_single_byte_declaration_yields_to_clear_evidence():
@@ -102,6 +104,15 @@ def test_detection_reads_the_text_not_the_scripts():
         page = next(p for p in PAGES if p["file"] == name)
         body = body_of(page).replace(b"</head>", script.encode() + b"</head>") + script.encode()
         assert decode_html(body) == body.decode(page["encoding"])
+
+
+def test_detection_on_a_hostile_page_takes_linear_time():
+    """Unclosed scripts and comments by the thousand, then cp1251 text: the text sample is cut in one pass."""
+    page = next(p for p in PAGES if p["file"] == "cp1251-undeclared-ru.html")
+    body = b"<script>x" * 20000 + b"<!-- a" * 20000 + b"<" * 100000 + body_of(page)
+    started = time.perf_counter()
+    assert isinstance(decode_html(body), str)
+    assert time.perf_counter() - started < 5
 
 
 def test_nothing_at_all():

@@ -36,3 +36,9 @@ def test_a_headline_mention_weighs_more_than_one_in_passing():
     in_title = matcher.match("Musk and Putin", "Musk. Putin.").score
     in_text = matcher.match("Report", "Musk. Putin.").score
     assert in_title > in_text > 0
+
+
+def test_a_japanese_term_matches_inside_running_text():
+    """Japanese writes words without spaces between them: a term is found with no word boundary around it."""
+    matcher = RelevanceMatcher((("函館朝市",),))
+    assert matcher.match("", "きのう函館朝市で新しい店が開いた。").on_topic

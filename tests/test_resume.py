@@ -58,20 +58,40 @@ def clusters(corpus: Path) -> set[frozenset]:
     return {frozenset(urls) for urls in groups.values()}
 
 
-def kill_after_records(command: list[str], manifest: Path, records: int) -> int:
-    """Starts the crawl, SIGKILLs it once the manifest holds `records` lines; the number it had."""
+def children_of(pid: int) -> list[int]:
+    """The process's children (its cleaning workers), from /proc."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return children
+
+
+def alive(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()
+            and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+
+
+def kill_after_records(command: list[str], manifest: Path, records: int) -> tuple[int, list[int]]:
+    """Starts the crawl, SIGKILLs it once the manifest holds `records` lines: the number it had, and the crawl's
+    child processes at the time of the kill."""
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = []
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             if manifest.exists() and manifest.read_bytes().count(b"\n") >= records:
+                children = children_of(process.pid)
                 os.kill(process.pid, signal.SIGKILL)
                 break
             time.sleep(0.01)
     finally:
         process.wait()
     assert process.returncode == -signal.SIGKILL, "the crawl ended before it could be killed"
-    return manifest.read_bytes().count(b"\n")
+    return manifest.read_bytes().count(b"\n"), children
 
 
 @pytest.fixture(scope="module")
@@ -81,39 +101,49 @@ def killed_and_resumed(fixture_web, tmp_path_factory):
     whole = run_storycrawl("crawl", str(story), "--out", str(work / "whole"), *SETTINGS)
     assert whole.returncode == 0, whole.stderr[-3000:]
     command = [str(STORYCRAWL), "crawl", str(story), "--out", str(work / "resumed"), *SETTINGS]
-    at_kill = kill_after_records(command, work / "resumed" / "manifest.jsonl", KILL_AFTER)
+    at_kill, children = kill_after_records(command, work / "resumed" / "manifest.jsonl", KILL_AFTER)
     resumed = run_storycrawl(*command[1:])
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    return work / "whole", work / "resumed", at_kill
+    return work / "whole", work / "resumed", at_kill, children
 
 
 @pytest.mark.slow
 def test_the_kill_landed_mid_crawl(killed_and_resumed):
-    whole, _, at_kill = killed_and_resumed
+    whole, _, at_kill, _ = killed_and_resumed
     assert KILL_AFTER <= at_kill < len(read_jsonl(whole / "manifest.jsonl"))
 
 
 @pytest.mark.slow
+def test_the_killed_crawls_cleaning_workers_leave_with_it(killed_and_resumed):
+    *_, children = killed_and_resumed
+    assert children, "the crawl had no cleaning workers to check"
+    deadline = time.monotonic() + 10
+    while alive(children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive(children) == []
+
+
+@pytest.mark.slow
 def test_the_resumed_crawl_has_the_same_text_files(killed_and_resumed):
-    whole, resumed, _ = killed_and_resumed
+    whole, resumed, *_ = killed_and_resumed
     assert corpus_files(resumed) == corpus_files(whole)
 
 
 @pytest.mark.slow
 def test_the_resumed_crawl_has_the_same_manifest_records_apart_from_timestamps(killed_and_resumed):
-    whole, resumed, _ = killed_and_resumed
+    whole, resumed, *_ = killed_and_resumed
     assert stable_records(resumed) == stable_records(whole)
 
 
 @pytest.mark.slow
 def test_every_url_leads_to_the_same_article_as_before(killed_and_resumed):
-    whole, resumed, _ = killed_and_resumed
+    whole, resumed, *_ = killed_and_resumed
     assert article_of_every_url(resumed) == article_of_every_url(whole)
 
 
 @pytest.mark.slow
 def test_no_record_is_doubled_and_the_wire_copies_share_a_cluster_as_before(killed_and_resumed):
-    whole, resumed, _ = killed_and_resumed
+    whole, resumed, *_ = killed_and_resumed
     urls = [r["url"] for r in read_jsonl(resumed / "manifest.jsonl")]
     assert len(urls) == len(set(urls))
     assert clusters(resumed) == clusters(whole)
@@ -121,5 +151,5 @@ def test_no_record_is_doubled_and_the_wire_copies_share_a_cluster_as_before(kill
 
 @pytest.mark.slow
 def test_no_temporary_file_is_left(killed_and_resumed):
-    _, resumed, _ = killed_and_resumed
+    _, resumed, *_ = killed_and_resumed
     assert not [p for p in resumed.rglob("*.tmp")]

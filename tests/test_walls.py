@@ -6,6 +6,7 @@ cue as the walls, so what clears them is their full body.
 
 from __future__ import annotations
 
+import time
 import tomllib
 from functools import cache
 
@@ -161,3 +162,12 @@ def test_wall_phrases_are_whole_words_and_forgive_typography():
 def test_japanese_text_is_not_short_for_having_no_spaces():
     text = "気象庁は13日、日向灘で震度5弱の地震があったと発表した。" * 10
     assert len(text.split()) == 1 and count_words(text) > WALL_MAX_WORDS
+
+
+def test_a_hostile_page_is_scanned_in_linear_time():
+    """Thousands of unclosed scripts, comments and quotes: a `<script.*?</script>` scan would take a minute."""
+    hostile = "<script>x" * 20000 + "<!-- a" * 20000 + '<p class="' * 20000 + "<" * 100000 + "Accept all"
+    started = time.perf_counter()
+    page_cues(hostile, load_lexicon())
+    extract(hostile, url="https://www.harbourside-post.test/news/hostile")
+    assert time.perf_counter() - started < 5

@@ -323,6 +323,10 @@ class StorySpider(scrapy.Spider):
             record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="not_article",
                             detail=verdict, via=candidate["via"])
             return []
+        if verdict.wall:
+            record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="wall",
+                            detail=verdict.wall, via=candidate["via"])
+            return []
         canonical = verdict.canonical_url
         if (canonical and self.is_other_page_of_same_site(canonical, response.url)
                 and not self.in_corpus_or_cleaned(canonical)):
@@ -397,6 +401,8 @@ class StorySpider(scrapy.Spider):
         article = finish_article(draft, self.site_memory)
         if article is None:
             return "no text"
+        if article.wall:
+            return article
         words = article.word_count
         typed = (article.page_type or "").lower() in ARTICLE_TYPES
         if words < self.min_words:

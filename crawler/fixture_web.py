@@ -12,6 +12,7 @@ without Content-Length, generated trap pages. `fixtures/hostile-web/` (the bad-i
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import re
@@ -177,9 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         web, outlet = self.server.web, self.server.outlet
         arrived = time.time()  # tests read the gaps between requests (retry backoff) from it
-        reply = self._resolve(web, outlet, urlsplit(self.path).path)
+        reply = validated(self._resolve(web, outlet, urlsplit(self.path).path), self.headers.get("If-None-Match"))
         web.log_request({"outlet": outlet, "method": self.command, "path": self.path, "status": reply.status,
-                         "user_agent": self.headers.get("User-Agent", ""), "at": round(arrived, 4)})
+                         "user_agent": self.headers.get("User-Agent", ""), "at": round(arrived, 4),
+                         "if_none_match": self.headers.get("If-None-Match")})
         time.sleep(reply.delay)
         try:
             self.send_response(reply.status)
@@ -246,6 +248,18 @@ def _rule_reply(web: FixtureWeb, outlet: str, path: str, rule: dict) -> _Reply:
         body += b"<!--" + b" " * rule["padding"] + b"-->"
     status = rule.get("status", 302 if "redirect" in rule else 200)
     return _Reply(status, headers, body, delay=rule.get("delay", 0.0), length_known=not rule.get("no_length", False))
+
+
+def validated(reply: "_Reply", if_none_match: str | None) -> "_Reply":
+    """Every page carries an ETag (its content's hash), as most news sites' servers send one; a conditional
+    request naming the current one gets 304 Not Modified and no body."""
+    if reply.status != 200:
+        return reply
+    etag = '"' + hashlib.sha1(reply.body).hexdigest()[:16] + '"'
+    if if_none_match == etag:
+        return _Reply(304, {"ETag": etag}, b"")
+    return _Reply(reply.status, {**reply.headers, "ETag": etag}, reply.body, delay=reply.delay,
+                  length_known=reply.length_known)
 
 
 def _trap_page(path: str, kind: str) -> bytes:

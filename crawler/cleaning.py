@@ -11,7 +11,7 @@ Back-pressure is Scrapy's own: a response stays in the scraper until its callbac
 engine stops taking downloads while the scraper holds more than SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes, so
 memory stays flat however far the downloads run ahead of the cleaners.
 
-Only this module and the cleaners are imported by the workers: no Scrapy in them.
+The workers are forked from the crawl (see `CleaningPool.start`) and run only this module's `draft_page`.
 """
 
 from __future__ import annotations

@@ -62,17 +62,19 @@ class CleaningPool:
     @classmethod
     def from_settings(cls, settings) -> "CleaningPool":
         configured = settings.get("CLEANING_PROCESSES")
-        return cls(os.cpu_count() or 1 if configured is None else int(configured))
+        return cls((os.cpu_count() or 1) if configured is None else int(configured))
 
     async def draft(self, body: bytes, content_type: str | None, url: str) -> Draft | None:
         if not self.processes:
             return draft_page(body, content_type, url)
         try:
-            return await asyncio.wrap_future(self.executor().submit(draft_page, body, content_type, url))
+            return await asyncio.wrap_future(self.start()._executor.submit(draft_page, body, content_type, url))
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): this page is redrafted here, the next ones get a new pool.
-            logger.warning("a cleaning process died; starting a new pool (page %s cleaned in the main process)", url)
+            # A worker died (killed, out of memory). A new pool would be forked from a process that now has
+            # threads (see start), so this page and the rest of the crawl are cleaned in the crawl's process.
+            logger.warning("a cleaning process died: the crawl cleans in its own process from %s on", url)
             self.close()
+            self.processes = 0
             return draft_page(body, content_type, url)
 
     def start(self) -> "CleaningPool":
@@ -85,9 +87,6 @@ class CleaningPool:
                                                  initializer=_start_worker)
             self._executor.submit(int)  # with fork, the first task starts every worker
         return self
-
-    def executor(self) -> ProcessPoolExecutor:
-        return self.start()._executor
 
     def close(self) -> None:
         if self._executor is not None:

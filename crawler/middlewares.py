@@ -23,6 +23,8 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
+from .urls import on_domains
+
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
@@ -183,9 +185,3 @@ class MetaRefreshGuardMiddleware(RedirectGuardMiddleware):
                 self.check(request, url)
         return response
 
-
-def on_domains(host: str | None, domains: set[str]) -> bool:
-    """The host is one of the domains or below one; `www.` is ignored on both sides (x.org and www.x.org are
-    one site)."""
-    bare = lambda name: name.lower().removeprefix("www.")  # noqa: E731
-    return bool(host) and any(bare(host) == bare(d) or bare(host).endswith("." + bare(d)) for d in domains)

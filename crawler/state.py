@@ -153,24 +153,26 @@ class CrawlState:
             {"identity": identity, "url": url, "outlet": outlet, "hash": content_hash, "path": path,
              "version": version, "etag": etag, "lm": last_modified, "at": at})
 
-    def touch(self, identity: str, at: str, checked: bool = False) -> None:
-        """Listed again (and, `checked`, found unchanged by a conditional request)."""
-        column = "last_seen = :at, last_checked = :at" if checked else "last_seen = :at"
-        self.db.execute(f"UPDATE urls SET {column} WHERE identity = :identity", {"identity": identity, "at": at})
+    def touch(self, identity: str, at: str) -> None:
+        """Listed again, and not fetched."""
+        self.db.execute("UPDATE urls SET last_seen = ? WHERE identity = ?", (at, identity))
 
     def reconcile(self, records: list[dict], identity_of) -> int:
-        """Written manifest records the state does not know (a crawl killed between the two): taken in."""
+        """Written manifest records the state does not know (a crawl killed between the two): taken in, under
+        every URL the article was reached by, as the corpus writer records them."""
         taken = 0
         for record in records:
             if not record.get("path"):
                 continue
-            identity = identity_of(record["url"])
-            known = self.known(identity)
-            if known is None or (known.version or 0) < record.get("version", 1):
-                self.record_written(identity, url=record["url"], outlet=record["outlet"], content_hash=record["sha256"],
-                                    path=record["path"], version=record.get("version", 1), etag=record.get("etag"),
+            known = self.known(identity_of(record["url"]))
+            if known is not None and known.version >= record.get("version", 1):
+                continue
+            for url in dict.fromkeys([record["url"], *record.get("other_urls", [])]):
+                self.record_written(identity_of(url), url=record["url"], outlet=record["outlet"],
+                                    content_hash=record["sha256"], path=record["path"],
+                                    version=record.get("version", 1), etag=record.get("etag"),
                                     last_modified=record.get("last_modified"), at=record["fetched_at"])
-                taken += 1
+            taken += 1
         return taken
 
     # --- reading it ----------------------------------------------------------------------------------------

@@ -27,3 +27,11 @@ class UrlCleaner:
     def identity(self, url: str) -> str:
         """The form two URLs of one page share: cleaned, then canonicalised (sorted query, case, escapes)."""
         return canonicalize_url(self.clean(url), keep_fragments=False)
+
+
+def on_domains(host: str | None, domains) -> bool:
+    """The host is one of the domains or below one, IP hosts too (which LinkExtractor's own check misses);
+    `www.` is ignored on both sides: x.org and www.x.org are one site. Link following and the redirect guard
+    both ask it what an outlet's site is."""
+    bare = lambda name: name.lower().removeprefix("www.")  # noqa: E731
+    return bool(host) and any(bare(host) == bare(d) or bare(host).endswith("." + bare(d)) for d in domains)

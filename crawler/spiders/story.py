@@ -33,7 +33,7 @@ from ..items import ArticleItem
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
 from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
-from ..urls import UrlCleaner
+from ..urls import UrlCleaner, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
@@ -161,22 +161,25 @@ class StorySpider(scrapy.Spider):
                             detail=f"listed as {listing.published.isoformat()}", via=via)
             return
         known = self.crawl_state.known(identity) if self.crawl_state is not None else None
-        hub = follow_depth is not None and follow_depth < source.follow.depth  # its links would be followed
-        if known is not None and not (hub and known.outcome == "not_article") and not self.due_again(known, listing):
+        follows_links = follow_depth is not None and follow_depth < source.follow.depth
+        if known is not None and not self.due_again(known, listing, follows_links):
             record_decision(self.crawler, url=url, outlet=outlet, reason="known", detail=known.outcome, via=via)
             return
         yield self.article_request({"url": url, "listed_url": listing.url if listing.url != url else None,
                                     "source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth,
                                     "previous": recheck_of(known)})
 
-    def due_again(self, known: Known, listing: Listing) -> bool:
-        """A URL an earlier run decided is fetched again when that run failed to fetch it (for RETRY_FAILED_RUNS
-        runs), or, if it is in the corpus, when re-checking is due (a section page that is no article, but whose
-        links are followed, is fetched by every run, as start pages and listings are): its listing dates it after the last check
-        (day resolution), or it is undated and was last checked RECHECK_AFTER_HOURS ago or more. A listing dated
-        before the last run's start (the horizon) is thus never fetched again: that run checked it."""
+    def due_again(self, known: Known, listing: Listing, follows_links: bool) -> bool:
+        """Whether a URL an earlier run decided is fetched again:
+        - a failed fetch, by the next RETRY_FAILED_RUNS runs;
+        - a section page that is no article but whose links are followed, by every run (as start pages are);
+        - an article in the corpus, when re-checking is due: its listing dates it after the last check (day
+          resolution), or it is undated and was last checked RECHECK_AFTER_HOURS ago or more. A listing dated
+          before the last run's start (the horizon) is thus never fetched again: that run checked it."""
         if not known.final:
             return known.failures < self.retry_runs
+        if follows_links and known.outcome == "not_article":
+            return True
         if not known.in_corpus:
             return False
         checked = parse_time(known.last_checked)
@@ -266,7 +269,7 @@ class StorySpider(scrapy.Spider):
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
         for link in self.link_extractor(source).extract_links(response):
-            if host_allowed(urlsplit(link.url).hostname, allowed):
+            if on_domains(urlsplit(link.url).hostname, allowed):
                 yield from self.candidate(Listing(link.url), source, via, follow_depth=depth + 1)
 
     def announced_feeds(self, response: HtmlResponse) -> list[str]:
@@ -469,11 +472,6 @@ def site_memory_from(settings) -> SiteMemory | None:
         return None
     folder = settings.get("SITE_MEMORY_DIR") or Path(settings.get("CORPUS_DIR")) / "state" / "site-memory"
     return SiteMemory(folder)
-
-
-def host_allowed(host: str | None, domains: list[str]) -> bool:
-    """The host is one of the domains or below one (IP hosts too, which LinkExtractor's own check misses)."""
-    return bool(host) and any(host == d or host.endswith("." + d) for d in domains)
 
 
 def failure_reason(failure) -> tuple[str, str]:

@@ -15,9 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages the tests use: chromium renders report.html (tests/test_report_html.py).
+# Debian packages the tests use: chromium renders report.html (tests/test_report_html.py); redis-server is the
+# shared frontier of the distributed crawl tests (tests/test_distributed.py).
 setup: $(VENV)/.installed
-	bash scripts/setup-system.sh chromium
+	bash scripts/setup-system.sh chromium redis-server
 
 demo: $(VENV)/.installed
 	$(BIN)/storycrawl demo --out $(OUT)

@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = commands.add_parser("crawl", help="crawl a story file into a corpus directory")
     crawl.add_argument("story", type=Path, help="the story file (TOML)")
     add_crawl_options(crawl, default_out=None)
+    crawl.add_argument("--redis", metavar="URL",
+                       help="be one worker of a distributed crawl sharing its frontier in this Redis "
+                            "(redis://HOST:PORT/DB); --out is then this worker's shard: see `storycrawl merge`")
     crawl.set_defaults(run=run_crawl_command)
 
     demo = commands.add_parser("demo", help="serve the fixture web on loopback and crawl stories/demo.toml (offline)")
@@ -47,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write a corpus's report.html again from its report.json and manifest")
     report.add_argument("corpus", type=Path, help="a corpus directory (holding report.json)")
     report.set_defaults(run=run_report_command)
+
+    merge = commands.add_parser("merge", help="join the shards of a distributed crawl (one corpus directory per "
+                                              "worker) into one corpus")
+    merge.add_argument("shards", type=Path, nargs="+", metavar="SHARD", help="the workers' corpus directories")
+    merge.add_argument("--out", type=Path, required=True, help="the merged corpus directory, absent or empty")
+    merge.set_defaults(run=run_merge_command)
 
     status = commands.add_parser("status", help="what a corpus's crawl state holds: per outlet, its runs, failures")
     status.add_argument("corpus", type=Path, help="a corpus directory")
@@ -84,6 +93,8 @@ def crawl_overrides(args) -> dict:
         overrides["DEDUP_MODE"] = args.dedup
     if getattr(args, "warc", None):
         overrides["WARC_DIR"] = str(args.warc)
+    if getattr(args, "redis", None):
+        overrides["REDIS_URL"] = args.redis
     return overrides
 
 
@@ -136,6 +147,21 @@ def run_report_command(args) -> int:
         return usage_error(str(exc))
     print(f"storycrawl: wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def run_merge_command(args) -> int:
+    from .merge import MergeError, merge_corpora
+
+    try:
+        summary = merge_corpora(args.out, args.shards)
+    except MergeError as exc:
+        return usage_error(str(exc))
+    print(f"storycrawl: merged {len(args.shards)} shards into {args.out}: {summary['articles']} articles, "
+          f"{summary['records']} manifest records" + (f", {summary['doubled']} doubled records dropped" if summary["doubled"] else ""),
+          file=sys.stderr)
+    for problem in summary["missing"]:
+        print(f"storycrawl: {problem['shard']}: {problem['path']} ({problem['url']}): {problem['error']}", file=sys.stderr)
+    return EXIT_INCOMPLETE if summary["missing"] else EXIT_OK
 
 
 def run_status_command(args) -> int:
@@ -195,8 +221,9 @@ def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -
     if not verbose:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     settings.set("CORPUS_DIR", str(out), priority="cmdline")
-    # The pending requests on disk: the same command resumes a killed crawl (see DUPEFILTER_CLASS in settings).
-    settings.set("JOBDIR", str(out / "state" / "jobdir"), priority="cmdline")
+    if not overrides.get("REDIS_URL"):  # a distributed crawl's pending requests are in Redis
+        # The pending requests on disk: the same command resumes a killed crawl (see DUPEFILTER_CLASS in settings).
+        settings.set("JOBDIR", str(out / "state" / "jobdir"), priority="cmdline")
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from contextlib import nullcontext
 from functools import lru_cache
 
 import numpy as np
@@ -52,21 +53,28 @@ def new_cluster_id(url: str) -> str:
 
 
 class NearDuplicateIndex:
-    """Articles seen so far, as MinHash signatures in an LSH index, with each one's cluster."""
+    """Articles seen so far, as MinHash signatures in an LSH index, with each one's cluster.
 
-    def __init__(self, threshold: float):
+    `lsh` and `members` are in memory unless given: a distributed crawl gives ones kept in Redis
+    (crawler/distributed.py) and holds `locked()` around a lookup and the add it leads to."""
+
+    def __init__(self, threshold: float, lsh: MinHashLSH | None = None, members=None):
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.lsh = lsh if lsh is not None else MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         # key -> (cluster_id, url, the signature's hash values): 1 KB an article, not the whole MinHash object
-        self.members: dict[str, tuple[str, str, np.ndarray]] = {}
+        self.members = members if members is not None else {}
+
+    def locked(self):
+        return nullcontext()
 
     def nearest(self, signature: MinHash, language: str | None) -> tuple[str, str, float] | None:
         """(cluster_id, url, estimated similarity) of the most similar earlier article, if any is near.
 
-        LSH returns candidates that share a band, some far below the threshold: each is checked."""
-        scored = [(estimated_jaccard(signature.hashvalues, other), cluster_id, url)
-                  for key in self.lsh.query(signature) if key.split("\t", 1)[0] == (language or "")
-                  for cluster_id, url, other in [self.members[key]]]
+        LSH returns candidates that share a band, some far below the threshold: each is checked. A key without
+        a member was being added by a worker that died: its article was never kept."""
+        keys = [key for key in self.lsh.query(signature) if key.split("\t", 1)[0] == (language or "")]
+        scored = [(estimated_jaccard(signature.hashvalues, member[2]), member[0], member[1])
+                  for member in map(self.members.get, keys) if member is not None]
         scored = [candidate for candidate in scored if candidate[0] >= self.threshold]
         if not scored:
             return None
@@ -76,5 +84,5 @@ class NearDuplicateIndex:
     def add(self, url: str, signature: MinHash, language: str | None, cluster_id: str) -> None:
         key = f"{language or ''}\t{url}"
         if key not in self.members:
+            self.lsh.insert(key, signature, check_duplication=False)
             self.members[key] = (cluster_id, url, signature.hashvalues)
-            self.lsh.insert(key, signature)

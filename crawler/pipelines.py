@@ -8,10 +8,13 @@ from pathlib import Path
 from cleaners.article import count_words
 
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
-from .clusters import DEDUP_MODES, NearDuplicateIndex, minhash, new_cluster_id
+from scrapy import signals
+
+from .clusters import DEDUP_MODES, minhash, new_cluster_id
 from .discovery import parse_date
 from .items import ArticleItem
 from .relevance import RelevanceMatcher
+from .frontier import KeptIndex
 from .report import Rejected
 from .urls import UrlCleaner
 
@@ -71,40 +74,49 @@ class DuplicatePipeline:
 
     Another URL of a kept article (a page naming it as canonical, an AMP copy met after it was cleaned) or
     its text under another URL is marked `duplicate_of` it and recorded without a file (by the writer); the
-    very same page again (a re-run) adds nothing and is only a decision.
+    very same page again (a re-run) adds nothing and is only a decision. The index of kept URLs and texts is
+    the frontier's: in memory, or in Redis, shared by the workers of a distributed crawl.
     """
 
-    def __init__(self, corpus_dir: Path, urls: UrlCleaner):
+    def __init__(self, corpus_dir: Path, urls: UrlCleaner, index: KeptIndex):
         self.corpus_dir = corpus_dir
         self.urls = urls
-        self.kept_urls: dict[str, str] = {}  # URL identity -> URL of the kept article it leads to
-        self.kept_texts: dict[str, str] = {}  # text_key -> URL of the kept article
+        self.index = index  # URL identity or text_key -> URL of the kept article it leads to
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")))
+        pipeline = cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")),
+                       crawler.spider.frontier.kept_index())
+        crawler.signals.connect(pipeline.item_scraped, signals.item_scraped)
+        return pipeline
 
     def open_spider(self):
         for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
             self.remember(record_urls(record), record.get("text_key"), record.get("duplicate_of") or record["url"])
+            self.index.commit(record.get("duplicate_of") or record["url"])
+
+    def item_scraped(self, item, response, spider):
+        """Written: its claims stand even if this process dies now."""
+        self.index.commit(item.url)
 
     def process_item(self, item: ArticleItem, spider=None):
         key = text_key(item)
-        if item.previous:
-            self.check_revision(item, key)
-        else:
-            again = self.kept_urls.get(self.urls.identity(item.url))
-            if again:
-                raise Rejected("duplicate", f"already in the corpus as {again}", kind="same_url")
-        item.duplicate_of, item.duplicate_kind = self.kept_article(item, key)
-        self.remember(record_urls(item.manifest_record()), key, item.duplicate_of or item.url)
+        with self.index.locked():
+            if item.previous:
+                self.check_revision(item, key)
+            else:
+                again = self.index.url(self.urls.identity(item.url))
+                if again:
+                    raise Rejected("duplicate", f"already in the corpus as {again}", kind="same_url")
+            item.duplicate_of, item.duplicate_kind = self.kept_article(item, key)
+            self.remember(record_urls(item.manifest_record()), key, item.duplicate_of or item.url)
         return item
 
     def check_revision(self, item: ArticleItem, key: str) -> None:
         """A re-check of an article in the corpus: the same text again is `unchanged`; another text is its next
         version (the writer keeps the earlier ones)."""
         previous = item.previous
-        if self.is_own(self.kept_texts.get(key), item):
+        if self.is_own(self.index.text(key), item):
             raise Rejected("unchanged", f"same text as version {previous['version']} ({previous['path']})")
         item.version, item.previous_version = previous["version"] + 1, previous["path"]
 
@@ -112,22 +124,18 @@ class DuplicatePipeline:
         """(URL of the kept article, kind) when the item is another URL of it or its text; (None, None) if new.
         A new version of an article is not a duplicate of its own earlier version."""
         for url in (item.canonical_url, *item.other_urls):
-            kept = url and self.kept_urls.get(self.urls.identity(url))
+            kept = url and self.index.url(self.urls.identity(url))
             if kept and not (item.previous and self.is_own(kept, item)):
                 return kept, "same_url"
-        if key in self.kept_texts:
-            return self.kept_texts[key], "same_text"
-        return None, None
+        kept = self.index.text(key)
+        return (kept, "same_text") if kept else (None, None)
 
     def is_own(self, kept_url: str | None, item: ArticleItem) -> bool:
         return bool(kept_url) and self.urls.identity(kept_url) == self.urls.identity(item.url)
 
     def remember(self, urls: list[str], key: str | None, kept: str) -> None:
         """The first article with a URL or a text keeps it."""
-        for url in urls:
-            self.kept_urls.setdefault(self.urls.identity(url), kept)
-        if key:
-            self.kept_texts.setdefault(key, kept)
+        self.index.keep([self.urls.identity(url) for url in urls], key, kept)
 
 
 def record_urls(record: dict) -> list[str]:
@@ -143,18 +151,18 @@ class NearDuplicatePipeline:
     republication is data, so the default marks rather than drops.
     """
 
-    def __init__(self, corpus_dir: Path, mode: str, threshold: float):
+    def __init__(self, corpus_dir: Path, mode: str, index):
         if mode not in DEDUP_MODES:
             raise ValueError(f"DEDUP_MODE must be one of {', '.join(DEDUP_MODES)}, not {mode!r}")
         self.corpus_dir = corpus_dir
         self.mode = mode
-        self.index = NearDuplicateIndex(threshold)
+        self.index = index  # a NearDuplicateIndex: the frontier's, in memory or in Redis
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"),
-                   settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
+        index = crawler.spider.frontier.near_duplicate_index(settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
+        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"), index)
 
     def open_spider(self):
         """Articles of earlier runs keep their clusters, and new copies of them join those."""
@@ -168,18 +176,19 @@ class NearDuplicatePipeline:
         if item.duplicate_of:  # no text of its own in the corpus: its kept article is the one clustered
             return item
         signature = minhash(item.text)  # once per article: it is the costly part
-        nearest = self.index.nearest(signature, item.language)
-        if nearest is None:
-            item.cluster_id = new_cluster_id(item.url)
-        elif nearest[1] == item.url:  # its own earlier version: a new version stays in that cluster
-            item.cluster_id = nearest[0]
-        else:
-            item.cluster_id, first_url, similarity = nearest
-            if self.mode == "drop":
-                raise Rejected("near_duplicate", f"{similarity:.2f} similar to {first_url}")
-            if self.mode == "mark":
-                item.near_duplicate_of = first_url
-        self.index.add(item.url, signature, item.language, item.cluster_id)
+        with self.index.locked():
+            nearest = self.index.nearest(signature, item.language)
+            if nearest is None:
+                item.cluster_id = new_cluster_id(item.url)
+            elif nearest[1] == item.url:  # its own earlier version: a new version stays in that cluster
+                item.cluster_id = nearest[0]
+            else:
+                item.cluster_id, first_url, similarity = nearest
+                if self.mode == "drop":
+                    raise Rejected("near_duplicate", f"{similarity:.2f} similar to {first_url}")
+                if self.mode == "mark":
+                    item.near_duplicate_of = first_url
+            self.index.add(item.url, signature, item.language, item.cluster_id)
         return item
 
 
@@ -199,14 +208,17 @@ class CorpusWriterPipeline:
         self.corpus_dir = corpus_dir
         self.sync = sync
         self.manifest: JsonLines | None = None
-        self.claimed: set[str] = set()  # paths the manifest names
+        self.urls = crawler.spider.urls
+        self.paths = crawler.spider.frontier.path_claims()  # path -> URL identity: the frontier's, maybe in Redis
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler, Path(crawler.settings.get("CORPUS_DIR")), crawler.settings.getbool("SYNC_WRITES"))
 
     def open_spider(self):
-        self.claimed = {record["path"] for record in read_jsonl(self.corpus_dir / "manifest.jsonl") if record.get("path")}
+        for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
+            if record.get("path"):
+                self.paths.claim(record["path"], self.urls.identity(record["url"]))
         for leftover in self.corpus_dir.glob("*/*/.*.tmp"):  # write_atomic's temporary files of a killed run
             leftover.unlink(missing_ok=True)
         self.manifest = JsonLines(self.corpus_dir / "manifest.jsonl", sync=self.sync)
@@ -227,12 +239,11 @@ class CorpusWriterPipeline:
                                 article_slug(item.url, item.title))
         if item.version > 1:
             relative = relative.with_name(f"{relative.stem}-v{item.version}{relative.suffix}")
-        relative = self.free_path(relative)
+        relative = self.free_path(relative, self.urls.identity(item.url))
         write_atomic(self.corpus_dir / relative, data, sync=self.sync)
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
         self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
-        self.claimed.add(item.path)
         self.record_state(item)
         return item
 
@@ -242,14 +253,15 @@ class CorpusWriterPipeline:
         if state is None:
             return
         for url in dict.fromkeys([item.url, *item.other_urls]):
-            state.record_written(self.crawler.spider.urls.identity(url), url=item.url, outlet=item.outlet,
+            state.record_written(self.urls.identity(url), url=item.url, outlet=item.outlet,
                                  content_hash=item.sha256, path=item.path, version=item.version, etag=item.etag,
                                  last_modified=item.last_modified, at=item.fetched_at)
 
-    def free_path(self, relative: Path) -> Path:
-        """Two articles with one slug and day (a rare clash) get -2, -3...: nothing is overwritten."""
+    def free_path(self, relative: Path, owner: str) -> Path:
+        """Two articles with one slug and day (a rare clash) get -2, -3...: nothing is overwritten. A path
+        already the article's own (its page cleaned again after a worker died) is its path still."""
         candidate, n = relative, 1
-        while candidate.as_posix() in self.claimed:
+        while not self.paths.claim(candidate.as_posix(), owner):
             n += 1
             candidate = relative.with_name(f"{relative.stem}-{n}{relative.suffix}")
         return candidate

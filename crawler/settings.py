@@ -56,6 +56,12 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
+    "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop
+}
+# Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
+# through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
+SPIDER_MIDDLEWARES = {
+    "crawler.distributed.FrontierAckMiddleware": 10,
 }
 LOG_FORMATTER = "crawler.report.QuietDropsLogFormatter"
 LOG_LEVEL = "INFO"
@@ -89,4 +95,10 @@ TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compar
 ]
 WARC_DIR = None  # a folder: every request and response of the crawl into one WARC file there (crawler/warc.py); None: off
 WARC_REPLAY = []  # WARC files that answer every request instead of the network, articles replayed in order (reclean)
+# --- Distributed crawls (crawler/distributed.py): workers on any hosts share one frontier in Redis (scrapy-redis) ---
+# Each worker writes its own corpus directory (a shard); `storycrawl merge OUT SHARD...` joins them.
+REDIS_URL = None  # redis://HOST:PORT/DB: this crawl is one worker of a distributed crawl (`storycrawl crawl --redis`)
+REDIS_KEY_PREFIX = "storycrawl:{%(story)s}"  # the run's Redis keys, %(story)s: the story id; one run per story at a time
+REDIS_IDLE_SECONDS = 10.0  # a worker stops once the frontier has been empty, and no live worker busy, this long
+REDIS_WORKER_TIMEOUT = 30.0  # a worker silent this long is dead: its requests in flight go back into the queue
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on standard error; 0 turns them off

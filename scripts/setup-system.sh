@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses, named on the command line (`make setup` passes them: chromium, for
-# rendering report.html): runs `apt-get update` and installs those not installed yet; does nothing when all are.
+# rendering report.html, and redis-server, for the distributed crawl tests): runs
+# `apt-get update` and installs those not installed yet; does nothing when all are.
 # Where apt-get is missing, or neither root nor sudo is at hand, it says so and leaves the tests that need
 # the packages to skip themselves with a message.
 set -euo pipefail

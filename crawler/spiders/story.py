@@ -26,6 +26,7 @@ from cleaners import SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
 from ..cleaning import ArrivalOrder, CleaningPool
+from ..frontier import LocalFrontier
 from ..discovery import (Listing, ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
                          robots_sitemaps)
 from ..corpus import read_jsonl
@@ -36,6 +37,7 @@ from ..story import Source, load_story
 from ..urls import UrlCleaner, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
 
+SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 
 
@@ -51,6 +53,8 @@ class StorySpider(scrapy.Spider):
         super().update_settings(settings)
         if settings.getlist("WARC_REPLAY"):
             settings.setdict(REPLAY_SETTINGS, priority="spider")
+        if settings.get("REDIS_URL"):  # one worker of a distributed crawl: the frontier is in Redis
+            settings.set("SCHEDULER", "crawler.distributed.RedisScheduler", priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -68,9 +72,7 @@ class StorySpider(scrapy.Spider):
         spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
         spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
         spider.max_listing_bytes = settings.getint("DOWNLOAD_MAXSIZE")
-        spider.scheduled = set()  # URL identities already requested or decided, listings and candidates alike
-        spider.cleaned = set()  # URL identities of the pages parse_article has cleaned (redirect hops included)
-        spider.aliases = {}  # URL identity of a canonical page -> URLs of the AMP/alternate copies that led to it
+        spider.frontier = frontier_for(crawler, spider.story.id)  # what is taken, cleaned, kept: here or in Redis
         spider.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
         replayed = settings.getlist("WARC_REPLAY")
         spider.replay = WarcArchive(replayed).candidates if replayed else None
@@ -114,46 +116,53 @@ class StorySpider(scrapy.Spider):
                 self.crawler.signals.send_catch_log(candidate_found, outlet=candidate["outlet"], url=candidate["url"])
                 yield self.article_request(candidate)
             return
+        if not self.frontier.take_seeding():  # another worker of a distributed crawl queues them
+            return
+        for request in self.seed_requests_of_story():
+            yield request
+        self.frontier.seeding_done()
+
+    def seed_requests_of_story(self):
         for source in self.story.sources:
-            for request in self.seed_requests(source):
-                yield request
+            yield from self.seed_requests(source)
 
     def seed_requests(self, source: Source):
+        seed = SEED_CLAIMANT
         for url in source.sitemaps:
             callback = self.parse_robots if urlsplit(url).path.endswith("/robots.txt") else self.parse_sitemap
-            yield from self.listing_request(url, callback, source)
+            yield from self.listing_request(url, callback, source, seed)
         for url in source.feeds:
-            yield from self.listing_request(url, self.parse_feed, source)
+            yield from self.listing_request(url, self.parse_feed, source, seed)
         for url in source.start_urls:
-            yield from self.listing_request(url, self.parse_start_page, source, follow_depth=0)
+            yield from self.listing_request(url, self.parse_start_page, source, seed, follow_depth=0)
         for url in source.urls:
-            yield from self.candidate(Listing(url), source, {"kind": "list", "url": self.story.path})
+            yield from self.candidate(Listing(url), source, {"kind": "list", "url": self.story.path}, claimant=seed)
         if source.gdelt:
             endpoint = source.gdelt.endpoint or self.gdelt_endpoint
             url = gdelt_request_url(endpoint, source.gdelt.query, self.story.since, self.story.until,
                                     source.gdelt.max_records)
-            yield from self.listing_request(url, self.parse_gdelt, source, keep_query=True)
+            yield from self.listing_request(url, self.parse_gdelt, source, seed, keep_query=True)
 
-    def listing_request(self, url: str, callback, source: Source, keep_query: bool = False, **meta):
+    def listing_request(self, url: str, callback, source: Source, claimant: str, keep_query: bool = False, **meta):
+        """`claimant`: the URL of the page that names this listing (SEED_CLAIMANT for the story's own)."""
         if self.replay is not None:  # a replay fetches nothing new
             return
         url = url if keep_query else self.urls.clean(url)
-        identity = self.urls.identity(url)
-        if identity in self.scheduled:
+        if not self.frontier.claim(self.urls.identity(url), claimant):
             return
-        self.scheduled.add(identity)
         yield scrapy.Request(url, callback=callback, errback=self.listing_failed,
                              meta={"source": source.name, **meta})
 
-    def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None):
-        """A URL that may be an article of the story: each gets exactly one decision."""
+    def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
+                  claimant: str | None = None):
+        """A URL that may be an article of the story: each gets exactly one decision. Claimed for the page
+        that listed it (`via`), or `claimant`."""
         if self.replay is not None:  # a replay fetches nothing new
             return
         url = self.urls.clean(listing.url)
         identity = self.urls.identity(url)
-        if identity in self.scheduled:
+        if not self.frontier.claim(identity, claimant or via["url"]):
             return
-        self.scheduled.add(identity)
         outlet = self.outlet_for(url, source)
         self.crawler.signals.send_catch_log(candidate_found, outlet=outlet, url=url)
         if listing.published and not self.story.in_window(listing.published):
@@ -209,7 +218,8 @@ class StorySpider(scrapy.Spider):
 
     def parse_robots(self, response: Response):
         for url in robots_sitemaps(response.body, response.url):
-            yield from self.listing_request(url, self.parse_sitemap, self.source_of(response), sitemap_depth=0)
+            yield from self.listing_request(url, self.parse_sitemap, self.source_of(response), response.url,
+                                            sitemap_depth=0)
 
     def parse_sitemap(self, response: Response):
         source = self.source_of(response)
@@ -222,7 +232,7 @@ class StorySpider(scrapy.Spider):
                 self.report_listing_error(response.url, source, f"sitemap index nested deeper than {self.sitemap_max_depth}")
                 return
             for entry in content.entries:
-                yield from self.listing_request(entry.url, self.parse_sitemap, source, sitemap_depth=depth)
+                yield from self.listing_request(entry.url, self.parse_sitemap, source, response.url, sitemap_depth=depth)
             return
         via = {"kind": "sitemap", "url": response.url}
         for entry in content.entries:
@@ -265,7 +275,7 @@ class StorySpider(scrapy.Spider):
         if depth >= source.follow.depth:
             return
         for feed in self.announced_feeds(response):
-            yield from self.listing_request(feed, self.parse_feed, source)
+            yield from self.listing_request(feed, self.parse_feed, source, response.url)
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
         for link in self.link_extractor(source).extract_links(response):
@@ -301,10 +311,10 @@ class StorySpider(scrapy.Spider):
         try:
             draft = await self.draft(response)
             await turn.wait()
-            if self.urls.identity(response.url) in self.cleaned:
+            if self.frontier.was_cleaned(self.urls.identity(response.url)):
                 return self.fetched_again(response)
             verdict = self.article_from(draft)
-            self.cleaned.update(self.urls.identity(url) for url in reached_urls(response))
+            self.frontier.mark_cleaned(self.urls.identity(url) for url in reached_urls(response))
             outputs = self.article_outputs(response, verdict)
             if isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None:
                 outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
@@ -341,7 +351,7 @@ class StorySpider(scrapy.Spider):
     def in_corpus_or_cleaned(self, url: str) -> bool:
         """Cleaned by this run, or in the corpus from an earlier one (a resumed or scheduled run)."""
         identity = self.urls.identity(url)
-        if identity in self.cleaned:
+        if self.frontier.was_cleaned(identity):
             return True
         known = self.crawl_state.known(identity) if self.crawl_state is not None else None
         return known is not None and known.in_corpus
@@ -350,7 +360,7 @@ class StorySpider(scrapy.Spider):
         """An AMP or other copy of a canonical page not cleaned yet: that page is the article (fetched once,
         whichever way it came), and lists the URLs of this copy among its other URLs."""
         candidate = response.meta["candidate"]
-        self.aliases.setdefault(self.urls.identity(canonical), []).extend(reached_urls(response))
+        self.frontier.add_aliases(self.urls.identity(canonical), reached_urls(response))
         record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="duplicate",
                         detail=f"alternate of canonical {canonical}", via=candidate["via"], kind="same_url",
                         provisional=True)
@@ -359,7 +369,7 @@ class StorySpider(scrapy.Spider):
     def article_item(self, response: Response, article) -> ArticleItem:
         candidate, meta = response.meta["candidate"], response.meta
         reached = reached_urls(response)
-        copies = [url for reached_as in reached for url in self.aliases.pop(self.urls.identity(reached_as), [])]
+        copies = [url for reached_as in reached for url in self.frontier.pop_aliases(self.urls.identity(reached_as))]
         return ArticleItem(
             url=response.url, canonical_url=article.canonical_url, outlet=candidate["outlet"], title=article.title,
             text=article.text, language=article.language, declared_language=article.declared_language,
@@ -442,11 +452,22 @@ class StorySpider(scrapy.Spider):
             detail = f"{detail} (at {request.url})"
         record_decision(self.crawler, url=candidate["url"], outlet=candidate["outlet"], reason=reason, detail=detail,
                         via=candidate["via"])
+        self.frontier.done(request)
 
     def listing_failed(self, failure):
         request = failure.request
         reason, detail = failure_reason(failure)
         self.report_listing_error(request.url, self.source_of(request), f"{reason}: {detail}")
+        self.frontier.done(request)
+
+
+def frontier_for(crawler, story_id: str):
+    """In memory, or in Redis for a worker of a distributed crawl (REDIS_URL)."""
+    if not crawler.settings.get("REDIS_URL"):
+        return LocalFrontier()
+    from ..distributed import RedisFrontier  # scrapy-redis and redis only where they are used
+
+    return RedisFrontier.from_crawler(crawler, story_id)
 
 
 def recheck_of(known: Known | None) -> dict | None:

@@ -1,0 +1,252 @@
+"""Distributed crawling (issue 6/7): worker processes sharing one frontier in a real redis-server on loopback.
+
+Two workers crawl the fixture web together; their shards, merged, are the corpus one process writes: no URL is
+fetched twice (the fixture web's request log), no article is written twice. One of two workers is SIGKILLed
+mid-crawl: the other takes over its requests in flight and finishes, and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import FAST, ROOT, STORYCRAWL, run_storycrawl, story_for
+from crawler.corpus import read_jsonl
+from test_resume import VARYING, article_of_every_url, clusters, corpus_files
+
+# Short enough for a test: a killed worker is found dead after 3 s, a worker stops 1 s after the frontier emptied.
+# Two requests at a time per worker, so neither takes the whole queue for its own downloader.
+WORKER = ["-s", "REDIS_IDLE_SECONDS=1", "-s", "REDIS_WORKER_TIMEOUT=3", "-s", "CONCURRENT_REQUESTS=2"]
+SLOW = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_START_DELAY=0.3"]  # the kill lands while both are busy
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    server = shutil.which("redis-server")
+    if server is None:
+        message = "redis-server is not installed (`make setup` installs it: scripts/setup-system.sh redis-server)"
+        if os.environ.get("CI"):  # CI's set-up installs it: its absence there is a broken set-up
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(tmp_path_factory.mktemp("redis"))],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def redis_keys(url: str) -> list[bytes]:
+    import redis
+
+    return redis.Redis.from_url(url).keys("*")
+
+
+def worker_command(story: Path, shard: Path, url: str, *extra: str) -> list[str]:
+    return [str(STORYCRAWL), "crawl", str(story), "--out", str(shard), "--redis", url, *FAST, *WORKER, *extra]
+
+
+def run_workers(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
+    processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for command in commands]
+    results = []
+    for command, process in zip(commands, processes):
+        stdout, stderr = process.communicate(timeout=240)
+        results.append(subprocess.CompletedProcess(command, process.returncode, stdout, stderr))
+    return results
+
+
+def merge(shards: list[Path], out: Path) -> subprocess.CompletedProcess:
+    return run_storycrawl("merge", *map(str, shards), "--out", str(out))
+
+
+def stable_records(corpus: Path) -> dict[str, dict]:
+    """As test_resume's, and without the ETag: it is the kept URL's, and which of two URLs of one text is kept
+    varies between two uninterrupted crawls too."""
+    return {r["path"]: {k: v for k, v in r.items() if k not in VARYING | {"etag"}}
+            for r in read_jsonl(corpus / "manifest.jsonl") if r["path"]}
+
+
+def written_records(shards: list[Path]) -> list[dict]:
+    return [record for shard in shards for record in read_jsonl(shard / "manifest.jsonl") if record["path"]]
+
+
+@pytest.fixture(scope="module")
+def single(fixture_web, tmp_path_factory) -> Path:
+    """The corpus one process writes."""
+    return crawl_in_one_process(fixture_web, tmp_path_factory)[0]
+
+
+@pytest.fixture(scope="module")
+def single_requests(fixture_web, tmp_path_factory) -> Counter:
+    """How often one process fetches each URL of the fixture web."""
+    return crawl_in_one_process(fixture_web, tmp_path_factory)[1]
+
+
+def crawl_in_one_process(web, tmp_path_factory, done={}) -> tuple[Path, Counter]:
+    if "run" not in done:
+        work = tmp_path_factory.mktemp("single")
+        already = len(web.requests)
+        result = run_storycrawl("crawl", str(story_for(web, work)), "--out", str(work / "corpus"), *FAST)
+        assert result.returncode == 0, result.stderr[-3000:]
+        done["run"] = work / "corpus", fetch_counts(web.requests[already:])
+    return done["run"]
+
+
+def fetch_counts(requests: list[dict]) -> Counter:
+    return Counter((request["outlet"], request["path"]) for request in requests)
+
+
+@pytest.fixture(scope="module")
+def two_workers(fixture_web, redis_url, single, tmp_path_factory):
+    work = tmp_path_factory.mktemp("two-workers")
+    story = story_for(fixture_web, work)
+    shards = [work / "worker-1", work / "worker-2"]
+    already = len(fixture_web.requests)
+    results = run_workers([worker_command(story, shard, redis_url) for shard in shards])
+    for result in results:
+        assert result.returncode == 0, result.stderr[-3000:]
+    requests = fixture_web.requests[already:]
+    keys_left = redis_keys(redis_url)
+    merged = merge(shards, work / "merged")
+    assert merged.returncode == 0, merged.stderr[-3000:]
+    return shards, work / "merged", requests, keys_left
+
+
+@pytest.mark.slow
+def test_both_workers_take_part(two_workers):
+    shards, *_ = two_workers
+    for shard in shards:
+        assert read_jsonl(shard / "decisions.jsonl"), f"{shard.name} decided nothing"
+
+
+@pytest.mark.slow
+def test_no_url_is_fetched_twice(two_workers, single_requests):
+    """Every page, listing and redirect as often as one process fetches it (once; a few redirect targets and
+    retried errors more), never more; robots.txt once more, as each worker obeys it itself."""
+    shards, _, requests, _ = two_workers
+    robots_per_worker = Counter({url: len(shards) - 1 for url in single_requests if url[1] == "/robots.txt"})
+    assert fetch_counts(requests) - single_requests - robots_per_worker == Counter()
+    assert set(fetch_counts(requests)) == set(single_requests)
+
+
+@pytest.mark.slow
+def test_no_article_is_written_twice(two_workers):
+    shards, *_ = two_workers
+    records = written_records(shards)
+    assert records
+    assert len({record["url"] for record in records}) == len(records)
+    assert len({record["sha256"] for record in records}) == len(records)
+    assert len({record["path"] for record in records}) == len(records)
+
+
+@pytest.mark.slow
+def test_the_merged_shards_have_the_text_files_of_one_process(two_workers, single):
+    _, merged, *_ = two_workers
+    assert corpus_files(merged) == corpus_files(single)
+
+
+@pytest.mark.slow
+def test_the_merged_shards_have_the_manifest_records_of_one_process(two_workers, single):
+    _, merged, *_ = two_workers
+    assert stable_records(merged) == stable_records(single)
+    assert article_of_every_url(merged) == article_of_every_url(single)
+    assert clusters(merged) == clusters(single)
+
+
+@pytest.mark.slow
+def test_the_merged_report_counts_what_one_process_counts(two_workers, single):
+    import json
+
+    _, merged, *_ = two_workers
+    ours, theirs = (json.loads((corpus / "report.json").read_text()) for corpus in (merged, single))
+    assert ours["totals"] == theirs["totals"]
+
+
+@pytest.mark.slow
+def test_the_last_worker_out_deletes_the_runs_keys(two_workers):
+    *_, keys_left = two_workers
+    assert keys_left == []
+
+
+# --- a worker killed mid-crawl ------------------------------------------------------------------------------------
+
+def decided(shard: Path) -> int:
+    path = shard / "decisions.jsonl"
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+@pytest.fixture(scope="module")
+def one_worker_killed(fixture_web, redis_url, single, tmp_path_factory):
+    work = tmp_path_factory.mktemp("killed-worker")
+    story = story_for(fixture_web, work)
+    doomed, survivor = work / "worker-killed", work / "worker-survivor"
+    already = len(fixture_web.requests)
+    killed = subprocess.Popen(worker_command(story, doomed, redis_url, *SLOW), cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    other = subprocess.Popen(worker_command(story, survivor, redis_url, *SLOW), cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while decided(doomed) < 4 and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    _, stderr = other.communicate(timeout=240)
+    assert killed.returncode == -signal.SIGKILL, "the worker ended before it could be killed"
+    assert other.returncode == 0, stderr[-3000:]
+    requests = fixture_web.requests[already:]
+    merged = merge([doomed, survivor], work / "merged")
+    assert merged.returncode == 0, merged.stderr[-3000:]
+    return doomed, survivor, work / "merged", stderr, requests
+
+
+@pytest.mark.slow
+def test_the_survivor_takes_over_the_killed_workers_requests(one_worker_killed):
+    doomed, survivor, _, stderr, _ = one_worker_killed
+    assert decided(doomed) >= 4
+    assert "is gone" in stderr and "of its requests are back in the queue" in stderr, stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_after_a_kill_nothing_is_lost(one_worker_killed, single):
+    *_, merged, _, _ = one_worker_killed
+    assert corpus_files(merged) == corpus_files(single)
+    assert stable_records(merged) == stable_records(single)
+    assert article_of_every_url(merged) == article_of_every_url(single)
+
+
+@pytest.mark.slow
+def test_after_a_kill_no_article_is_in_the_merged_corpus_twice(one_worker_killed):
+    *_, merged, _, _ = one_worker_killed
+    records = read_jsonl(merged / "manifest.jsonl")
+    assert len({record["url"] for record in records}) == len(records)
+    written = [record for record in records if record["path"]]
+    assert len({record["sha256"] for record in written}) == len(written)

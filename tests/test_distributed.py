@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST, ROOT, STORYCRAWL, run_storycrawl, story_for
+from conftest import FAST, ROOT, SCRAPY, STORYCRAWL, run_storycrawl, story_for
 from crawler.corpus import read_jsonl
 from test_resume import VARYING, article_of_every_url, clusters, corpus_files
 
@@ -131,7 +131,10 @@ def two_workers(fixture_web, redis_url, single, tmp_path_factory):
     story = story_for(fixture_web, work)
     shards = [work / "worker-1", work / "worker-2"]
     already = len(fixture_web.requests)
-    results = run_workers([worker_command(story, shard, redis_url) for shard in shards])
+    # The second worker is started as `scrapy crawl` with the setting `storycrawl crawl --redis` sets.
+    second = [str(SCRAPY), "crawl", "story", "-a", f"story={story}", "-s", f"CORPUS_DIR={shards[1]}",
+              "-s", f"REDIS_URL={redis_url}", "-s", "LOG_LEVEL=WARNING", *FAST, *WORKER]
+    results = run_workers([worker_command(story, shards[0], redis_url), second])
     for result in results:
         assert result.returncode == 0, result.stderr[-3000:]
     requests = fixture_web.requests[already:]
@@ -166,6 +169,15 @@ def test_no_article_is_written_twice(two_workers):
     assert len({record["url"] for record in records}) == len(records)
     assert len({record["sha256"] for record in records}) == len(records)
     assert len({record["path"] for record in records}) == len(records)
+
+
+@pytest.mark.slow
+def test_the_shards_together_hold_the_text_files_of_one_process(two_workers, single):
+    shards, *_ = two_workers
+    union = {}
+    for shard in shards:
+        union.update(corpus_files(shard))
+    assert union == corpus_files(single)
 
 
 @pytest.mark.slow

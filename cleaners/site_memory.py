@@ -46,8 +46,9 @@ class SiteState:
     def seen(self, page: str) -> bool:
         return page in self.pages
 
-    def other_pages_with(self, block: str, page_seen: bool) -> int:
-        return self.blocks.get(block, 0) - (1 if page_seen else 0)
+    def pages_with(self, blocks: list[str]) -> list[int]:
+        """On how many pages seen so far each block was."""
+        return [self.blocks.get(block, 0) for block in blocks]
 
     def observe(self, page: str, blocks: set[str]) -> None:
         self.pages[page] = None
@@ -72,7 +73,10 @@ class SiteState:
 
 
 class SiteMemory:
-    """Template blocks per site, learned from the pages cleaned so far; optionally kept in `folder`."""
+    """Template blocks per site, learned from the pages cleaned so far; optionally kept in `folder`.
+
+    A subclass may keep the sites' states elsewhere: `load(site)` gives an object with SiteState's `seen`,
+    `pages_with` and `observe` (a distributed crawl keeps them in Redis, shared by its workers)."""
 
     def __init__(self, folder: Path | str | None = None, *, min_pages: int = MIN_PAGES):
         self.folder = Path(folder) if folder else None
@@ -95,8 +99,9 @@ class SiteMemory:
         state = self.state(site)
         page_seen = state.seen(page)
         blocks = [fingerprint(p) if len(p) >= MIN_BLOCK_CHARS else None for p in paragraphs]
-        kept = [p for p, b in zip(paragraphs, blocks)
-                if b is None or state.other_pages_with(b, page_seen) < self.min_pages]
+        seen_on = dict(zip(filter(None, blocks), state.pages_with([b for b in blocks if b])))
+        other_pages = lambda block: seen_on[block] - (1 if page_seen else 0)  # noqa: E731
+        kept = [p for p, b in zip(paragraphs, blocks) if b is None or other_pages(b) < self.min_pages]
         if not page_seen:
             state.observe(page, {b for b in blocks if b})
         if sum(map(len, kept)) < (1 - MAX_TEMPLATE_SHARE) * sum(map(len, paragraphs)):

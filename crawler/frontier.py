@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+from cleaners import SiteMemory
+
 
 class KeptIndex:
     """URL identity or text key -> URL of the kept article it leads to; the first article to claim one keeps it."""
@@ -99,3 +101,6 @@ class LocalFrontier:
         from .clusters import NearDuplicateIndex  # datasketch takes most of a second to import
 
         return NearDuplicateIndex(threshold)
+
+    def site_memory(self, folder) -> SiteMemory:
+        return SiteMemory(folder)

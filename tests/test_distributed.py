@@ -262,3 +262,70 @@ def test_after_a_kill_no_article_is_in_the_merged_corpus_twice(one_worker_killed
     assert len({record["url"] for record in records}) == len(records)
     written = [record for record in records if record["path"]]
     assert len({record["sha256"] for record in written}) == len(written)
+
+
+# --- what the workers share, over the real Redis --------------------------------------------------------------------
+
+def worker_frontier(redis_url: str, prefix: str, worker: str):
+    """A worker's frontier without a crawl: what each crawl process builds from its settings."""
+    import redis
+
+    from crawler.distributed import RedisFrontier, RunKeys
+
+    frontier = RedisFrontier(redis.Redis.from_url(redis_url), RunKeys(prefix), worker, timeout=30, redis_url=redis_url)
+    frontier.heartbeat()
+    return frontier
+
+
+@pytest.fixture
+def two_frontiers(redis_url, request):
+    prefix = f"test:{{{request.node.name}}}"
+    yield worker_frontier(redis_url, prefix, "worker-a"), worker_frontier(redis_url, prefix, "worker-b")
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=prefix.replace("[", "\\[").replace("]", "\\]") + ":*"):
+        client.delete(key)
+
+
+def test_workers_learn_a_sites_template_together(two_frontiers):
+    """Three pages seen by two workers teach both: the fourth page loses the template, as in one process."""
+    from test_site_memory import BUS, FERRY, FISH_MARKET, LIBRARY, clean, taught, without_template
+
+    first, second = (frontier.site_memory() for frontier in two_frontiers)
+    taught(first, [FERRY, LIBRARY])
+    taught(second, [FISH_MARKET])
+    assert clean(BUS, second) == without_template(BUS)
+
+
+def test_a_live_workers_uncommitted_claim_stands(two_frontiers):
+    a, b = (frontier.kept_index() for frontier in two_frontiers)
+    a.keep(["http://x.test/story"], "text-key", "http://x.test/story")
+    assert b.url("http://x.test/story") == "http://x.test/story"
+    assert b.text("text-key") == "http://x.test/story"
+
+
+def test_a_dead_workers_uncommitted_claim_is_taken_over(two_frontiers):
+    """Its article never reached a corpus: the worker redoing the page keeps it."""
+    first, second = two_frontiers
+    first.kept_index().keep(["http://x.test/story"], "text-key", "http://x.test/story")
+    first.server.delete(first.keys.of("alive", first.worker))
+    index = second.kept_index()
+    assert index.url("http://x.test/story") is None and index.text("text-key") is None
+    index.keep(["http://x.test/story"], "text-key", "http://x.test/story-amp")
+    assert index.url("http://x.test/story") == "http://x.test/story-amp"
+
+
+def test_a_dead_workers_committed_claim_stands(two_frontiers):
+    first, second = two_frontiers
+    first.kept_index().keep(["http://x.test/story"], None, "http://x.test/story")
+    first.kept_index().commit("http://x.test/story")
+    first.server.delete(first.keys.of("alive", first.worker))
+    assert second.kept_index().url("http://x.test/story") == "http://x.test/story"
+
+
+def test_a_url_is_claimed_once_and_granted_again_to_the_listing_redone(two_frontiers):
+    first, second = two_frontiers
+    assert first.claim("http://x.test/story", "http://x.test/feed.xml")
+    assert not second.claim("http://x.test/story", "http://x.test/other-feed.xml")
+    assert second.claim("http://x.test/story", "http://x.test/feed.xml")  # the feed redone after its worker died

@@ -79,7 +79,7 @@ class StorySpider(scrapy.Spider):
         spider.sources = {s.name: s for s in spider.story.sources}
         spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
         spider.link_extractors = {}
-        spider.site_memory = site_memory_from(settings)
+        spider.site_memory = site_memory_from(settings, spider.frontier)
         spider.cleaning = CleaningPool.from_settings(settings).start()
         spider.arrival = ArrivalOrder()
         spider.crawl_state = spider.open_state(settings)
@@ -488,11 +488,11 @@ def reached_urls(response: Response) -> list[str]:
     return [url for url in (listed, *response.meta.get("redirect_urls", []), response.url) if url]
 
 
-def site_memory_from(settings) -> SiteMemory | None:
+def site_memory_from(settings, frontier) -> SiteMemory | None:
     if not settings.getbool("SITE_MEMORY_ENABLED"):
         return None
     folder = settings.get("SITE_MEMORY_DIR") or Path(settings.get("CORPUS_DIR")) / "state" / "site-memory"
-    return SiteMemory(folder)
+    return frontier.site_memory(folder)
 
 
 def failure_reason(failure) -> tuple[str, str]:

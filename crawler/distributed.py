@@ -20,8 +20,8 @@ the queue is empty and no live worker has a request in flight for REDIS_IDLE_SEC
 deletes the run's keys, so the next run of the story starts afresh. Left behind when every worker is
 killed, they let restarted workers go on where those stopped.
 
-Keys: REDIS_KEY_PREFIX with the story id, e.g. `storycrawl:{demo}:requests`; the braces keep a run's keys
-in one Redis Cluster slot, which its scripts need.
+Keys: REDIS_KEY_PREFIX with the story id, e.g. `storycrawl:{demo}:requests`. The scripts build key names from
+the prefix and SCAN for the run's keys: one Redis server (or a primary with replicas), not Redis Cluster.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHashLSH
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -52,6 +52,7 @@ from .frontier import KeptIndex, PathClaims
 logger = logging.getLogger(__name__)
 
 FRONTIER_KEY = "frontier_key"  # request.meta: the request's field in its worker's in-flight hash
+OUTPUT_OF = "frontier_output_of"  # request.meta, until queued: the in-flight request whose callback made it
 
 # A request into the queue unless the filter has seen it; a request made from an in-flight one (a redirect or a
 # retry: its meta names the parent) takes the parent's place in the same step.
@@ -79,27 +80,64 @@ redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[3], ARGV[1])
 return #requests
 """
+# Shared by LEAVE and SEED (ARGV[2]: the run's key prefix): whether the run is drained, nothing queued and nothing
+# in flight at a live worker (dead workers are dropped on the way, their requests back in the queue), and how to
+# delete its keys.
+RUN_FUNCTIONS = """
+local function drained(prefix)
+  for _, worker in ipairs(redis.call('SMEMBERS', prefix .. ':workers')) do
+    local inflight = prefix .. ':inflight:' .. worker
+    if redis.call('EXISTS', prefix .. ':alive:' .. worker) == 0 then
+      for _, request in ipairs(redis.call('HVALS', inflight)) do redis.call('ZADD', prefix .. ':requests', 0, request) end
+      redis.call('DEL', inflight)
+      redis.call('SREM', prefix .. ':workers', worker)
+    elseif redis.call('HLEN', inflight) > 0 then
+      return false
+    end
+  end
+  return redis.call('ZCARD', prefix .. ':requests') == 0
+end
+local function delete_run(pattern)
+  local cursor, deleted = '0', 0
+  repeat
+    local page = redis.call('SCAN', cursor, 'MATCH', pattern, 'COUNT', 1000)
+    cursor = page[1]
+    for _, key in ipairs(page[2]) do deleted = deleted + redis.call('DEL', key) end
+  until cursor == '0'
+  return deleted
+end
+"""
 # A worker leaves: its in-flight requests back into the queue; the last one out of a drained run deletes its keys.
-LEAVE = """
-local requests = redis.call('HVALS', KEYS[1])
-for _, request in ipairs(requests) do redis.call('ZADD', KEYS[2], 0, request) end
+LEAVE = RUN_FUNCTIONS + """
+for _, request in ipairs(redis.call('HVALS', KEYS[1])) do redis.call('ZADD', KEYS[2], 0, request) end
 redis.call('DEL', KEYS[1], KEYS[4])
 redis.call('SREM', KEYS[3], ARGV[1])
-if redis.call('SCARD', KEYS[3]) > 0 or redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
-local cursor, deleted = '0', 0
-repeat
-  local page = redis.call('SCAN', cursor, 'MATCH', ARGV[2], 'COUNT', 1000)
-  cursor = page[1]
-  for _, key in ipairs(page[2]) do deleted = deleted + redis.call('DEL', key) end
-until cursor == '0'
-return deleted
+if not drained(ARGV[2]) or redis.call('SCARD', KEYS[3]) > 0 then return 0 end
+return delete_run(ARGV[3])
 """
-# The seeding is this worker's unless the seeds are all queued or another live worker is queuing them.
-SEED = """
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+# The seeding is this worker's unless another live worker is queuing the seeds or has queued them. For a worker
+# starting (ARGV[4] = 1), a run whose seeds were queued and which is drained is over (its last worker died before
+# deleting it): deleted, seeded again.
+SEED = RUN_FUNCTIONS + """
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  if ARGV[4] ~= '1' or not drained(ARGV[2]) then return 0 end
+  delete_run(ARGV[3])
+  return 2
+end
 local seeder = redis.call('GET', KEYS[1])
-if seeder and seeder ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. seeder) == 1 then return 0 end
+if seeder and seeder ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. ':alive:' .. seeder) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
+return 1
+"""
+# A URL's claim: taken if free; granted again to the same claimant (the same listing) only if the worker that
+# claimed it is dead: the listing is being redone.
+CLAIM = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current then
+  local claimant, worker = string.match(current, '^(.*)|([^|]*)$')
+  if claimant ~= ARGV[2] or worker == ARGV[3] or redis.call('EXISTS', ARGV[4] .. worker) == 1 then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
 return 1
 """
 # A page of a site seen: its blocks counted, unless a worker counted the page before.
@@ -107,12 +145,6 @@ OBSERVE = """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 for i = 2, #ARGV do redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
 return 1
-"""
-# A URL's claim: taken if free; granted again to the same claimant (the same listing, redone after its worker died).
-CLAIM = """
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if not current then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
-return current == ARGV[2] and 1 or 0
 """
 
 
@@ -157,6 +189,7 @@ class RedisFrontier:
         self.timeout = timeout
         self.redis_url = redis_url
         self.own_claims: set[str] = set()  # URLs this worker claimed: a listing naming one twice is one claim
+        self.open_outputs: dict[str, int] = {}  # in-flight key -> its callback's outputs not handled yet, +1 while it runs
         self.scripts = {name: server.register_script(source) for name, source in
                         (("push", PUSH), ("pop", POP), ("requeue", REQUEUE), ("leave", LEAVE), ("seed", SEED),
                          ("claim", CLAIM), ("observe", OBSERVE))}
@@ -215,12 +248,14 @@ class RedisFrontier:
         left = self.server.hlen(key)
         if left:
             self.server.delete(key)
+        self.open_outputs.clear()
         return left
 
     def leave(self) -> int:
         """Unregister; the last worker out of a drained run deletes its keys (returns how many)."""
         return self.scripts["leave"](keys=[self.keys.of("inflight", self.worker), self.keys.requests, self.keys.workers,
-                                           self.keys.of("alive", self.worker)], args=[self.worker, self.keys.pattern])
+                                           self.keys.of("alive", self.worker)],
+                                     args=[self.worker, self.keys.prefix, self.keys.pattern])
 
     # --- the queue ------------------------------------------------------------------------------------------
 
@@ -238,14 +273,42 @@ class RedisFrontier:
         if key:
             self.server.hdel(self.keys.of("inflight", self.worker), key)
 
+    def outputs_open(self, key: str | None) -> None:
+        """A callback of the request in flight under `key` runs: one share for the callback itself."""
+        if key:
+            self.open_outputs[key] = 1
+
+    def output_given(self, key: str | None) -> None:
+        if key:
+            self.open_outputs[key] += 1
+
+    def output_handled(self, key: str | None) -> None:
+        """An item through the pipelines, a request queued or filtered, or the callback finished: the request
+        leaves the in-flight hash with the last of them."""
+        if key not in self.open_outputs:
+            return
+        self.open_outputs[key] -= 1
+        if not self.open_outputs[key]:
+            del self.open_outputs[key]
+            self.server.hdel(self.keys.of("inflight", self.worker), key)
+
     def queued(self) -> int:
         return self.server.zcard(self.keys.requests)
 
     # --- seeds and claims -----------------------------------------------------------------------------------
 
-    def take_seeding(self) -> bool:
-        return bool(self.scripts["seed"](keys=[self.keys.seeder, self.keys.seeded],
-                                         args=[self.worker, self.keys.of("alive", "")]))
+    def take_seeding(self, starting: bool = True) -> bool:
+        """Whether this worker queues the seeds: the run is new, or its seeder died before it was done. A worker
+        `starting` also finds a run that is over but was never deleted (its last worker died): it is deleted
+        and begins again."""
+        taken = self.scripts["seed"](keys=[self.keys.seeder, self.keys.seeded],
+                                     args=[self.worker, self.keys.prefix, self.keys.pattern, int(starting)])
+        if taken == 2:
+            logger.warning("%s: a finished run's keys were left in Redis: deleted, the story is crawled afresh",
+                           self.keys.prefix)
+            self.heartbeat()
+            return self.take_seeding()
+        return bool(taken)
 
     def seeding_done(self) -> None:
         self.server.set(self.keys.seeded, self.worker)
@@ -253,7 +316,8 @@ class RedisFrontier:
     def claim(self, identity: str, claimant: str) -> bool:
         if identity in self.own_claims:
             return False
-        granted = bool(self.scripts["claim"](keys=[self.keys.claims], args=[identity, claimant]))
+        granted = bool(self.scripts["claim"](keys=[self.keys.claims],
+                                             args=[identity, claimant, self.worker, self.keys.of("alive", "")]))
         if granted:
             self.own_claims.add(identity)
         return granted
@@ -282,7 +346,9 @@ class RedisFrontier:
 
     def lock(self):
         """Around an index lookup and the claims it leads to; freed by Redis if its holder dies."""
-        return self.server.lock(self.keys.lock, timeout=self.timeout, blocking_timeout=None)
+        # Its time-out is a third of a worker's: a worker waiting on a dead holder (its thread blocked) is not
+        # taken for dead itself. A lookup and its claims take milliseconds.
+        return self.server.lock(self.keys.lock, timeout=self.timeout / 3, blocking_timeout=None)
 
     def kept_index(self) -> "RedisKeptIndex":
         return RedisKeptIndex(self)
@@ -402,9 +468,8 @@ class RedisNearDuplicateIndex(NearDuplicateIndex):
     """The clusters of all workers: datasketch's LSH on its Redis storage, members in a hash."""
 
     def __init__(self, frontier: RedisFrontier, threshold: float):
-        params = frontier.server.connection_pool.connection_kwargs
         storage = {"type": "redis", "basename": frontier.keys.of("lsh", "").encode(),
-                   "redis": {name: params[name] for name in ("host", "port", "db", "password", "username") if params.get(name)}}
+                   "redis": {"connection_pool": frontier.server.connection_pool}}  # TLS, sockets, time-outs alike
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, storage_config=storage)
         super().__init__(threshold, lsh=lsh, members=RedisMembers(frontier.server, frontier.keys.clusters))
         self.frontier = frontier
@@ -438,9 +503,12 @@ class RedisScheduler(Scheduler):
         pass  # the run's keys outlive a worker; the last one out deletes them (RedisFrontier.leave)
 
     def enqueue_request(self, request) -> bool:
-        parent = request.meta.get(FRONTIER_KEY)
+        made_by = request.meta.pop(OUTPUT_OF, None)  # a callback's output: it is handled once queued or filtered
+        replaces = request.meta.get(FRONTIER_KEY)  # a redirect or retry of a request in flight: it takes its place
         data = self.queue._encode_request(request)
-        queued = self.frontier.push(self.df.request_fingerprint(request), request.dont_filter, request.priority, data, parent)
+        queued = self.frontier.push(self.df.request_fingerprint(request), request.dont_filter, request.priority, data,
+                                    replaces)
+        self.frontier.output_handled(made_by)
         if not queued:
             self.df.log(request, self.spider)
             return False
@@ -462,9 +530,10 @@ class RedisScheduler(Scheduler):
 
 
 class FrontierAckMiddleware:
-    """Releases a request from its worker's in-flight hash once every item and request its callback gave was
-    handled: the items through the pipelines (CONCURRENT_ITEMS = 1 hands them over one at a time), the
-    requests to the scheduler. Failures are released by the spider's errbacks."""
+    """Releases a request from its worker's in-flight hash once everything its callback gave was handled: each
+    item through the pipelines (item_scraped, item_dropped, item_error), each request queued or filtered (by
+    RedisScheduler). Scrapy reads a callback's output ahead of handling it, so the end of the output is not
+    enough. Failures are released by the spider's errbacks."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -473,16 +542,42 @@ class FrontierAckMiddleware:
     def from_crawler(cls, crawler):
         if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured  # no message: Scrapy would warn about it in every crawl of one process
-        return cls(crawler)
+        middleware = cls(crawler)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(middleware.item_handled, signal)
+        return middleware
+
+    @property
+    def frontier(self) -> RedisFrontier:
+        return self.crawler.spider.frontier
 
     def process_spider_output(self, response, result):
-        yield from result
-        self.crawler.spider.frontier.done(response.request)
+        key = response.request.meta.get(FRONTIER_KEY)
+        self.frontier.outputs_open(key)
+        try:
+            for output in result:
+                yield self.given(output, key)
+        finally:
+            self.frontier.output_handled(key)
 
     async def process_spider_output_async(self, response, result):
-        async for output in result:
-            yield output
-        self.crawler.spider.frontier.done(response.request)
+        key = response.request.meta.get(FRONTIER_KEY)
+        self.frontier.outputs_open(key)
+        try:
+            async for output in result:
+                yield self.given(output, key)
+        finally:
+            self.frontier.output_handled(key)
+
+    def given(self, output, key: str | None):
+        self.frontier.output_given(key)
+        if isinstance(output, Request) and key:
+            output.meta[OUTPUT_OF] = key
+        return output
+
+    def item_handled(self, item, response, **kwargs):
+        request = getattr(response, "request", None)
+        self.frontier.output_handled(request.meta.get(FRONTIER_KEY) if request is not None else None)
 
 
 class RedisWorker:
@@ -505,6 +600,7 @@ class RedisWorker:
         crawler.signals.connect(worker.spider_opened, signals.spider_opened)
         crawler.signals.connect(worker.spider_idle, signals.spider_idle)
         crawler.signals.connect(worker.spider_closed, signals.spider_closed)
+        crawler.signals.connect(worker.busy, signals.response_received)
         return worker
 
     @property
@@ -517,17 +613,36 @@ class RedisWorker:
         self.loop.start(self.interval, now=True)
 
     def beat(self) -> None:
-        self.frontier.heartbeat()
-        self.frontier.requeue_dead()
+        """Never raises: a LoopingCall stops at its first error, and a worker whose heartbeat stopped is soon
+        taken for dead while it crawls on."""
+        try:
+            self.frontier.heartbeat()
+            self.frontier.requeue_dead()
+        except Exception:
+            logger.exception("heartbeat to Redis failed; trying again in %.0f s", self.interval)
+
+    def busy(self, **kwargs) -> None:
+        self.idle_since = None
 
     def spider_idle(self, spider):
-        """Scrapy asks every few seconds while this worker has nothing to do."""
+        """Scrapy asks every few seconds while this worker has nothing to do. A Redis error keeps it waiting:
+        only an empty frontier stops a worker."""
+        try:
+            self.stop_when_idle(spider)
+        except DontCloseSpider:
+            raise
+        except Exception:
+            logger.exception("checking the frontier in Redis failed; checking again")
+            raise DontCloseSpider
+
+    def stop_when_idle(self, spider) -> None:
+        """Raises DontCloseSpider unless the frontier has stayed empty for REDIS_IDLE_SECONDS."""
         frontier = self.frontier
         frontier.requeue_dead()
         leaked = frontier.forget_own_in_flight()
         if leaked:
             logger.warning("%d requests of this worker were in flight with nothing left to do: released", leaked)
-        if frontier.take_seeding():  # the worker queuing the seeds died before it was done
+        if frontier.take_seeding(starting=False):  # the worker queuing the seeds died before it was done
             for request in spider.seed_requests_of_story():
                 self.crawler.engine.crawl(request)
             frontier.seeding_done()

@@ -8,8 +8,6 @@ from pathlib import Path
 from cleaners.article import count_words
 
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
-from scrapy import signals
-
 from .clusters import DEDUP_MODES, minhash, new_cluster_id
 from .discovery import parse_date
 from .items import ArticleItem
@@ -85,19 +83,13 @@ class DuplicatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")),
-                       crawler.spider.frontier.kept_index())
-        crawler.signals.connect(pipeline.item_scraped, signals.item_scraped)
-        return pipeline
+        return cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")),
+                   crawler.spider.frontier.kept_index())
 
     def open_spider(self):
         for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
             self.remember(record_urls(record), record.get("text_key"), record.get("duplicate_of") or record["url"])
             self.index.commit(record.get("duplicate_of") or record["url"])
-
-    def item_scraped(self, item, response, spider):
-        """Written: its claims stand even if this process dies now."""
-        self.index.commit(item.url)
 
     def process_item(self, item: ArticleItem, spider=None):
         key = text_key(item)
@@ -210,6 +202,7 @@ class CorpusWriterPipeline:
         self.manifest: JsonLines | None = None
         self.urls = crawler.spider.urls
         self.paths = crawler.spider.frontier.path_claims()  # path -> URL identity: the frontier's, maybe in Redis
+        self.kept = crawler.spider.frontier.kept_index()  # told of each article written: its claims then stand
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -244,6 +237,7 @@ class CorpusWriterPipeline:
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
         self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+        self.kept.commit(item.url)  # in a distributed crawl, the claims stand now even if this worker dies
         self.record_state(item)
         return item
 

@@ -324,8 +324,37 @@ def test_a_dead_workers_committed_claim_stands(two_frontiers):
     assert second.kept_index().url("http://x.test/story") == "http://x.test/story"
 
 
-def test_a_url_is_claimed_once_and_granted_again_to_the_listing_redone(two_frontiers):
+def test_a_url_is_claimed_once(two_frontiers):
     first, second = two_frontiers
     assert first.claim("http://x.test/story", "http://x.test/feed.xml")
     assert not second.claim("http://x.test/story", "http://x.test/other-feed.xml")
-    assert second.claim("http://x.test/story", "http://x.test/feed.xml")  # the feed redone after its worker died
+    assert not second.claim("http://x.test/story", "http://x.test/feed.xml")  # the same feed, its worker alive
+
+
+def test_a_dead_workers_claim_is_granted_again_to_the_listing_redone(two_frontiers):
+    first, second = two_frontiers
+    first.claim("http://x.test/story", "http://x.test/feed.xml")
+    first.server.delete(first.keys.of("alive", first.worker))
+    assert not second.claim("http://x.test/story", "http://x.test/other-feed.xml")
+    assert second.claim("http://x.test/story", "http://x.test/feed.xml")
+
+
+def test_one_worker_queues_the_seeds(two_frontiers):
+    first, second = two_frontiers
+    assert first.take_seeding()
+    assert not second.take_seeding()  # first is queuing them
+    first.push("fingerprint", False, 0, b"a seed request", None)
+    first.seeding_done()
+    assert not second.take_seeding()  # they are queued
+
+
+def test_a_run_whose_last_worker_died_is_begun_again_by_the_next_worker(two_frontiers):
+    """Its seeds were queued and its queue is drained, but nobody was left to delete its keys."""
+    first, second = two_frontiers
+    first.take_seeding()
+    first.seeding_done()
+    first.claim("http://x.test/story", "seed")
+    first.server.delete(first.keys.of("alive", first.worker))
+    assert not second.take_seeding(starting=False)  # a worker of that run, idle, does not restart it
+    assert second.take_seeding()
+    assert second.claim("http://x.test/story", "seed")

@@ -18,6 +18,7 @@ from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
 from .postclean import clean_paragraphs
 from .prune import prune_non_body
+from .script_body import embedded_body, inline_scripts
 from .site_memory import SiteMemory
 from .sites import SiteProfile, find_profile, keep_only, load_profiles
 from .split_body import join_split_body
@@ -27,6 +28,9 @@ TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
 # result on a pruned page: they run only when the fast pass kept less than this share of its paragraph text.
 FALLBACK_BELOW_SHARE = 0.5
+# Below this much text the markup may be an empty shell whose body a script carries (`script_body`).
+SHORT_BODY_CHARS = 500
+EMBEDDED_OVER_MARKUP = 2
 # Escaped embed code printed as text ("<iframe title=...") means the fast pass read the wrong container.
 RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
 
@@ -41,6 +45,32 @@ def extract_body(tree, url: str | None, options: dict):
     if kept and kept >= FALLBACK_BELOW_SHARE * paragraph_text and not RAW_MARKUP.search(document.text):
         return document
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **options)
+
+
+def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon,
+               options: dict) -> list[str]:
+    """The article paragraphs of a parsed page: pruned, extracted by trafilatura, cleaned."""
+    join_split_body(tree)
+    prune_non_body(tree, lexicon, profile.drop)
+    document = extract_body(tree, url, options)
+    if document is None or not document.text:
+        return []
+    headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
+    deks = [d for d in meta.descriptions if normalise_key(d) in headings]
+    return clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
+                            lexicon=lexicon, tail_cues=profile.tail_cues, authors=meta.authors)
+
+
+def _embedded_paragraphs(scripts: list[str], url: str | None, meta: PageMetadata, profile: SiteProfile,
+                         lexicon: Lexicon, options: dict) -> list[str]:
+    """A client-rendered page's body, sent as escaped HTML in a script's string, cleaned like a page."""
+    embedded = embedded_body(scripts)
+    return clean_tree(embedded, url, meta, profile, lexicon, options) if embedded is not None else []
+
+
+def _longer(markup: list[str], embedded: list[str]) -> list[str]:
+    """The script's body only where it clearly outweighs the markup's text (an empty shell, its menu)."""
+    return embedded if sum(map(len, embedded)) > EMBEDDED_OVER_MARKUP * sum(map(len, markup)) else markup
 
 
 @dataclass
@@ -69,17 +99,12 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
     lexicon = lexicon or load_lexicon()
     meta = read_metadata(tree, url)
     profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
-    tree = keep_only(tree, profile.keep)
-    join_split_body(tree)
-    prune_non_body(tree, lexicon, profile.drop)
-    document = extract_body(tree, url, {**TRAFILATURA_DEFAULTS, **options})
-    paragraphs = []
-    if document is not None and document.text:
-        headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
-        deks = [d for d in meta.descriptions if normalise_key(d) in headings]
-        paragraphs = clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
-                                      lexicon=lexicon, tail_cues=profile.tail_cues, authors=meta.authors)
+    scripts = inline_scripts(tree)  # read before trafilatura, which cleans scripts out of the tree
+    options = {**TRAFILATURA_DEFAULTS, **options}
+    paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options)
     wall, paragraphs = find_wall(html, paragraphs, lexicon, meta.page_type)
+    if wall is None and sum(map(len, paragraphs)) < SHORT_BODY_CHARS:
+        paragraphs = _longer(paragraphs, _embedded_paragraphs(scripts, url, meta, profile, lexicon, options))
     if not paragraphs and wall is None:
         return None
     language = body_language("\n".join(paragraphs), meta.language) if paragraphs else meta.language

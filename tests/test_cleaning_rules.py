@@ -8,6 +8,7 @@ from functools import cache
 import pytest
 import trafilatura
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from cleaners import extract
 from cleaners.article import Article
@@ -32,6 +33,7 @@ URLS = {
     "split-body": "https://www.glenmoretribune.test/news/2025/04/02/ferry-timetable-to-change-as-harbour-dredging-begins",
     "read-more-card": "https://www.ardleypost.test/local/2025/05/09/town-hall-clock-to-strike-again-after-restoration",
     "camelcase-cues": "https://www.kirkhavendaily.test/food/2025/06/18/bakery-apprentices-win-national-bread-competition",
+    "client-rendered-body": "https://www.tidewatercourier.test/news/article/TC20250312",
 }
 # The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
 NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
@@ -255,3 +257,38 @@ def test_a_lead_in_a_box_whose_class_says_it_has_a_caption_stays():
     lead = on_page("camelcase-cues", "//div[@class='articleLead hasCaption']/p")
     assert len(lead) == 1
     assert clean("camelcase-cues").paragraphs[0] == lead[0]
+
+
+# --- A client-rendered page's body, sent as escaped HTML inside a script's string (script_body)
+
+def embedded_fragment(page: str) -> HtmlElement:
+    """The body the fixture's script carries: its push string holds "5:" and a JSON document."""
+    script = next(s.text for s in lxml_html.fromstring(html_of(page)).iter("script") if s.text and "contentHtml" in s.text)
+    pushed = json.loads(script[script.index("[1,") + 3:script.rindex("])")])
+    return lxml_html.fragment_fromstring(json.loads(pushed.removeprefix("5:"))["article"]["contentHtml"], create_parent="div")
+
+
+def test_a_body_sent_only_in_a_script_string_is_the_text():
+    fragment = embedded_fragment("client-rendered-body")
+    body = [" ".join(p.text_content().split()) for p in fragment.xpath("p | h3")]
+    assert clean("client-rendered-body").paragraphs == body
+
+
+def test_the_caption_and_the_ad_slot_of_a_script_body_are_not_text():
+    caption = " ".join(embedded_fragment("client-rendered-body").xpath("div[@class='caption']")[0].text_content().split())
+    text = clean("client-rendered-body").text
+    assert caption and caption not in text and "$$" not in text
+
+
+def test_a_page_whose_markup_has_its_body_never_reads_script_strings():
+    page = html_of("camelcase-cues")
+    script = next(s for s in html_of("client-rendered-body").split("<script>") if "contentHtml" in s).split("</script>")[0]
+    with_script = page.replace("</body>", f"<script>{script}</script></body>")
+    assert extract(with_script, url=URLS["camelcase-cues"]).paragraphs == clean("camelcase-cues").paragraphs
+
+
+def test_a_consent_wall_never_reads_a_body_from_a_script_string():
+    script = next(s for s in html_of("client-rendered-body").split("<script>") if "contentHtml" in s).split("</script>")[0]
+    wall = (FIXTURES / "walls" / "consent-en.html").read_text(encoding="utf-8").replace("</body>", f"<script>{script}</script></body>")
+    article = extract(wall)
+    assert article.wall == "consent" and article.text == ""

@@ -37,10 +37,10 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     meta = _meta_tags(tree)
     ld = _json_ld_article(tree)
     sitename = _first(meta.get("og:site_name"), _name(ld.get("publisher")))
-    published = _first(_text(ld.get("datePublished")), meta.get("article:published_time"),
-                       meta.get("datepublished"), meta.get("pubdate"), meta.get("date"),
-                       _attr(tree, "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime"),
-                       _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))
+    published = (_first(_text(ld.get("datePublished")), meta.get("article:published_time"),
+                        meta.get("datepublished"), meta.get("pubdate"), meta.get("date"))
+                 or _attr(tree, "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime")
+                 or _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))  # whole-page scans: last
     descriptions = list(dict.fromkeys(d for d in (meta.get("og:description"), meta.get("description"),
                                                   _text(ld.get("description"))) if d))
     if not published:
@@ -174,7 +174,8 @@ def _language(tree: HtmlElement, meta: dict, ld: dict) -> str | None:
 
 
 def _canonical(tree: HtmlElement, meta: dict, url: str | None) -> str | None:
-    href = _attr(tree, "//link[@rel='canonical']/@href") or meta.get("og:url")
+    href = (_attr(tree, "/html/head/link[@rel='canonical']/@href") or meta.get("og:url")
+            or _attr(tree, "//link[@rel='canonical']/@href"))  # a canonical link misplaced in the body: rare, costly
     if not href:
         return url
     return urljoin(url or "", href.strip())

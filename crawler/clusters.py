@@ -19,22 +19,38 @@ WORD = re.compile(r"\w+")
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's permutation scheme, named: signatures of different schemes never compare
+ROLLING_MULTIPLIER = np.uint64(0x9E3779B1)  # odd, so the roll mixes every word of a shingle into its hash
+WORD_HASH_MASK = np.uint64(0xFFFFFFFF)
 DEDUP_MODES = ("keep", "mark", "drop")  # what happens to later copies: see NearDuplicatePipeline
 
 
-def shingles(text: str) -> set[bytes]:
+def shingle_hashes(text: str) -> np.ndarray:
+    """32-bit hashes of the text's distinct SHINGLE_WORDS-word shingles (the whole text when shorter).
+
+    Each word is hashed once (crc32, a C call) and the shingles' hashes are rolled from them in numpy: a
+    page's hundreds of shingles cost no Python loop of their own. The crawl's reactor does this per article.
+    """
     words = WORD.findall(text.casefold())
-    n = min(SHINGLE_WORDS, len(words)) or 1
-    return {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(len(words) - n + 1, 1))}
+    if not words:
+        words = [""]
+    word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    n = min(SHINGLE_WORDS, len(word_hashes))
+    count = len(word_hashes) - n + 1
+    rolled = np.zeros(count, dtype=np.uint64)
+    for offset in range(n):  # 32-bit by 32-bit products fit in uint64; the mask keeps the roll modulo 2**32
+        rolled = (rolled * ROLLING_MULTIPLIER + word_hashes[offset:offset + count]) & WORD_HASH_MASK
+    return np.unique(rolled).astype(np.uint32)
 
 
 def minhash(text: str) -> MinHash:
-    # crc32 is a C call where datasketch's default (sha1, then struct) is three Python ones: a shingle hash
-    # needs spread, not cryptographic strength. The permutations are drawn once, not for every article.
-    signature = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=permutations(),
-                        scheme=SCHEME)
-    signature.update_batch(list(shingles(text)))
+    # The permutations are drawn once, not for every article; the hashes come from shingle_hashes.
+    signature = MinHash(num_perm=NUM_PERM, hashfunc=_as_is, permutations=permutations(), scheme=SCHEME)
+    signature.update_batch(shingle_hashes(text))
     return signature
+
+
+def _as_is(value):
+    return value
 
 
 @lru_cache(maxsize=1)

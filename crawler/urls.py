@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+IDENTITY_CACHE_SIZE = 4096  # URLs in flight and just decided: a crawl's concurrency is far below this
 
 
 class UrlCleaner:
@@ -13,6 +16,9 @@ class UrlCleaner:
     def __init__(self, tracking_parameters: list[str]):
         self.exact = {p.lower() for p in tracking_parameters if not p.endswith("*")}
         self.prefixes = tuple(p[:-1].lower() for p in tracking_parameters if p.endswith("*"))
+        # An article's URL is asked for its identity a dozen times on its way through the spider and the
+        # pipelines, and w3lib's canonicalisation is the costly part: the recent answers are remembered.
+        self.identity = lru_cache(maxsize=IDENTITY_CACHE_SIZE)(self.canonical_identity)
 
     def is_tracking(self, name: str) -> bool:
         name = name.lower()
@@ -24,8 +30,10 @@ class UrlCleaner:
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not self.is_tracking(k)]
         return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
-    def identity(self, url: str) -> str:
-        """The form two URLs of one page share: cleaned, then canonicalised (sorted query, case, escapes)."""
+    def canonical_identity(self, url: str) -> str:
+        """The form two URLs of one page share: cleaned, then canonicalised (sorted query, case, escapes).
+
+        Ask `identity`, its remembering front."""
         return canonicalize_url(self.clean(url), keep_fragments=False)
 
 

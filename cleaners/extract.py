@@ -57,8 +57,8 @@ def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, 
         return []
     headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
     deks = [d for d in meta.descriptions if normalise_key(d) in headings]
-    return clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks,
-                            lexicon=lexicon, tail_cues=profile.tail_cues, authors=meta.authors)
+    return clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks, lexicon=lexicon,
+                            tail_cues=profile.tail_cues, authors=meta.credited, headlines=meta.headlines)
 
 
 def _embedded_paragraphs(scripts: list[str], url: str | None, meta: PageMetadata, profile: SiteProfile,

@@ -14,6 +14,7 @@ EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
 SENTENCE_END = re.compile(r"[.!?][\"”»’]?\s")
 SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
 SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([?!:;»])")  # French typography: "Déjà abonné ?"
+UNTIDY = re.compile(r"\s[?!:;»]|’")  # what `wall_key` tidies beyond spaces and case
 # Scripts written without spaces: a wall phrase in them cannot be asked to stand between word boundaries.
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -37,6 +38,14 @@ class Lexicon:
     tail_patterns: re.Pattern | None = None  # headings with a variable part: "More from <outlet>"
     consent_walls: re.Pattern | None = None  # phrases of consent dialogs ("Accept all"), on `wall_key` text
     paywalls: re.Pattern | None = None  # phrases of paywall stubs ("Already a subscriber?"), on `wall_key` text
+    offers: re.Pattern | None = None  # subscription offers ("2 Wochen kostenlos testen") and paywall phrases, on `wall_key` text
+
+    def is_offer_line(self, line: str) -> bool:
+        """A line of a subscription box: a subscription offer or a paywall phrase."""
+        if self.offers is None:
+            return False
+        key = wall_key(line) if UNTIDY.search(line) else " ".join(line.split()).casefold()  # the same, cheaper
+        return bool(self.offers.search(key))
 
     def is_tail_heading(self, line: str) -> bool:
         if len(line) > 80:
@@ -78,7 +87,7 @@ class Lexicon:
 def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
     """Immutable, so one cached copy per folder is safe to share."""
     tails, see_also, lines, patterns, labels, tail_patterns = set(), set(), set(), [], set(), []
-    consent_walls, paywalls = set(), set()
+    consent_walls, paywalls, offers = set(), set(), set()
     files = toml_files(folder)
     if not files:  # a packaging mistake, not a language without clutter: cleaning without it is silently worse
         raise FileNotFoundError(f"no lexicon files (*.toml) in {folder}")
@@ -92,6 +101,7 @@ def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
         tail_patterns.extend(data.get("tail_patterns", []))
         consent_walls.update(wall_key(p) for p in data.get("consent_walls", []))
         paywalls.update(wall_key(p) for p in data.get("paywalls", []))
+        offers.update(wall_key(p) for p in data.get("offers", []))
     return Lexicon(
         tail_headings=frozenset(tails),
         see_also=tuple(sorted(see_also, key=len, reverse=True)),
@@ -101,6 +111,7 @@ def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
         tail_patterns=_any_of(tail_patterns),
         consent_walls=_phrases(consent_walls),
         paywalls=_phrases(paywalls),
+        offers=_phrases(offers | paywalls),
     )
 
 

@@ -31,6 +31,8 @@ class PageMetadata:
     descriptions: list[str] = field(default_factory=list)  # every declared description: a dek may repeat any
     canonical_url: str | None = None
     page_type: str | None = None
+    credited: list[str] = field(default_factory=list)  # the authors and JSON-LD's creators: names a byline may show
+    headlines: list[str] = field(default_factory=list)  # every declared headline and the <h1>s: the body may repeat any
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
@@ -43,11 +45,13 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
                  or _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))  # whole-page scans: last
     descriptions = list(dict.fromkeys(d for d in (meta.get("og:description"), meta.get("description"),
                                                   _text(ld.get("description"))) if d))
+    authors = _authors(ld.get("author")) or _split_authors(meta.get("author") or meta.get("article:author"))
     if not published:
         published = find_date(tree, url=url, original_date=True, extensive_search=False) or None
     return PageMetadata(
         title=_title(tree, meta, ld, sitename),
-        authors=_authors(ld.get("author")) or _split_authors(meta.get("author") or meta.get("article:author")),
+        authors=authors,
+        credited=list(dict.fromkeys(authors + _authors(ld.get("creator")))),
         published=published,
         modified=_first(_text(ld.get("dateModified")), meta.get("article:modified_time"), meta.get("og:updated_time")),
         language=_language(tree, meta, ld),
@@ -56,6 +60,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         descriptions=descriptions,
         canonical_url=_canonical(tree, meta, url),
         page_type=_first(_type_name(ld.get("@type")), meta.get("og:type")),
+        headlines=_headlines(tree, meta, ld),
     )
 
 
@@ -117,6 +122,24 @@ def _title(tree: HtmlElement, meta: dict, ld: dict, sitename: str | None) -> str
     if declared:
         return _strip_site_suffix(declared[0], sitename)
     return h1
+
+
+def _headlines(tree: HtmlElement, meta: dict, ld: dict) -> list[str]:
+    """Every headline the page declares (JSON-LD, OpenGraph, Twitter) and shows (its <h1>s): a site may set
+    another wording over the body than its metadata carries.
+
+    JSON-LD's alternativeHeadline counts unless a description repeats it: then it is an image caption or a
+    dek, which the body may hold.
+    """
+    found = [_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title")]
+    found += [" ".join(h.text_content().split()) for h in tree.iterfind(".//h1")]
+    alternative = _text(ld.get("alternativeHeadline"))
+    if alternative:
+        described = " ".join(d for d in (meta.get("og:description"), meta.get("description"),
+                                         meta.get("twitter:description"), _text(ld.get("description"))) if d)
+        if alternative.casefold() not in " ".join(described.split()).casefold():
+            found.append(alternative)
+    return list(dict.fromkeys(h for h in found if h))
 
 
 def _h1(tree: HtmlElement) -> str | None:

@@ -8,6 +8,8 @@ from .lexicon import Lexicon, normalise_key
 
 HEADLINE_WINDOW = 4  # the headline, kicker and dek repeat within the first lines or not at all
 KICKER_MAX = 60  # a kicker or section label over the headline is a few words
+HEADLINE_MIN_KEY = 12  # a declared headline shorter than this ("News") is a label, not one the body may repeat
+NOT_WORD = re.compile(r"[\W_]+")
 DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
 TIMESTAMP_MAX = 80
 TIMESTAMP_WORDS_MAX = 3  # "Updated", "Publicerad", "Actualizado a las": a few words around the date
@@ -21,34 +23,45 @@ SENTENCE_STOP = re.compile(r"[.!?。](?:\s|$)")
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str], lexicon: Lexicon,
-                     tail_cues: frozenset[str] = frozenset(), authors: tuple[str, ...] | list[str] = ()) -> list[str]:
+                     tail_cues: frozenset[str] = frozenset(), authors: tuple[str, ...] | list[str] = (),
+                     headlines: tuple[str, ...] | list[str] = ()) -> list[str]:
     paragraphs = [" ".join(p.split()) for p in paragraphs if p.strip()]
     paragraphs = drop_leading_timestamps(paragraphs)
     paragraphs = drop_leading_bylines(paragraphs, authors)
-    paragraphs = strip_repeated_headline(paragraphs, title, deks)
+    paragraphs = strip_repeated_headline(paragraphs, title, deks, headlines)
     paragraphs = cut_at_tail_heading(paragraphs, lexicon, tail_cues)
     paragraphs = [p for p in paragraphs if not is_clutter_line(p, lexicon)]
     return drop_adjacent_duplicates(paragraphs)
 
 
-def strip_repeated_headline(paragraphs: list[str], title: str | None, deks: list[str]) -> list[str]:
+def strip_repeated_headline(paragraphs: list[str], title: str | None, deks: list[str],
+                            headlines: tuple[str, ...] | list[str] = ()) -> list[str]:
     """The headline and dek often open the extracted body again; they are metadata, not body.
 
-    A kicker ("USA und Russland") may stand above the headline or be glued to its front.
+    A kicker ("USA und Russland") may stand above the headline or be glued to its front, with or without
+    the colon the metadata puts between them ("Kicker: Headline"). Besides the title, any headline the page
+    declares or shows may be the one repeated (`PageMetadata.headlines`).
     """
-    start = _after_headline(paragraphs, normalise_key(title or ""))
+    keys = {headline_key(h) for h in headlines if h} - {""}
+    keys = {k for k in keys if len(k) >= HEADLINE_MIN_KEY} | ({headline_key(title)} - {""} if title else set())
+    start = _after_headline(paragraphs, keys)
     repeated = {normalise_key(d) for d in deks if d}
     while start < min(len(paragraphs), HEADLINE_WINDOW) and normalise_key(paragraphs[start]) in repeated:
         start += 1
     return paragraphs[start:]
 
 
-def _after_headline(paragraphs: list[str], title_key: str) -> int:
-    if not title_key:
+def headline_key(line: str) -> str:
+    """Letters and digits only: "Kicker: Headline" and "Kicker Headline" are the same headline."""
+    return NOT_WORD.sub("", line.casefold())
+
+
+def _after_headline(paragraphs: list[str], title_keys: set[str]) -> int:
+    if not title_keys:
         return 0
     for i, line in enumerate(paragraphs[:HEADLINE_WINDOW]):
-        key = normalise_key(line)
-        if key == title_key or (key.endswith(title_key) and len(key) - len(title_key) <= KICKER_MAX):
+        key = headline_key(line)
+        if any(key == t or (key.endswith(t) and len(key) - len(t) <= KICKER_MAX) for t in title_keys):
             return i + 1
         if len(line) > KICKER_MAX:
             break

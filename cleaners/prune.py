@@ -1,8 +1,8 @@
 """Pre-extraction pruning: remove elements that are never article body, before trafilatura sees the tree.
 
 Judged by structure and by class/id/role cues, never by page: comment sections, recirculation blocks
-(a lexicon heading over a list of links), share and print tools, newsletter and consent boxes, hidden
-copies of the body, footnote markers, printed front matter. An element holding a large part of the
+(a lexicon heading over a list of links), teaser lists and cards, subscription offer boxes, share and
+print tools, newsletter and consent boxes, hidden copies of the body, footnote markers, printed front matter. An element holding a large part of the
 page's paragraph text is never removed, whatever its class says: that is the article itself.
 """
 
@@ -20,8 +20,11 @@ BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this 
 LINK_DENSITY_MIN = 0.45  # recirculation blocks are mostly links
 LINK_LIST_ITEMS = 3  # fewer links than this in a list are as likely sources as recirculation
 LINK_LIST_MIN = 0.7  # a paragraph of links after a "DON'T MISS" heading: nearly all of it is link text
+OFFER_BOX_MAX_CHARS = 700  # a subscription box: its offer, two or three lines of pitch, its buttons
 TEASER_MAX_CHARS = 500  # a "Read more" card: a headline link and its summary, never a body's worth of text
 TEASER_HEADLINE_CHARS = 20  # the card's link carries another article's headline, not "here"
+KICKER_ENDS = (":", "?", "!")
+KICKER_SLACK = 3  # the spaces and colon between a teaser's kicker and its linked headline
 
 _CUES = [
     r"comments?", r"comment-(?:list|section|form|area|thread|s)", r"respond", r"disqus", r"reply",
@@ -34,10 +37,13 @@ _CUES = [
     r"ads?", r"advert\w*", r"sponsor\w*", r"promo(?:-\w+)?",
     r"tags?", r"tag-(?:list|cloud)", r"keywords", r"topics?", r"breadcrumbs?",
     r"caption(?:-\w+)?", r"credits?", r"byline", r"dateline",
+    r"(?:media|image|img|photo|picture|foto|bild)-?(?:desc\w*|credits?|source|unterschrift|legend\w*|subtitle)",
     r"footnotes?", r"front-?matter",
     r"sr-only", r"visually-hidden", r"screen-reader-text",
     r"lang(?:uage)?-(?:switch\w*|select\w*|menu|bar)", r"skip-link",
     r"sidebar", r"toolbar",
+    r"polls?", r"quiz\w*", r"survey", r"debug\w*",
+    r"author-?bio\w*", r"biography", r"about-(?:the-)?author",
 ]
 CUE_RE = re.compile(r"(?:^|[\s_-])(?:%s)(?:$|[\s_-])" % "|".join(_CUES))
 CAMEL_HUMP = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})")  # word humps only: "n1AuAdJl"-style ids stay whole
@@ -54,6 +60,7 @@ HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]
 INVISIBLE_TAGS = ("script", "style", "template", "noscript")
 SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it
 LISTS = "//ul[li//a] | //ol[li//a]"
+HEADLINE_LINKS = "//a[@href][.//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
 DASHED_BLOCKS = "//*[self::pre or self::code or self::div or self::p][starts-with(normalize-space(.), '---')]"
 
 
@@ -62,8 +69,9 @@ def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[st
     guard = _BodyGuard(tree)
     removed = _drop_selected(tree, drop_selectors)
     removed += _drop_by_cues(tree, guard)
-    removed += _drop_recirculation_blocks(tree, lexicon, guard)
+    removed += _drop_by_short_lines(tree, lexicon, guard)
     removed += _drop_link_lists(tree, guard)
+    removed += _drop_headline_links(tree, guard)
     removed += _drop_hidden_copies(tree)
     removed += _drop_footnote_markers(tree)
     removed += _drop_front_matter(tree)
@@ -126,34 +134,65 @@ def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
     return _drop(doomed)
 
 
-def _drop_recirculation_blocks(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:
-    """A "Mest lesið" / "Читайте также" heading over a list of links: the block, not just the heading."""
+def _drop_by_short_lines(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:
+    """Blocks a short line heads: recirculation blocks and subscription boxes, found in one pass over the
+    page's short texts (a heading is one text node: cheaper than every element's text)."""
     doomed = []
-    for text in tree.xpath(SHORT_TEXTS):  # a heading is one text node: cheaper than every element's text
-        if not lexicon.is_block_heading(text):
-            continue
-        el = text.getparent().getparent() if text.is_tail else text.getparent()
-        if el is None:
-            continue
-        block = _link_block_around(el, guard)
-        if block is None:
-            block = _teaser_card_around(el, guard)
-        if block is not None:
-            doomed.append(block)
-        else:
-            doomed.extend(_heading_with_link_lists(el, guard))
+    for text in tree.xpath(SHORT_TEXTS):
+        if lexicon.is_block_heading(text):
+            doomed.extend(_recirculation_block(text, lexicon, guard))
+        elif lexicon.is_offer_line(text):
+            box = _offer_box(text, guard)
+            if box is not None:
+                doomed.append(box)
     return _drop(doomed)
 
 
-def _heading_with_link_lists(heading: HtmlElement, guard: _BodyGuard) -> list[HtmlElement]:
-    """<p>DON'T MISS</p><p><a>…</a> <a>…</a></p> inside the body: the heading and the link lists after it."""
+def _recirculation_block(text, lexicon: Lexicon, guard: _BodyGuard) -> list[HtmlElement]:
+    """A "Mest lesið" / "Читайте также" heading over a list of links: the block, not just the heading."""
+    el = text.getparent().getparent() if text.is_tail else text.getparent()
+    if el is None:
+        return []
+    block = _link_block_around(el, guard)
+    if block is None:
+        block = _teaser_card_around(el, guard)
+    if block is not None:
+        return [block]
+    return _heading_with_link_lists(el, guard, any_list=lexicon.is_tail_heading(text))
+
+
+def _offer_box(text, guard: _BodyGuard) -> HtmlElement | None:
+    """"この記事は会員限定です" / "2 Wochen kostenlos testen" standing alone over a pitch and buttons: the
+    whole box, up to its largest container that is still small. The line must be the whole text of its
+    element (a heading, a label, a button): a sentence of the body that mentions a free trial is kept.
+    """
+    el = text.getparent()
+    if el is None or text.is_tail or " ".join(el.text_content().split()) != " ".join(text.split()):
+        return None
+    box = None
+    for candidate in (el, *el.iterancestors()):
+        if (candidate.tag in NEVER_PRUNED_BY_CUE or guard.holds_body(candidate)
+                or len(" ".join(candidate.text_content().split())) > OFFER_BOX_MAX_CHARS):
+            break
+        box = candidate
+    return box
+
+
+def _heading_with_link_lists(heading: HtmlElement, guard: _BodyGuard, any_list: bool = False) -> list[HtmlElement]:
+    """<p>DON'T MISS</p><p><a>…</a> <a>…</a></p> inside the body: the heading and the link lists after it.
+
+    Under a tail heading ("Verwendete Quellen", "Most read") any list is taken, links or not: a list of
+    sources names them without linking them.
+    """
     label = " ".join(heading.text_content().split())
     while (heading.getparent() is not None and heading.getparent().tag not in NEVER_PRUNED
            and " ".join(heading.getparent().text_content().split()) == label):
         heading = heading.getparent()
     lists = []
     for sibling in heading.itersiblings():
-        if not isinstance(sibling.tag, str) or guard.holds_body(sibling) or _link_density(sibling) < LINK_LIST_MIN:
+        if not isinstance(sibling.tag, str) or guard.holds_body(sibling):
+            break
+        if not (any_list and sibling.tag in ("ul", "ol")) and _link_density(sibling) < LINK_LIST_MIN:
             break
         lists.append(sibling)
     return [heading, *lists] if lists else []
@@ -202,11 +241,42 @@ def _drop_link_lists(tree: HtmlElement, guard: _BodyGuard) -> int:
     """
     doomed = []
     for items in tree.xpath(LISTS):
-        entries = [li for li in items if li.tag == "li"]
-        if len(entries) < LINK_LIST_ITEMS or guard.holds_body(items):
+        entries = [li for li in items if li.tag == "li" and li.text_content().strip()]  # an empty ad slot is no entry
+        if not entries or guard.holds_body(items):
+            continue
+        if len(entries) < LINK_LIST_ITEMS:
+            if all(_is_kicker_teaser(li) for li in entries):
+                doomed.append(items)
             continue
         if all(_links_elsewhere(li) for li in entries) and _link_density(items) >= LINK_LIST_MIN:
             doomed.append(items)
+    return _drop(doomed)
+
+
+def _is_kicker_teaser(li: HtmlElement) -> bool:
+    """"<strong>US-Politik:</strong> <a>Alle Entwicklungen im Newsblog</a>": a bold kicker ending in a colon
+    or question mark, then another article's headline as a link, and nothing else. A source, a deal ("<b>Use
+    code X</b> <a>to get it at Dell</a>") or a list of links without the kicker is kept."""
+    text = " ".join(li.text_content().split())
+    bold = [" ".join(b.text_content().split()) for b in li.iter("strong", "b") if b.find(".//a") is None]
+    links = [a for a in li.iter("a") if not (a.get("href") or "#").startswith("#")]
+    linked = sum(len(" ".join(a.text_content().split())) for a in links)
+    kicker = " ".join(b for b in bold if b)
+    punctuated = kicker.endswith(KICKER_ENDS) or text[len(kicker):].lstrip().startswith(KICKER_ENDS)
+    return (bool(kicker) and punctuated and text.startswith(kicker) and linked >= TEASER_HEADLINE_CHARS
+            and len(text) - len(kicker) - linked <= KICKER_SLACK)
+
+
+def _drop_headline_links(tree: HtmlElement, guard: _BodyGuard) -> int:
+    """<a href="/other-story"><figure/><h3>Other story</h3></a> set in the body: a teaser card. A body's own
+    subheadings carry links (<h2><a>), never sit in one; in-page anchors and short labels are kept."""
+    doomed = []
+    for a in tree.xpath(HEADLINE_LINKS):
+        if (a.get("href") or "#").startswith("#"):
+            continue
+        length = len(" ".join(a.text_content().split()))
+        if TEASER_HEADLINE_CHARS <= length <= TEASER_MAX_CHARS and not guard.holds_body(a):
+            doomed.append(a)
     return _drop(doomed)
 
 

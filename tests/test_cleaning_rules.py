@@ -14,7 +14,7 @@ from cleaners import extract
 from cleaners.article import Article
 from cleaners.lexicon import Lexicon, load_lexicon
 from cleaners.postclean import is_timestamp_line
-from cleaners.prune import CUE_RE
+from cleaners.prune import CUE_RE, _cue_words, prune_non_body
 from conftest import FIXTURES
 
 PAGES = FIXTURES / "cleaners"
@@ -34,6 +34,13 @@ URLS = {
     "read-more-card": "https://www.ardleypost.test/local/2025/05/09/town-hall-clock-to-strike-again-after-restoration",
     "camelcase-cues": "https://www.kirkhavendaily.test/food/2025/06/18/bakery-apprentices-win-national-bread-competition",
     "client-rendered-body": "https://www.tidewatercourier.test/news/article/TC20250312",
+    "teaser-lists-and-sources": "https://www.auental-bote.test/region/2025/06/03/faehre-nach-lindholm-faehrt-wieder",
+    "offer-box": "https://www.saalekurier.test/digital/2025/06/03/stadtbibliothek-verleiht-jetzt-e-reader",
+    "headline-variants": "https://www.norderstedter-rundblick.test/kultur/2025/06/03/museum-zeigt-fundstuecke-aus-dem-moor",
+    "embed-placeholder": "https://www.harzecho.test/sport/2025/06/03/radrennen-fuehrt-erstmals-ueber-den-brocken",
+    "headline-link-cards": "https://www.fjordpost.test/news/2025/06/03/new-footbridge-over-the-river-opens",
+    "more-cues": "https://www.lindenvale-times.test/news/2025/06/03/market-square-to-get-new-trees",
+    "byline-creator": "https://www.kestrelbay-news.test/local/2025/06/03/harbour-crane-returns-as-a-landmark",
 }
 # The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
 NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
@@ -292,3 +299,141 @@ def test_a_consent_wall_never_reads_a_body_from_a_script_string():
     wall = (FIXTURES / "walls" / "consent-en.html").read_text(encoding="utf-8").replace("</body>", f"<script>{script}</script></body>")
     article = extract(wall)
     assert article.wall == "consent" and article.text == ""
+def pruned(page: str):
+    """The page's tree after pruning, as trafilatura would get it."""
+    tree = lxml_html.fromstring(html_of(page))
+    prune_non_body(tree, load_lexicon())
+    return tree
+
+
+def texts(tree, xpath: str) -> list[str]:
+    return [" ".join(el.text_content().split()) for el in tree.xpath(xpath)]
+
+
+# --- Teaser lists inside the body: a bold kicker over each headline link (prune._is_kicker_teaser)
+
+def test_a_list_of_two_kicker_and_headline_links_goes():
+    teasers = on_page("teaser-lists-and-sources", "//div[@class='story-body']/ul[1]/li")
+    assert teasers == ["Verkehr: Brücke am Mühlbach wird im Sommer gesperrt",
+                       "Neue Preise? Der Kreis prüft teurere Tickets für Pendler"]
+    text = clean("teaser-lists-and-sources").text
+    assert not [teaser for teaser in teasers if teaser in text]
+
+
+def test_a_list_of_two_links_without_kickers_stays():
+    links = on_page("teaser-lists-and-sources", "//div[@class='story-body']/ul[2]/li")
+    assert len(links) == 2 and links[0] == "Fahrplan der Reederei Lindholm"
+    kept = texts(pruned("teaser-lists-and-sources"), "//div[@class='story-body']/ul/li")
+    assert [link for link in links if link in kept] == links
+
+
+# --- An empty ad slot is no entry of a link list (prune._drop_link_lists)
+
+def test_a_list_of_headline_links_with_an_empty_ad_slot_goes():
+    entries = on_page("teaser-lists-and-sources", "//aside/ul/li")
+    assert len(entries) == 4 and entries[-1] == ""  # the control: the fourth item has no link and no text
+    assert not pruned("teaser-lists-and-sources").xpath("//aside//li")
+
+
+# --- A tail heading over a list without links: the sources (prune._heading_with_link_lists, any_list)
+
+def test_a_list_of_sources_under_its_heading_goes():
+    sources = on_page("teaser-lists-and-sources", "//div[@class='sources-box']//li")
+    assert sources == ["Pressemitteilung der Reederei", "Gespräch mit dem Kapitän"]
+    text = clean("teaser-lists-and-sources").text
+    assert "Verwendete Quellen" not in text and not [source for source in sources if source in text]
+    assert clean("teaser-lists-and-sources").paragraphs[-1].startswith("Mehr zum Fahrplan steht im")
+
+
+# --- A subscription offer box (prune._offer_box, lexicon `offers`)
+
+def test_a_free_trial_offer_box_goes_with_its_pitch():
+    box = on_page("offer-box", "//div[contains(@class, 'box-light')]/p")
+    assert box[0] == "2 Wochen kostenlos testen"
+    unfiltered = extract(html_of("offer-box"), url=URLS["offer-box"], lexicon=NO_LEXICON).text
+    assert box[1] in unfiltered  # the control: without the lexicon the pitch is body to trafilatura
+    text = clean("offer-box").text
+    assert not [line for line in box if line in text]
+
+
+def test_a_body_sentence_about_a_free_trial_stays():
+    sentence = on_page("offer-box", "//div[@class='text']/p")[2]
+    assert "kostenlos testen" in sentence
+    assert sentence in clean("offer-box").paragraphs
+
+
+# --- Headlines the page declares besides its title (metadata headlines, postclean.headline_key)
+
+def test_a_kicker_and_the_og_title_wording_repeated_without_its_colon_are_not_text():
+    article = clean("headline-variants")
+    assert article.title == "Moorfunde im Heimatmuseum"  # the control: the title has other words
+    assert on_page("headline-variants", "//div[@class='story-body']/p")[0] == "Ausstellung Museum zeigt Fundstücke aus dem Moor"
+    assert "Museum zeigt Fundstücke aus dem Moor" not in article.text
+
+
+def test_an_alternative_headline_that_the_description_repeats_is_a_caption_and_stays():
+    caption = on_page("headline-variants", "//div[@class='story-body']/p")[1]
+    assert caption.startswith("Ausstellung: Ein Holzschwert") and caption in html_of("headline-variants").split("alternativeHeadline")[1]
+    assert caption in clean("headline-variants").paragraphs
+
+
+# --- An embed held back until the reader consents (lexicon/de.toml)
+
+def test_an_embed_placeholder_and_the_link_printed_in_its_place_are_not_text():
+    alone = trafilatura.extract(html_of("embed-placeholder"))
+    assert "Link zum YouTube-Inhalt" in alone  # the control: trafilatura keeps the link line
+    text = clean("embed-placeholder").text
+    assert "Empfohlener redaktioneller Inhalt" not in text and "externen Inhalt" not in text
+    assert "Link zum YouTube-Inhalt" not in text
+
+
+def test_a_cross_link_set_off_by_arrows_is_not_text():
+    assert ">> Hier finden Sie alle Etappen im Überblick" in trafilatura.extract(html_of("embed-placeholder"))  # the control
+    assert not [p for p in clean("embed-placeholder").paragraphs if p.startswith(">>")]
+
+
+def test_a_sentence_starting_hier_finden_sie_without_arrows_stays():
+    assert clean("embed-placeholder").paragraphs[-1].startswith("Hier finden Sie als Zuschauer am Renntag")
+
+
+# --- A link around a heading is a teaser card (prune._drop_headline_links)
+
+def test_a_teaser_card_whose_link_holds_a_heading_goes():
+    card = on_page("headline-link-cards", "//article[@class='preview']//h3")
+    alone = trafilatura.extract(html_of("headline-link-cards"))
+    assert card[0] in alone  # the control: trafilatura keeps the card's headline
+    assert card[0] not in clean("headline-link-cards").text
+
+
+def test_the_bodys_own_subheadings_stay_beside_a_teaser_card():
+    paragraphs = clean("headline-link-cards").paragraphs
+    assert "Cheaper than planned" in paragraphs and "A party on the riverbank" in paragraphs
+
+
+# --- More class cues: image descriptions, debug panels, polls, author biographies (prune.CUE_RE)
+
+def test_an_image_description_and_a_debug_panel_in_the_body_go():
+    description = on_page("more-cues", "//p[@class='image-description']")[0]
+    alone = trafilatura.extract(html_of("more-cues"))
+    assert description in alone and "showPaywall" in alone  # the control: trafilatura keeps both
+    text = clean("more-cues").text
+    assert description not in text and "showPaywall" not in text
+
+
+@pytest.mark.parametrize("value", ["poll-widget", "Article_elementPoll__0I_DP", "author__biography", "slice-author-bio",
+                                   "mediaDescription", "bildunterschrift", "debug-piano"])
+def test_poll_biography_image_description_and_debug_classes_are_cues(value):
+    assert CUE_RE.search(_cue_words(value))
+
+
+@pytest.mark.parametrize("value", ["image-gallery", "media-body", "pollution-map", "story-text"])
+def test_classes_that_merely_start_like_a_cue_are_not_cues(value):
+    assert not CUE_RE.search(_cue_words(value))
+
+
+# --- A byline naming the JSON-LD creator (metadata credited, postclean.drop_leading_bylines)
+
+def test_a_byline_naming_the_json_ld_creator_is_not_text_and_the_authors_stay_as_declared():
+    assert "Tomas Lindqvist" in trafilatura.extract(html_of("byline-creator"))  # the control
+    article = clean("byline-creator")
+    assert "Tomas Lindqvist" not in article.text and article.authors == ["Kestrel Bay News"]

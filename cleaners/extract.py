@@ -33,6 +33,14 @@ SHORT_BODY_CHARS = 500
 EMBEDDED_OVER_MARKUP = 2
 # Escaped embed code printed as text ("<iframe title=...") means the fast pass read the wrong container.
 RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
+# A dek repeated in the page header is page furniture; set below the header, in the body's flow, it is the
+# article's lead paragraph. Header areas: <header>, <hgroup>, an element named "…head…" or "…hero…"
+# ("article-head", "articleHeader", "doc_header", "sub-head", "c-entry-hero"), or the block right under the <h1>.
+HEADER_TAGS = {"header", "hgroup"}
+HEADER_NAME = re.compile(r"head|hero", re.IGNORECASE)
+BODY_FRAMES = {"article", "main", "body"}
+NOT_SHOWN = {"script", "style", "noscript", "template"}
+DEK_PREFIX_CHARS = 40
 
 
 def extract_body(tree, url: str | None, options: dict):
@@ -56,7 +64,7 @@ def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, 
     if document is None or not document.text:
         return []
     headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
-    deks = [d for d in meta.descriptions if normalise_key(d) in headings]
+    deks = [d for d in meta.descriptions if normalise_key(d) in headings and in_page_header(tree, d)]
     return clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks, lexicon=lexicon,
                             tail_cues=profile.tail_cues, authors=meta.credited, headlines=meta.headlines)
 
@@ -71,6 +79,40 @@ def _embedded_paragraphs(scripts: list[str], url: str | None, meta: PageMetadata
 def _longer(markup: list[str], embedded: list[str]) -> list[str]:
     """The script's body only where it clearly outweighs the markup's text (an empty shell, its menu)."""
     return embedded if sum(map(len, embedded)) > EMBEDDED_OVER_MARKUP * sum(map(len, markup)) else markup
+
+
+def in_page_header(tree, text: str) -> bool:
+    """Whether `text` stands in the page's header area (see HEADER_NAME), not in the article's flow."""
+    prefix = " ".join(text.split())[:DEK_PREFIX_CHARS]
+    if not prefix:
+        return False
+    for node in tree.xpath("//text()[contains(normalize-space(.), $prefix)]", prefix=prefix):
+        element = node.getparent()
+        if node.is_tail:  # the text after an element belongs to that element's parent
+            element = element.getparent()
+        if element is None or element.tag in NOT_SHOWN:  # JSON-LD and scripts repeat the description anywhere
+            continue
+        if _under_headline(element):
+            return True
+        for ancestor in (element, *element.iterancestors()):
+            if ancestor.tag in HEADER_TAGS or HEADER_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+                return True
+            if ancestor.tag in BODY_FRAMES:
+                break
+    return False
+
+
+def _under_headline(element) -> bool:
+    """The block holding only this text (the element and its wrappers) comes right after the <h1>."""
+    length = len(element.text_content().strip())
+    block = element
+    while (block.getparent() is not None and block.getparent().tag not in BODY_FRAMES
+           and len(block.getparent().text_content().strip()) == length):
+        block = block.getparent()
+    previous = block.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):  # comments, processing instructions
+        previous = previous.getprevious()
+    return previous is not None and previous.tag == "h1"
 
 
 @dataclass

@@ -4,6 +4,9 @@ Judged by structure and by class/id/role cues, never by page: comment sections, 
 (a lexicon heading over a list of links), teaser lists and cards, subscription offer boxes, share and
 print tools, newsletter and consent boxes, hidden copies of the body, footnote markers, printed front matter. An element holding a large part of the
 page's paragraph text is never removed, whatever its class says: that is the article itself.
+
+One repair, not a removal: a linked sentence alone in wrapper divs is unwrapped, so that trafilatura does not
+take it for a menu (`_unwrap_linked_paragraphs`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from lxml.etree import strip_elements
 from lxml.html import HtmlElement
 
 from .lexicon import Lexicon
+from .split_body import BODY_LIKE
 
 BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this is (or holds) the body
 LINK_DENSITY_MIN = 0.45  # recirculation blocks are mostly links
@@ -61,6 +65,10 @@ INVISIBLE_TAGS = ("script", "style", "template", "noscript")
 SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it
 LISTS = "//ul[li//a] | //ol[li//a]"
 HEADLINE_LINKS = "//a[@href][.//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
+LINKED_PARAGRAPHS = "//p[count(.//a) >= 2]"
+WRAPPED_PROSE_MIN = 80  # shorter paragraphs are as likely link rows ("Sport | Football") as sentences
+WRAPPED_PROSE_MAX = 300  # trafilatura tests a lone block's links only below this length
+PROSE_END = re.compile(r"[.!?…][\"'”»’)]*$")
 DASHED_BLOCKS = "//*[self::pre or self::code or self::div or self::p][starts-with(normalize-space(.), '---')]"
 
 
@@ -75,6 +83,7 @@ def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[st
     removed += _drop_hidden_copies(tree)
     removed += _drop_footnote_markers(tree)
     removed += _drop_front_matter(tree)
+    _unwrap_linked_paragraphs(tree)
     return removed
 
 
@@ -331,3 +340,27 @@ def _drop_front_matter(tree: HtmlElement) -> int:
     """A static-site theme that prints the post's YAML front matter above it."""
     doomed = [el for el in tree.xpath(DASHED_BLOCKS) if FRONT_MATTER.match(el.text_content() or "")]
     return _drop(doomed)
+
+
+def _unwrap_linked_paragraphs(tree: HtmlElement) -> int:
+    """<div><div><p>Chelsea have … beating <a>Tottenham</a>.</p></div></div>: a sentence naming two linked
+    teams or people, alone in its wrapper divs, reads to trafilatura as a short block of short links
+    (a menu) and is deleted with its wrapper. The wrappers hold nothing else: they are unwrapped, and the
+    paragraph is judged as a paragraph. Only prose: a sentence mostly not link text, ending with a stop.
+    """
+    count = 0
+    for p in tree.xpath(LINKED_PARAGRAPHS):
+        text = " ".join(p.text_content().split())
+        if not WRAPPED_PROSE_MIN <= len(text) < WRAPPED_PROSE_MAX or not PROSE_END.search(text):
+            continue
+        if 2 * sum(len(" ".join(a.text_content().split())) for a in p.iter("a")) > len(text):
+            continue
+        wrapper = p.getparent()
+        while (wrapper is not None and wrapper.tag == "div" and len(wrapper) == 1 and not (wrapper.text or "").strip()
+               and not (p.tail or "").strip() and not BODY_LIKE.search((wrapper.get("class") or "").lower())):
+            parent = wrapper.getparent()
+            wrapper.drop_tag()
+            count += 1
+            wrapper = parent
+    return count
+

@@ -41,6 +41,9 @@ URLS = {
     "headline-link-cards": "https://www.fjordpost.test/news/2025/06/03/new-footbridge-over-the-river-opens",
     "more-cues": "https://www.lindenvale-times.test/news/2025/06/03/market-square-to-get-new-trees",
     "byline-creator": "https://www.kestrelbay-news.test/local/2025/06/03/harbour-crane-returns-as-a-landmark",
+    "dek-below-header": "https://www.brackenmouthecho.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
+    "dek-in-header": "https://www.brackenmouth-evening-echo.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
+    "linked-sentence-in-wrappers": "https://www.oxleyvalecourier.test/sport/millrace-rowers-win-county-regatta-again",
 }
 # The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
 NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
@@ -151,6 +154,20 @@ def test_a_description_printed_as_the_lead_paragraph_is_the_first_paragraph():
     lead = on_page("dek-as-lead", "//p[@class='lead']")
     assert lead == [clean("dek-as-lead").description]  # the control: it is the declared description
     assert clean("dek-as-lead").paragraphs[0] == lead[0]
+
+
+def test_a_description_printed_as_a_subheading_below_the_page_header_is_the_first_paragraph():
+    dek = on_page("dek-below-header", "//header/following-sibling::div/h2")
+    assert dek == [clean("dek-below-header").description]  # the control: it is the declared description
+    assert on_page("dek-below-header", "//header/h1/following-sibling::*[1]")[0] != dek[0]  # not under the <h1>
+    assert clean("dek-below-header").paragraphs[0] == dek[0]
+
+
+def test_a_description_printed_as_a_subheading_inside_the_page_header_is_not_text():
+    dek = on_page("dek-in-header", "//header/h2")
+    assert dek == [clean("dek-in-header").description]
+    assert dek[0] in trafilatura.extract(html_of("dek-in-header"))  # the control: trafilatura alone keeps it
+    assert dek[0] not in clean("dek-in-header").text
 
 
 # --- A kicker over the headline repeated in the body (postclean.strip_repeated_headline)
@@ -299,6 +316,8 @@ def test_a_consent_wall_never_reads_a_body_from_a_script_string():
     wall = (FIXTURES / "walls" / "consent-en.html").read_text(encoding="utf-8").replace("</body>", f"<script>{script}</script></body>")
     article = extract(wall)
     assert article.wall == "consent" and article.text == ""
+
+
 def pruned(page: str):
     """The page's tree after pruning, as trafilatura would get it."""
     tree = lxml_html.fromstring(html_of(page))
@@ -437,3 +456,15 @@ def test_a_byline_naming_the_json_ld_creator_is_not_text_and_the_authors_stay_as
     assert "Tomas Lindqvist" in trafilatura.extract(html_of("byline-creator"))  # the control
     article = clean("byline-creator")
     assert "Tomas Lindqvist" not in article.text and article.authors == ["Kestrel Bay News"]
+# --- A sentence with two short links, alone in its wrapper divs, is prose, not a menu (prune._unwrap_linked_paragraphs)
+
+def test_a_sentence_with_two_short_links_alone_in_wrapper_divs_stays():
+    first = on_page("linked-sentence-in-wrappers", "//div[@class='para-slot'][1]//p")
+    assert first[0] not in trafilatura.extract(html_of("linked-sentence-in-wrappers"))  # the control
+    assert clean("linked-sentence-in-wrappers").paragraphs[0] == first[0]
+
+
+def test_a_row_of_short_links_in_the_same_wrappers_is_not_text():
+    row = on_page("linked-sentence-in-wrappers", "//div[@class='para-slot'][last()]//p")
+    assert row == ["Rowing · Sport · Millrace"]
+    assert "Rowing · Sport" not in clean("linked-sentence-in-wrappers").text

@@ -27,7 +27,7 @@ LINK_LIST_MIN = 0.7  # a paragraph of links after a "DON'T MISS" heading: nearly
 OFFER_BOX_MAX_CHARS = 700  # a subscription box: its offer, two or three lines of pitch, its buttons
 TEASER_MAX_CHARS = 500  # a "Read more" card: a headline link and its summary, never a body's worth of text
 TEASER_HEADLINE_CHARS = 20  # the card's link carries another article's headline, not "here"
-KICKER_ENDS = (":", "?", "!")
+KICKER_ENDS = (":", "?", "!", "|", "»", ">")
 KICKER_SLACK = 3  # the spaces and colon between a teaser's kicker and its linked headline
 
 _CUES = [
@@ -50,6 +50,9 @@ _CUES = [
     r"author-?bio\w*", r"biography", r"about-(?:the-)?author",
 ]
 CUE_RE = re.compile(r"(?:^|[\s_-])(?:%s)(?:$|[\s_-])" % "|".join(_CUES))
+# Boxes set beside the story ("Fakten", a timeline, a transcript): never its container, so the body guard
+# does not protect them, however much text they hold.
+BOX_CUE_RE = re.compile(r"(?:^|[\s_-])(?:fact|info)-?box(?:$|[\s_-])")
 CAMEL_HUMP = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})")  # word humps only: "n1AuAdJl"-style ids stay whole
 STATE_CLASS = re.compile(r"(?:has|is|with|no)-")
 ROLES = {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alertdialog"}
@@ -64,8 +67,13 @@ HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]
 INVISIBLE_TAGS = ("script", "style", "template", "noscript")
 SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it
 LISTS = "//ul[li//a] | //ol[li//a]"
+KICKER_PARAGRAPHS = "//p[(.//strong or .//b) and .//a]"
 HEADLINE_LINKS = "//a[@href][.//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
 LINKED_PARAGRAPHS = "//p[count(.//a) >= 2]"
+# Keyword links a CMS sets on names in running text point at its topic or tag pages.
+KEYWORD_PARAGRAPHS = "//p[.//a[@href]]"
+WORD = re.compile(r"[^\W\d_]")
+KEYWORD_HREF = re.compile(r"/(?:topics?|tags?|themen|thema|schlagw\w*|keywords?|stichw\w*|temas?|sujets?|argomenti|emner)/", re.IGNORECASE)
 WRAPPED_PROSE_MIN = 80  # shorter paragraphs are as likely link rows ("Sport | Football") as sentences
 WRAPPED_PROSE_MAX = 300  # trafilatura tests a lone block's links only below this length
 PROSE_END = re.compile(r"[.!?…][\"'”»’)]*$")
@@ -79,11 +87,13 @@ def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[st
     removed += _drop_by_cues(tree, guard)
     removed += _drop_by_short_lines(tree, lexicon, guard)
     removed += _drop_link_lists(tree, guard)
+    removed += _drop_kicker_teaser_paragraphs(tree, guard)
     removed += _drop_headline_links(tree, guard)
     removed += _drop_hidden_copies(tree)
     removed += _drop_footnote_markers(tree)
     removed += _drop_front_matter(tree)
     _unwrap_linked_paragraphs(tree)
+    _unlink_keyword_links(tree)
     return removed
 
 
@@ -123,10 +133,14 @@ def _cued_elements(tree: HtmlElement) -> list[HtmlElement]:
     for value in tree.xpath(CUE_ATTRIBUTES):
         key = (value.attrname == "role", str(value))
         if key not in verdicts:
-            verdicts[key] = value.lower() in ROLES if key[0] else bool(CUE_RE.search(_cue_words(value)))
+            verdicts[key] = value.lower() in ROLES if key[0] else _is_cue(_cue_words(value))
         if verdicts[key]:
             cued[value.getparent()] = None
     return list(cued)
+
+
+def _is_cue(words: str) -> bool:
+    return bool(CUE_RE.search(words) or BOX_CUE_RE.search(words))
 
 
 def _cue_words(value: str) -> str:
@@ -139,8 +153,13 @@ def _cue_words(value: str) -> str:
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
-    doomed = [el for el in _cued_elements(tree) if el.tag not in NEVER_PRUNED_BY_CUE and not guard.holds_body(el)]
+    doomed = [el for el in _cued_elements(tree)
+              if el.tag not in NEVER_PRUNED_BY_CUE and (_is_box(el) or not guard.holds_body(el))]
     return _drop(doomed)
+
+
+def _is_box(el: HtmlElement) -> bool:
+    return bool(BOX_CUE_RE.search(_cue_words(f"{el.get('class', '')} {el.get('id', '')}")))
 
 
 def _drop_by_short_lines(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:
@@ -262,6 +281,12 @@ def _drop_link_lists(tree: HtmlElement, guard: _BodyGuard) -> int:
     return _drop(doomed)
 
 
+def _drop_kicker_teaser_paragraphs(tree: HtmlElement, guard: _BodyGuard) -> int:
+    """<p><strong>READ ANOTHER STORY HERE |</strong> <a>Other headline</a></p> set between the body's
+    paragraphs: a cross-link in any language, told by its form (`_is_kicker_teaser`), not by its words."""
+    return _drop([p for p in tree.xpath(KICKER_PARAGRAPHS) if _is_kicker_teaser(p) and not guard.holds_body(p)])
+
+
 def _is_kicker_teaser(li: HtmlElement) -> bool:
     """"<strong>US-Politik:</strong> <a>Alle Entwicklungen im Newsblog</a>": a bold kicker ending in a colon
     or question mark, then another article's headline as a link, and nothing else. A source, a deal ("<b>Use
@@ -364,3 +389,23 @@ def _unwrap_linked_paragraphs(tree: HtmlElement) -> int:
             wrapper = parent
     return count
 
+
+
+def _unlink_keyword_links(tree: HtmlElement) -> int:
+    """"<p>Miyazaki: <a href="/topics/word/Takanabe">Takanabe</a>, <a …>Shintomi</a></p>": a sentence or a
+    labelled row of names a CMS linked to its topic pages reads to trafilatura as a row of links and is
+    deleted. Those links are unwrapped, their text staying where it was; a paragraph of nothing but links
+    ("Rowing · Sport") is a tag row, and keeps them."""
+    count = 0
+    for p in tree.xpath(KEYWORD_PARAGRAPHS):
+        links = [a for a in p.iter("a") if KEYWORD_HREF.search(a.get("href") or "")]
+        if links and _has_own_words(p):
+            for a in links:
+                a.drop_tag()
+            count += len(links)
+    return count
+
+
+def _has_own_words(p: HtmlElement) -> bool:
+    """Words in the paragraph outside its links."""
+    return bool(WORD.search("".join(p.xpath(".//text()[not(ancestor::a)]"))))

@@ -41,6 +41,7 @@ URLS = {
     "headline-link-cards": "https://www.fjordpost.test/news/2025/06/03/new-footbridge-over-the-river-opens",
     "more-cues": "https://www.lindenvale-times.test/news/2025/06/03/market-square-to-get-new-trees",
     "byline-creator": "https://www.kestrelbay-news.test/local/2025/06/03/harbour-crane-returns-as-a-landmark",
+    "boxes-and-keyword-links": "https://www.wealdonmercury.test/news/2025/11/06/storm-ilona-rail-lines-reopen",
     "dek-below-header": "https://www.brackenmouthecho.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
     "dek-in-header": "https://www.brackenmouth-evening-echo.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
     "linked-sentence-in-wrappers": "https://www.oxleyvalecourier.test/sport/millrace-rowers-win-county-regatta-again",
@@ -468,3 +469,32 @@ def test_a_row_of_short_links_in_the_same_wrappers_is_not_text():
     row = on_page("linked-sentence-in-wrappers", "//div[@class='para-slot'][last()]//p")
     assert row == ["Rowing · Sport · Millrace"]
     assert "Rowing · Sport" not in clean("linked-sentence-in-wrappers").text
+
+
+# --- A fact box is never the body, however long (prune.BOX_CUE_RE); cross-links and keyword links in paragraphs
+
+def test_a_fact_box_longer_than_the_story_goes():
+    box = on_page("boxes-and-keyword-links", "//div[@class='story-factbox']/p")
+    story = on_page("boxes-and-keyword-links", "//div[@class='story-body']/p")
+    assert sum(map(len, box)) > sum(map(len, story))  # the control: the body guard alone would keep it
+    text = clean("boxes-and-keyword-links").text
+    assert not [line for line in box if line in text]
+
+
+def test_a_bold_lead_in_over_one_headline_link_goes():
+    teaser = on_page("boxes-and-keyword-links", "//p[strong and a][1]")[0]
+    assert teaser.startswith("READ NEXT |") and teaser in trafilatura.extract(html_of("boxes-and-keyword-links"))
+    assert "Volunteers fill ten thousand sandbags" not in clean("boxes-and-keyword-links").text
+
+
+def test_a_bold_lead_in_over_a_sentence_with_a_link_stays():
+    update = on_page("boxes-and-keyword-links", "//p[starts-with(normalize-space(.), 'Update:')]")
+    assert len(update) == 1 and update[0] in clean("boxes-and-keyword-links").paragraphs
+
+
+def test_a_row_of_names_linked_to_topic_pages_stays():
+    rows = on_page("boxes-and-keyword-links", "//p[a[contains(@href, '/topics/')]]")
+    assert rows == ["Kent: Ashford, Dover", "Sussex: Rye, Hastings"]
+    assert not [row for row in rows if row in trafilatura.extract(html_of("boxes-and-keyword-links"))]  # the control
+    paragraphs = clean("boxes-and-keyword-links").paragraphs
+    assert [row for row in rows if row in paragraphs] == rows

@@ -126,21 +126,31 @@ def _drop_selected(tree: HtmlElement, selectors: tuple[str, ...]) -> int:
     return sum(_drop(tree.cssselect(selector)) for selector in selectors)
 
 
-def _cued_elements(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class, id or role is a cue. The attribute values come back as strings, so only the few
-    cued elements cost a Python element object; a page repeats its class strings, so each is judged once."""
+def _cued_elements(tree: HtmlElement) -> dict[HtmlElement, bool]:
+    """Elements whose class, id or role is a cue, each with whether it names a box (`BOX_CUE_RE`). The
+    attribute values come back as strings, so only the few cued elements cost a Python element object; a
+    page repeats its class strings, so each is judged once."""
     cued, verdicts = {}, {}
     for value in tree.xpath(CUE_ATTRIBUTES):
         key = (value.attrname == "role", str(value))
         if key not in verdicts:
-            verdicts[key] = value.lower() in ROLES if key[0] else _is_cue(_cue_words(value))
-        if verdicts[key]:
-            cued[value.getparent()] = None
-    return list(cued)
+            verdicts[key] = _role_verdict(value) if key[0] else _cue_verdict(_cue_words(value))
+        verdict = verdicts[key]
+        if verdict is not None:
+            element = value.getparent()
+            cued[element] = cued.get(element, False) or verdict
+    return cued
 
 
-def _is_cue(words: str) -> bool:
-    return bool(CUE_RE.search(words) or BOX_CUE_RE.search(words))
+def _role_verdict(role: str) -> bool | None:
+    return False if role.lower() in ROLES else None
+
+
+def _cue_verdict(words: str) -> bool | None:
+    """None: no cue; False: a cue; True: a box cue."""
+    if BOX_CUE_RE.search(words):
+        return True
+    return False if CUE_RE.search(words) else None
 
 
 def _cue_words(value: str) -> str:
@@ -153,13 +163,15 @@ def _cue_words(value: str) -> str:
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
-    doomed = [el for el in _cued_elements(tree)
-              if el.tag not in NEVER_PRUNED_BY_CUE and (_is_box(el) or not guard.holds_body(el))]
-    return _drop(doomed)
-
-
-def _is_box(el: HtmlElement) -> bool:
-    return bool(BOX_CUE_RE.search(_cue_words(f"{el.get('class', '')} {el.get('id', '')}")))
+    """In document order, so an element inside one already dropped (a share button in its share bar) costs
+    no body-guard measurement."""
+    root, removed = tree.getroottree().getroot(), 0
+    for el, is_box in _cued_elements(tree).items():
+        if el.tag in NEVER_PRUNED_BY_CUE or el.getroottree().getroot() is not root:
+            continue
+        if is_box or not guard.holds_body(el):
+            removed += _drop([el])
+    return removed
 
 
 def _drop_by_short_lines(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:

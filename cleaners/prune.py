@@ -345,10 +345,18 @@ def _drop_hidden_copies(tree: HtmlElement) -> int:
     """
     hidden = [(el, " ".join(el.text_content().split())) for el in tree.xpath(HIDDEN) if _is_hidden(el)]
     hidden = [(el, text) for el, text in hidden if len(text) >= 2 * SAMPLE_CHARS]
+    if hidden:  # most hidden boxes (menus, dialogs) say nothing twice: the whole text tells, without a copy
+        page = " ".join("".join(tree.xpath("//text()")).split())
+        hidden = [(el, text) for el, text in hidden if any(_twice(sample, page) for sample in _samples(text))]
     if not hidden:
         return 0
     visible = _visible_text(tree)
     return _drop([el for el, text in hidden if any(sample in visible for sample in _samples(text))])
+
+
+def _twice(sample: str, text: str) -> bool:
+    first = text.find(sample)
+    return first >= 0 and text.find(sample, first + 1) >= 0
 
 
 def _visible_text(tree: HtmlElement) -> str:

@@ -62,7 +62,9 @@ NEVER_PRUNED = {"html", "body"}
 NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
 # XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
 CUE_ATTRIBUTES = "//@class | //@id | //@role"
-SHORT_TEXTS = "//text()[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]"
+# Script and style text first: normalising their long strings would cost more than the rest of the page.
+SHORT_TEXTS = ("//text()[not(parent::script or parent::style)]"
+               "[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]")
 HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
 INVISIBLE_TAGS = ("script", "style", "template", "noscript")
 SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it

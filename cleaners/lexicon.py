@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .data import package_folder, toml_files
 
@@ -48,14 +48,23 @@ class Lexicon:
         return bool(self.offers.search(key))
 
     def is_tail_heading(self, line: str) -> bool:
+        return len(line) <= 80 and self._is_tail_key(normalise_key(line))
+
+    def is_block_heading(self, line: str) -> bool:
+        """The heading of a recirculation box: a tail heading, or a see-also phrase standing alone.
+
+        Asked of every short text on a page: the line is folded once, and looked up in sets."""
         if len(line) > 80:
             return False
         key = normalise_key(line)
+        return self._is_tail_key(key) or key in self.see_also_keys
+
+    def _is_tail_key(self, key: str) -> bool:
         return key in self.tail_headings or bool(self.tail_patterns and self.tail_patterns.fullmatch(key))
 
-    def is_block_heading(self, line: str) -> bool:
-        """The heading of a recirculation box: a tail heading, or a see-also phrase standing alone."""
-        return self.is_tail_heading(line) or (len(line) <= 80 and normalise_key(line) in self.see_also)
+    @cached_property
+    def see_also_keys(self) -> frozenset[str]:
+        return frozenset(self.see_also)
 
     def is_see_also(self, line: str) -> bool:
         """"Sjá einnig: <headline>" — an inline cross-link, not a sentence of the article."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 
-from lxml.etree import strip_elements
+from lxml.etree import XPath, strip_elements
 from lxml.html import HtmlElement
 
 from .lexicon import Lexicon
@@ -61,7 +61,8 @@ FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
 NEVER_PRUNED = {"html", "body"}
 NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
 # XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
-CUE_ATTRIBUTES = "//@class | //@id | //@role"
+NAME_ATTRIBUTES = XPath("//@class | //@id")
+ROLE_ATTRIBUTES = XPath("//@role")
 # Script and style text first: normalising their long strings would cost more than the rest of the page.
 SHORT_TEXTS = ("//text()[not(parent::script or parent::style)]"
                "[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]")
@@ -134,20 +135,25 @@ def _cued_elements(tree: HtmlElement) -> dict[HtmlElement, bool]:
     """Elements whose class, id or role is a cue, each with whether it names a box (`BOX_CUE_RE`). The
     attribute values come back as strings, so only the few cued elements cost a Python element object; a
     page repeats its class strings, so each is judged once."""
-    cued, verdicts = {}, {}
-    for value in tree.xpath(CUE_ATTRIBUTES):
-        key = (value.attrname == "role", str(value))
-        if key not in verdicts:
-            verdicts[key] = _role_verdict(value) if key[0] else _cue_verdict(_cue_words(value))
-        verdict = verdicts[key]
-        if verdict is not None:
-            element = value.getparent()
-            cued[element] = cued.get(element, False) or verdict
+    cued = {}
+    for xpath, verdict_of in ((NAME_ATTRIBUTES, _name_verdict), (ROLE_ATTRIBUTES, _role_verdict)):
+        verdicts = {}
+        for value in xpath(tree):
+            verdict = verdicts.get(value, ...)
+            if verdict is ...:
+                verdict = verdicts[value] = verdict_of(value)
+            if verdict is not None:
+                element = value.getparent()
+                cued[element] = cued.get(element, False) or verdict
     return cued
 
 
 def _role_verdict(role: str) -> bool | None:
     return False if role.lower() in ROLES else None
+
+
+def _name_verdict(value: str) -> bool | None:
+    return _cue_verdict(_cue_words(value))
 
 
 def _cue_verdict(words: str) -> bool | None:

@@ -17,6 +17,7 @@ from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
 from .postclean import clean_paragraphs
+from .deks import in_page_header
 from .prune import prune_non_body
 from .script_body import embedded_body, inline_scripts
 from .site_memory import SiteMemory
@@ -33,14 +34,6 @@ SHORT_BODY_CHARS = 500
 EMBEDDED_OVER_MARKUP = 2
 # Escaped embed code printed as text ("<iframe title=...") means the fast pass read the wrong container.
 RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
-# A dek repeated in the page header is page furniture; set below the header, in the body's flow, it is the
-# article's lead paragraph. Header areas: <header>, <hgroup>, an element named "…head…" or "…hero…"
-# ("article-head", "articleHeader", "doc_header", "sub-head", "c-entry-hero"), or the block right under the <h1>.
-HEADER_TAGS = {"header", "hgroup"}
-HEADER_NAME = re.compile(r"head|hero", re.IGNORECASE)
-BODY_FRAMES = {"article", "main", "body"}
-NOT_SHOWN = {"script", "style", "noscript", "template"}
-DEK_PREFIX_CHARS = 40
 
 
 def extract_body(tree, url: str | None, options: dict):
@@ -81,40 +74,6 @@ def _longer(markup: list[str], embedded: list[str]) -> list[str]:
     return embedded if sum(map(len, embedded)) > EMBEDDED_OVER_MARKUP * sum(map(len, markup)) else markup
 
 
-def in_page_header(tree, text: str) -> bool:
-    """Whether `text` stands in the page's header area (see HEADER_NAME), not in the article's flow."""
-    prefix = " ".join(text.split())[:DEK_PREFIX_CHARS]
-    if not prefix:
-        return False
-    for node in tree.xpath("//text()[contains(normalize-space(.), $prefix)]", prefix=prefix):
-        element = node.getparent()
-        if node.is_tail:  # the text after an element belongs to that element's parent
-            element = element.getparent()
-        if element is None or element.tag in NOT_SHOWN:  # JSON-LD and scripts repeat the description anywhere
-            continue
-        if _under_headline(element):
-            return True
-        for ancestor in (element, *element.iterancestors()):
-            if ancestor.tag in HEADER_TAGS or HEADER_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
-                return True
-            if ancestor.tag in BODY_FRAMES:
-                break
-    return False
-
-
-def _under_headline(element) -> bool:
-    """The block holding only this text (the element and its wrappers) comes right after the <h1>."""
-    length = len(element.text_content().strip())
-    block = element
-    while (block.getparent() is not None and block.getparent().tag not in BODY_FRAMES
-           and len(block.getparent().text_content().strip()) == length):
-        block = block.getparent()
-    previous = block.getprevious()
-    while previous is not None and not isinstance(previous.tag, str):  # comments, processing instructions
-        previous = previous.getprevious()
-    return previous is not None and previous.tag == "h1"
-
-
 @dataclass
 class Draft:
     """A page cleaned up to, not including, site template learning: plain data, so it crosses processes.
@@ -141,7 +100,7 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
     lexicon = lexicon or load_lexicon()
     meta = read_metadata(tree, url)
     profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
-    scripts = inline_scripts(tree)  # read before trafilatura, which cleans scripts out of the tree
+    scripts = inline_scripts(tree)  # read from the page as it came, before pruning and trafilatura
     options = {**TRAFILATURA_DEFAULTS, **options}
     paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options)
     wall, paragraphs = find_wall(html, paragraphs, lexicon, meta.page_type)

@@ -32,7 +32,8 @@ def in_page_header(tree, text: str) -> bool:
         if _under_headline(element):
             return True
         for ancestor in (element, *element.iterancestors()):
-            if ancestor.tag in HEADER_TAGS or HEADER_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+            names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+            if ancestor.tag in HEADER_TAGS or HEADER_NAME.search(names):
                 return True
             if ancestor.tag in BODY_FRAMES:
                 break

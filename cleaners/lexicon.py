@@ -38,7 +38,8 @@ class Lexicon:
     tail_patterns: re.Pattern | None = None  # headings with a variable part: "More from <outlet>"
     consent_walls: re.Pattern | None = None  # phrases of consent dialogs ("Accept all"), on `wall_key` text
     paywalls: re.Pattern | None = None  # phrases of paywall stubs ("Already a subscriber?"), on `wall_key` text
-    offers: re.Pattern | None = None  # subscription offers ("2 Wochen kostenlos testen") and paywall phrases, on `wall_key` text
+    # subscription offers ("2 Wochen kostenlos testen") and the paywall phrases, on `wall_key` text
+    offers: re.Pattern | None = None
 
     def is_offer_line(self, line: str) -> bool:
         """A line of a subscription box: a subscription offer or a paywall phrase."""

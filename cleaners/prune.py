@@ -1,12 +1,14 @@
 """Pre-extraction pruning: remove elements that are never article body, before trafilatura sees the tree.
 
 Judged by structure and by class/id/role cues, never by page: comment sections, recirculation blocks
-(a lexicon heading over a list of links), teaser lists and cards, subscription offer boxes, share and
-print tools, newsletter and consent boxes, hidden copies of the body, footnote markers, printed front matter. An element holding a large part of the
-page's paragraph text is never removed, whatever its class says: that is the article itself.
+(a lexicon heading over a list of links), teaser lists and cards, bold-kicker cross-links, subscription
+offer boxes, fact boxes, share and print tools, newsletter and consent boxes, hidden copies of the body,
+footnote markers, printed front matter. An element holding a large part of the page's paragraph text is
+never removed, whatever its class says (a fact box aside): that is the article itself.
 
-One repair, not a removal: a linked sentence alone in wrapper divs is unwrapped, so that trafilatura does not
-take it for a menu (`_unwrap_linked_paragraphs`).
+Two repairs, not removals: a linked sentence alone in wrapper divs is unwrapped, and so are links to topic
+pages inside a paragraph, so that trafilatura does not take either for a menu (`_unwrap_linked_paragraphs`,
+`_unlink_keyword_links`).
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ LINKED_PARAGRAPHS = "//p[count(.//a) >= 2]"
 # Keyword links a CMS sets on names in running text point at its topic or tag pages.
 KEYWORD_PARAGRAPHS = "//p[.//a[@href]]"
 WORD = re.compile(r"[^\W\d_]")
-KEYWORD_HREF = re.compile(r"/(?:topics?|tags?|themen|thema|schlagw\w*|keywords?|stichw\w*|temas?|sujets?|argomenti|emner)/", re.IGNORECASE)
+KEYWORD_HREF = re.compile(r"/(?:topics?|tags?|themen|thema|schlagw\w*|keywords?|stichw\w*|temas?|sujets?"
+                          r"|argomenti|emner)/", re.IGNORECASE)
 WRAPPED_PROSE_MIN = 80  # shorter paragraphs are as likely link rows ("Sport | Football") as sentences
 WRAPPED_PROSE_MAX = 300  # trafilatura tests a lone block's links only below this length
 PROSE_END = re.compile(r"[.!?…][\"'”»’)]*$")
@@ -309,13 +312,14 @@ def _drop_kicker_teaser_paragraphs(tree: HtmlElement, guard: _BodyGuard) -> int:
     return _drop([p for p in tree.xpath(KICKER_PARAGRAPHS) if _is_kicker_teaser(p) and not guard.holds_body(p)])
 
 
-def _is_kicker_teaser(li: HtmlElement) -> bool:
-    """"<strong>US-Politik:</strong> <a>Alle Entwicklungen im Newsblog</a>": a bold kicker ending in a colon
-    or question mark, then another article's headline as a link, and nothing else. A source, a deal ("<b>Use
-    code X</b> <a>to get it at Dell</a>") or a list of links without the kicker is kept."""
-    text = " ".join(li.text_content().split())
-    bold = [" ".join(b.text_content().split()) for b in li.iter("strong", "b") if b.find(".//a") is None]
-    links = [a for a in li.iter("a") if not (a.get("href") or "#").startswith("#")]
+def _is_kicker_teaser(element: HtmlElement) -> bool:
+    """"<strong>US-Politik:</strong> <a>Alle Entwicklungen im Newsblog</a>" (a list item or a paragraph): a
+    bold kicker ending in a colon, "?", "!", "|" or an arrow, then another article's headline as a link, and
+    nothing else. A source, a deal ("<b>Use code X</b> <a>to get it at Dell</a>") or links without the kicker
+    are kept."""
+    text = " ".join(element.text_content().split())
+    bold = [" ".join(b.text_content().split()) for b in element.iter("strong", "b") if b.find(".//a") is None]
+    links = [a for a in element.iter("a") if not (a.get("href") or "#").startswith("#")]
     linked = sum(len(" ".join(a.text_content().split())) for a in links)
     kicker = " ".join(b for b in bold if b)
     punctuated = kicker.endswith(KICKER_ENDS) or text[len(kicker):].lstrip().startswith(KICKER_ENDS)
@@ -418,7 +422,6 @@ def _unwrap_linked_paragraphs(tree: HtmlElement) -> int:
             count += 1
             wrapper = parent
     return count
-
 
 
 def _unlink_keyword_links(tree: HtmlElement) -> int:

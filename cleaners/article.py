@@ -22,6 +22,7 @@ class Article:
     sitename: str | None = None
     description: str | None = None
     page_type: str | None = None  # og:type / JSON-LD @type, e.g. "article", "NewsArticle"
+    amp_url: str | None = None  # the AMP copy the page declares: another URL of the same article
     wall: str | None = None  # "consent" | "paywall": the page is a wall, not an article; `text` is what it shows
 
     @property

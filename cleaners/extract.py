@@ -141,6 +141,7 @@ def finish_article(draft: Draft | None, site_memory: SiteMemory | None = None) -
         sitename=meta.sitename,
         description=meta.description,
         page_type=meta.page_type,
+        amp_url=meta.amp_url,
         wall=draft.wall,
     )
 

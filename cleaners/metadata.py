@@ -30,6 +30,7 @@ class PageMetadata:
     description: str | None = None
     descriptions: list[str] = field(default_factory=list)  # every declared description: a dek may repeat any
     canonical_url: str | None = None
+    amp_url: str | None = None  # the page's declared AMP copy (<link rel="amphtml">)
     page_type: str | None = None
     credited: list[str] = field(default_factory=list)  # the authors and JSON-LD's creators: names a byline may show
     headlines: list[str] = field(default_factory=list)  # every declared headline and the <h1>s: the body may repeat any
@@ -59,6 +60,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         description=descriptions[0] if descriptions else None,
         descriptions=descriptions,
         canonical_url=_canonical(tree, meta, url),
+        amp_url=_amp(tree, url),
         page_type=_first(_type_name(ld.get("@type")), meta.get("og:type")),
         headlines=_headlines(tree, meta, ld),
     )
@@ -202,6 +204,11 @@ def _canonical(tree: HtmlElement, meta: dict, url: str | None) -> str | None:
     if not href:
         return url
     return urljoin(url or "", href.strip())
+
+
+def _amp(tree: HtmlElement, url: str | None) -> str | None:
+    href = _attr(tree, "/html/head/link[@rel='amphtml']/@href")
+    return urljoin(url or "", href) if href else None
 
 
 def _attr(tree: HtmlElement, xpath: str) -> str | None:

@@ -62,6 +62,13 @@ def test_metadata_of_each_on_topic_page(page):
     assert article.canonical_url == ORIGIN + page["path"]
 
 
+def test_a_page_names_the_amp_copy_it_declares():
+    amp = next(p for p in fixture_pages() if "amp_of" in p)
+    canonical = next(p for p in ON_TOPIC if p["path"] == amp["amp_of"])
+    assert extract(page_html(canonical), url=ORIGIN + canonical["path"]).amp_url == ORIGIN + amp["path"]
+    assert extract(page_html(amp), url=ORIGIN + amp["path"]).amp_url is None
+
+
 def test_the_headline_and_a_repeated_dek_are_not_body():
     lexicon = load_lexicon()
     cleaned = clean_paragraphs(["Headline", "The dek.", "Body one.", "Body two."], title="Headline",

@@ -37,13 +37,12 @@ def test_a_duplicate_is_decided_as_duplicate_not_written(demo_crawl):
 
 
 def test_an_amp_copy_met_in_a_crawl_is_another_url_of_its_canonical_article(demo_crawl):
-    """Whichever was cleaned first: the AMP URL is in the article's other_urls, or a record names the article."""
+    """Whichever was cleaned first, the AMP URL is in the article's other_urls and has no record of its own:
+    the manifest does not depend on the order pages arrived in."""
     article = [r for r in demo_crawl.manifest if path_of(r["url"]) == NORTHPOST_ARTICLE]
     assert len(article) == 1 and article[0]["path"]
-    listed_in_record = [u for u in article[0]["other_urls"] if path_of(u) == NORTHPOST_AMP]
-    own_record = [r for r in demo_crawl.manifest if path_of(r["url"]) == NORTHPOST_AMP]
-    assert len(listed_in_record) + len(own_record) == 1
-    assert all(r["duplicate_of"] == article[0]["url"] and r["path"] is None for r in own_record)
+    assert [path_of(u) for u in article[0]["other_urls"]].count(NORTHPOST_AMP) == 1
+    assert not [r for r in demo_crawl.manifest if path_of(r["url"]) == NORTHPOST_AMP]
 
 
 def test_a_listed_url_that_redirects_is_among_the_urls_of_the_article(demo_crawl):
@@ -84,3 +83,34 @@ def test_a_rerun_adds_no_record_for_an_article_already_in_the_corpus(amp_shared)
     reasons = [d["reason"] for d in read_jsonl(corpus / "decisions.jsonl")]
     # first run: the AMP copy leads to its canonical article; second run: the crawl state knows the link
     assert reasons == ["duplicate", "written"] + ["known"]
+
+
+@pytest.fixture(scope="module")
+def canonical_then_amp(fixture_web, tmp_path_factory):
+    """Two runs into one corpus: the first lists only the article (whose page declares its AMP copy), the
+    second only the AMP copy. Returns (corpus, the fixture web's requests during both runs)."""
+    work = tmp_path_factory.mktemp("canonical-then-amp")
+    already = len(fixture_web.requests)
+    for name, path in (("canonical", NORTHPOST_ARTICLE), ("amp", NORTHPOST_AMP)):
+        story = work / f"{name}.toml"
+        url = fixture_web.origin("northpost") + path
+        story.write_text(f'id = "canonical-then-amp"\n[match]\ngroups = [["Musk"]]\n[[sources]]\n'
+                         f'name = "northpost"\nurls = ["{url}"]\n')
+        run = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST)
+        assert run.returncode == 0, run.stderr[-2000:]
+    return work / "corpus", fixture_web.requests[already:]
+
+
+def test_a_declared_amp_copy_is_never_fetched_once_its_article_is_in_the_corpus(canonical_then_amp):
+    _, requests = canonical_then_amp
+    paths = [r["path"] for r in requests]
+    assert NORTHPOST_ARTICLE in paths and NORTHPOST_AMP not in paths
+
+
+def test_a_declared_amp_copy_is_decided_as_duplicate_of_the_article_that_declares_it(canonical_then_amp):
+    corpus, _ = canonical_then_amp
+    article = read_jsonl(corpus / "manifest.jsonl")[0]
+    amp = [d for d in read_jsonl(corpus / "decisions.jsonl") if path_of(d["url"]) == NORTHPOST_AMP]
+    assert [d["reason"] for d in amp] == ["duplicate", "known"]
+    assert amp[0]["detail"].split()[-1] == article["url"]
+    assert [path_of(u) for u in article["other_urls"]] == [NORTHPOST_AMP]

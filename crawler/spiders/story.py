@@ -312,7 +312,7 @@ class StorySpider(scrapy.Spider):
             draft = await self.draft(response)
             await turn.wait()
             if self.frontier.was_cleaned(self.urls.identity(response.url)):
-                return self.fetched_again(response)
+                return self.fetched_again(response, draft)
             verdict = self.article_from(draft)
             self.frontier.mark_cleaned(self.urls.identity(url) for url in reached_urls(response))
             outputs = self.article_outputs(response, verdict)
@@ -322,12 +322,16 @@ class StorySpider(scrapy.Spider):
         finally:
             turn.done()
 
-    def fetched_again(self, response: Response) -> list:
-        """A page this run cleaned already: a redirect's target also listed, or, after a resume, a pending request
-        of the killed run that the new run found again. The first one cleaned is the article."""
+    def fetched_again(self, response: Response, draft) -> list:
+        """A page this run cleaned already: a redirect's target also listed, an AMP copy its canonical page
+        declared, or, after a resume, a pending request of the killed run that the new run found again. The
+        first one cleaned is the article."""
+        detail = "fetched again: cleaned once already in this run"
+        canonical = getattr(getattr(draft, "meta", None), "canonical_url", None)
+        if canonical and self.is_other_page_of_same_site(canonical, response.url):
+            detail += f", as a copy of {canonical}"
         record_decision(self.crawler, url=response.url, outlet=response.meta["candidate"]["outlet"], reason="duplicate",
-                        detail="fetched again: cleaned once already in this run", via=response.meta["candidate"]["via"],
-                        kind="same_url")
+                        detail=detail, via=response.meta["candidate"]["via"], kind="same_url")
         return []
 
     def article_outputs(self, response: Response, verdict) -> list:
@@ -346,7 +350,23 @@ class StorySpider(scrapy.Spider):
             return self.alternate_copy(response, canonical)
         # A copy whose canonical page was cleaned already goes on as an article: the pipelines record it as
         # another URL of that page (duplicate_of), or decide what it is if that page was not kept.
-        return [self.article_item(response, verdict)]
+        item = self.article_item(response, verdict)
+        if verdict.amp_url and self.is_other_page_of_same_site(verdict.amp_url, response.url):
+            self.take_declared_amp_copy(item, self.urls.clean(verdict.amp_url))
+        return [item]
+
+    def take_declared_amp_copy(self, item: ArticleItem, amp_url: str) -> None:
+        """The AMP copy a page declares is another URL of its article, never fetched after it: so the corpus
+        is the same whichever of the two pages a crawl met first. An AMP copy fetched already (met first)
+        is among the item's other URLs by its alias; one still in flight is a page cleaned already."""
+        identity = self.urls.identity(amp_url)
+        if amp_url not in item.other_urls:
+            item.other_urls.append(amp_url)
+        self.frontier.mark_cleaned([identity])
+        if self.frontier.claim(identity, item.url):
+            record_decision(self.crawler, url=amp_url, outlet=item.outlet, reason="duplicate",
+                            detail=f"declared AMP copy of {item.url}", via={"kind": "link", "url": item.url},
+                            kind="same_url")
 
     def in_corpus_or_cleaned(self, url: str) -> bool:
         """Cleaned by this run, or in the corpus from an earlier one (a resumed or scheduled run)."""

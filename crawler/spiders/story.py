@@ -328,10 +328,11 @@ class StorySpider(scrapy.Spider):
         first one cleaned is the article."""
         detail = "fetched again: cleaned once already in this run"
         canonical = getattr(getattr(draft, "meta", None), "canonical_url", None)
-        if canonical and self.is_other_page_of_same_site(canonical, response.url):
+        copy = bool(canonical) and self.is_other_page_of_same_site(canonical, response.url)
+        if copy:  # settled, like an alternate copy, by its canonical article's record
             detail += f", as a copy of {canonical}"
         record_decision(self.crawler, url=response.url, outlet=response.meta["candidate"]["outlet"], reason="duplicate",
-                        detail=detail, via=response.meta["candidate"]["via"], kind="same_url")
+                        detail=detail, via=response.meta["candidate"]["via"], kind="same_url", provisional=copy)
         return []
 
     def article_outputs(self, response: Response, verdict) -> list:
@@ -366,7 +367,7 @@ class StorySpider(scrapy.Spider):
         if self.frontier.claim(identity, item.url):
             record_decision(self.crawler, url=amp_url, outlet=item.outlet, reason="duplicate",
                             detail=f"declared AMP copy of {item.url}", via={"kind": "link", "url": item.url},
-                            kind="same_url")
+                            kind="same_url", provisional=True)
 
     def in_corpus_or_cleaned(self, url: str) -> bool:
         """Cleaned by this run, or in the corpus from an earlier one (a resumed or scheduled run)."""

@@ -7,7 +7,7 @@ Each worker reads a page from disk, decodes it as the crawl's response.text woul
 `cleaners.extract(html, url)`; no network, no Scrapy, no pipelines. The parent cleans one page first
 (untimed) so the forked workers start with the lexicon, site rules and language model loaded; the timed
 part is the pool's work from creation to the last page. RESULT_JSON gets {"pages", "articles", "words",
-"pool_seconds", "processes"}.
+"pool_seconds", "pool_cpu_seconds" (the workers' CPU), "processes"}.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -44,12 +45,20 @@ def read_jobs(pages_tsv: Path, root: Path) -> list[tuple[str, str, str]]:
 def clean_all(jobs: list, processes: int) -> dict:
     if jobs:
         clean_one(jobs[0])  # warm-up in the parent: forked workers inherit what it loaded
-    started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        counts = pool.map(clean_one, jobs, chunksize=CHUNK)
+    started, children_before = time.perf_counter(), children_cpu_seconds()
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    counts = pool.map(clean_one, jobs, chunksize=CHUNK)
+    pool.close()
+    pool.join()  # the workers reaped: their CPU time is in this process's children's usage now
     seconds = time.perf_counter() - started
     return {"pages": len(jobs), "articles": sum(c >= 0 for c in counts), "words": sum(c for c in counts if c > 0),
-            "pool_seconds": round(seconds, 3), "processes": processes}
+            "pool_seconds": round(seconds, 3), "pool_cpu_seconds": round(children_cpu_seconds() - children_before, 3),
+            "processes": processes}
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,9 @@ One invocation:
    process competed for the cores):
    (s) the web server alone: every article fetched once by a bare client over 8 keep-alive connections
        (its capacity, a lower bound: the client is Python too);
+   (d) Scrapy alone: the same articles fetched once by a spider that parses nothing, with the crawl's
+       settings: the crawl's fetching floor. With (b) it gives the ceiling printed under the table: the
+       pages/s of a crawl that only fetched and cleaned, on every core all the time;
    (a) the project's full crawl: `storycrawl crawl STORY --out DIR -s ...` (discovery, fetch, cleaning,
        window, relevance, duplicates, writing); articles = manifest.jsonl lines. Run through
        `bench/run_tool.py`, which also reports the main process's own peak RSS and CPU (the reactor),
@@ -122,6 +125,7 @@ class Measurement:
     status: int = 0
     items: int = 0
     rate_seconds: float | None = None  # the time pages/s is computed over, if not the wall time
+    rate_cpu: float | None = None  # the CPU seconds of that time, if not the whole process's
     floor_kb: int = 0  # the launching process's own peak RSS when it started this run: no peak reads lower
     notes: list[str] = field(default_factory=list)
 
@@ -280,6 +284,16 @@ def probe_server(bench: Bench) -> Measurement:
     return m
 
 
+def run_scrapy_fetch(bench: Bench) -> Measurement:
+    settings = [f"{name}={value}" for name, value in CRAWL_SETTINGS] + ["COOKIES_ENABLED=False"]
+    m = run_measured("(d) Scrapy alone, fetch only", bench.tool("scrapy-usage.json", "scrapy-fetch",
+                                                                str(bench.path("urls.txt")), *settings),
+                     bench.path("scrapy-fetch.log"), bench)
+    m.items = bench.pages if m.status == 0 else 0
+    m.notes.append("Scrapy with the crawl's settings fetches every article once; the callback parses nothing")
+    return m
+
+
 def run_crawl(bench: Bench) -> tuple[Measurement, dict]:
     out = bench.path("out-storycrawl")
     settings = [arg for name, value in CRAWL_SETTINGS for arg in ("-s", f"{name}={value}")]
@@ -302,7 +316,7 @@ def run_cleaners(bench: Bench) -> Measurement:
                       str(result_path)], bench.path("clean.log"), bench)
     result = read_json(result_path)
     m.items = result.get("articles", 0)
-    m.rate_seconds = result.get("pool_seconds")
+    m.rate_seconds, m.rate_cpu = result.get("pool_seconds"), result.get("pool_cpu_seconds")
     if m.rate_seconds:
         m.notes.append(f"pages/s over the pool's {m.rate_seconds} s; process wall {m.wall:.1f} s with start-up")
     return m
@@ -470,6 +484,22 @@ def crawl_process_lines(crawl: Measurement, usage: dict) -> list[str]:
             f"its children: peak RSS {mb(usage['children_maxrss_kb']):.0f} MB, CPU {usage['children_cpu_s']:.1f} s"]
 
 
+def ceiling_lines(fetching: Measurement | None, cleaners: Measurement | None,
+                  trafilatura: Measurement | None) -> list[str]:
+    """The most a crawl that fetches like (d) and cleans like (b) could do on this machine's cores, with
+    nothing else to do and every core busy all the time: what the ratio targets can be held against."""
+    if not (fetching and cleaners and fetching.items and cleaners.items) or fetching.status or cleaners.status:
+        return []
+    fetch_ms, clean_ms = 1000 * fetching.cpu / fetching.items, 1000 * (cleaners.rate_cpu or cleaners.cpu) / cleaners.items
+    ceiling = (os.cpu_count() or 1) * 1000 / (fetch_ms + clean_ms)
+    line = (f"- ceiling: Scrapy's fetching costs {fetch_ms:.1f} ms of CPU a page (d), the cleaners {clean_ms:.1f} ms (b); "
+            f"on {os.cpu_count()} cores a crawl doing only those two can reach {ceiling:.0f} pages/s, "
+            f"a/b <= {ceiling / cleaners.pages_per_s:.2f}")
+    if trafilatura and trafilatura.status == 0 and trafilatura.pages_per_s:
+        line += f", a/c <= {ceiling / trafilatura.pages_per_s:.2f}"
+    return [line]
+
+
 def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
     by_key = {m.label[:3]: m for m in rows}
     crawl, cleaners, trafilatura = by_key.get("(a)"), by_key.get("(b)"), by_key.get("(c)")
@@ -486,6 +516,7 @@ def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
              *targets(bench.pages, crawl, cleaners, trafilatura, usage)]
     if crawl:
         parts += crawl_process_lines(crawl, usage)
+    parts += ceiling_lines(by_key.get("(d)"), cleaners, trafilatura)
     parts += ["", f"Crawl settings: {settings}. trafilatura: SLEEP_TIME = 0, SSRF_PROTECTION = off, "
                   f"--parallel {TRAFILATURA_PARALLEL}, --no-comments."]
     parts += [f"- {m.label[:3]} {note}" for m in rows for note in m.notes]
@@ -525,6 +556,8 @@ def trafilatura_missing() -> bool:
 def run_all(bench: Bench, skip_trafilatura: bool) -> tuple[list[Measurement], dict]:
     rows = [probe_server(bench)]
     print(f"{rows[-1].label}: {rows[-1].pages_per_s:.0f} pages/s", flush=True)
+    rows.append(run_scrapy_fetch(bench))
+    print(f"{rows[-1].label}: {rows[-1].items} pages in {rows[-1].wall:.1f} s", flush=True)
     crawl, usage = run_crawl(bench)
     rows.append(crawl)
     print(f"{crawl.label}: {crawl.items} articles in {crawl.wall:.1f} s", flush=True)

@@ -3,9 +3,13 @@
     python bench/run_tool.py USAGE_JSON storycrawl crawl STORY.toml --out DIR -s NAME=VALUE ...
     python bench/run_tool.py USAGE_JSON trafilatura -i URLS.txt --output-dir DIR ...
     python bench/run_tool.py USAGE_JSON fetch URLS.txt CONNECTIONS
+    python bench/run_tool.py USAGE_JSON scrapy-fetch URLS.txt NAME=VALUE ...
 
 `fetch` is the web server's capacity probe: every URL once over CONNECTIONS keep-alive connections
 (plain http.client, gzip accepted, nothing parsed); it fails unless every answer is 200.
+
+`scrapy-fetch URLS.txt NAME=VALUE...` is the crawl's fetching floor: Scrapy with those settings fetches
+every URL once and parses nothing; it fails unless every answer is 200.
 
 Host names: the mini-web's outlets are `www.<outlet>.test` names with no DNS. MINIWEB_HOSTS
 ("name=address,name=address") maps them to their loopback addresses; the socket module's resolver
@@ -103,7 +107,35 @@ def fetch_share(urls: list[str], failures: list) -> None:
             failures.append(f"{response.status} {url}")
 
 
-TOOLS = MappingProxyType({"storycrawl": run_storycrawl, "trafilatura": run_trafilatura, "fetch": run_fetch})
+def run_scrapy_fetch(args: list[str]) -> int:
+    """Scrapy alone: every URL fetched once by a spider whose callback does nothing; NAME=VALUE settings
+    after the URL file. The crawl's fetching floor: what Scrapy costs before any page is parsed."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    urls = [u for u in open(args[0], encoding="utf-8").read().split() if u]
+    settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
+                **dict(arg.split("=", 1) for arg in args[1:])}
+
+    class FetchOnly(scrapy.Spider):
+        name = "fetch-only"
+
+        async def start(self):
+            for url in urls:
+                yield scrapy.Request(url, callback=self.parse)
+
+        def parse(self, response):
+            self.crawler.stats.inc_value("fetch_only/ok" if response.status == 200 else "fetch_only/not_ok")
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(FetchOnly)
+    process.crawl(crawler)
+    process.start()
+    return 0 if crawler.stats.get_value("fetch_only/ok") == len(urls) else 1
+
+
+TOOLS = MappingProxyType({"storycrawl": run_storycrawl, "trafilatura": run_trafilatura, "fetch": run_fetch,
+                          "scrapy-fetch": run_scrapy_fetch})
 
 
 def main(argv: list[str]) -> int:

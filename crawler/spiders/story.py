@@ -22,7 +22,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from cleaners import SiteMemory, finish_article
+from cleaners import Draft, SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
 from ..cleaning import ArrivalOrder, CleaningPool
@@ -322,12 +322,12 @@ class StorySpider(scrapy.Spider):
         finally:
             turn.done()
 
-    def fetched_again(self, response: Response, draft) -> list:
+    def fetched_again(self, response: Response, draft: Draft | str | None) -> list:
         """A page this run cleaned already: a redirect's target also listed, an AMP copy its canonical page
         declared, or, after a resume, a pending request of the killed run that the new run found again. The
         first one cleaned is the article."""
         detail = "fetched again: cleaned once already in this run"
-        canonical = getattr(getattr(draft, "meta", None), "canonical_url", None)
+        canonical = draft.meta.canonical_url if isinstance(draft, Draft) else None
         copy = bool(canonical) and self.is_other_page_of_same_site(canonical, response.url)
         if copy:  # settled, like an alternate copy, by its canonical article's record
             detail += f", as a copy of {canonical}"

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import FAST, ROOT, SCRAPY, STORYCRAWL, run_storycrawl, story_for, system_package_missing
 from crawler.corpus import read_jsonl
-from test_resume import VARYING, article_of_every_url, clusters, corpus_files
+from test_resume import article_of_every_url, clusters, corpus_files, stable_records
 
 # Short enough for a test: a killed worker is found dead after 3 s, a worker stops 1 s after the frontier emptied.
 # Two requests at a time per worker, so neither takes the whole queue for its own downloader.
@@ -83,13 +83,6 @@ def run_workers(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
 
 def merge(shards: list[Path], out: Path) -> subprocess.CompletedProcess:
     return run_storycrawl("merge", *map(str, shards), "--out", str(out))
-
-
-def stable_records(corpus: Path) -> dict[str, dict]:
-    """As test_resume's, and without the ETag: it is the kept URL's, and which of two URLs of one text is kept
-    varies between two uninterrupted crawls too."""
-    return {r["path"]: {k: v for k, v in r.items() if k not in VARYING | {"etag"}}
-            for r in read_jsonl(corpus / "manifest.jsonl") if r["path"]}
 
 
 def written_records(shards: list[Path]) -> list[dict]:

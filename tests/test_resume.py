@@ -22,9 +22,10 @@ KILL_AFTER = 5  # manifest records
 # by which of two pages the crawl met first: which wire copy heads the cluster (clusters are compared as a
 # partition); which of two URLs of one text is kept (the other is its duplicate: records are compared by text file,
 # and every URL by the text file it leads to); whether an AMP copy came before its canonical page (then listed in its
-# other_urls) or after it (then its own duplicate record).
+# other_urls) or after it (then its own duplicate record). A URL's validators (ETag, Last-Modified) go with the URL
+# kept, so they are compared by URL (`validators_by_url`).
 VARYING = {"fetched_at", "warc", "cluster_id", "near_duplicate_of", "other_urls", "url", "canonical_url",
-           "discovered_via"}
+           "discovered_via", "etag", "last_modified"}
 
 
 def corpus_files(corpus: Path) -> dict[str, bytes]:
@@ -35,6 +36,11 @@ def stable_records(corpus: Path) -> dict[str, dict]:
     """The written articles' records by text file, without what varies between two uninterrupted crawls."""
     return {r["path"]: {k: v for k, v in r.items() if k not in VARYING}
             for r in read_jsonl(corpus / "manifest.jsonl") if r["path"]}
+
+
+def validators_by_url(corpus: Path) -> dict[str, tuple]:
+    """The written articles' URLs -> the validators their server sent (for the next run's conditional request)."""
+    return {r["url"]: (r["etag"], r["last_modified"]) for r in read_jsonl(corpus / "manifest.jsonl") if r["path"]}
 
 
 def article_of_every_url(corpus: Path) -> dict[str, str]:
@@ -133,6 +139,15 @@ def test_the_resumed_crawl_has_the_same_text_files(killed_and_resumed):
 def test_the_resumed_crawl_has_the_same_manifest_records_apart_from_timestamps(killed_and_resumed):
     whole, resumed, *_ = killed_and_resumed
     assert stable_records(resumed) == stable_records(whole)
+
+
+@pytest.mark.slow
+def test_every_article_keeps_the_validators_its_url_was_served_with(killed_and_resumed):
+    whole, resumed, *_ = killed_and_resumed
+    before, after = validators_by_url(whole), validators_by_url(resumed)
+    assert all(etag for etag, _ in after.values())
+    assert {url: after[url] for url in after.keys() & before.keys()} == \
+        {url: before[url] for url in after.keys() & before.keys()}
 
 
 @pytest.mark.slow

@@ -5,6 +5,8 @@
 SET_DIR holds `gold.json` ({id: {url, file, articleBody, ...}}) and the gzipped pages it names.
 Score: word-4-gram shingles per page; a page's TP/FP/FN are normalised by their sum (every page weighs
 the same), averaged over pages; precision and recall come from the averages, F1 from those two.
+Time: each page is timed under every extractor in turn, page after page, with the order rotating so each
+extractor goes first on an equal share of the pages.
 With --site-memory a third row cleans the set's pages in order with one shared `SiteMemory`, as a crawl
 would (it helps where a set has several pages of one site).
 Exits 0 with a message when the set is absent (the benchmark data lives outside the repository).
@@ -103,15 +105,23 @@ def warm_up(chosen: dict, set_dir: Path, pages: list) -> None:
                 extractor(html, pages[0][1].get("url"))
 
 
+def in_turn(chosen: dict, number: int) -> list:
+    """The extractors in a rotating order: whichever runs second on a page finds it warm in the CPU's caches
+    (measured: about 3 % faster), so each goes first on an equal share of the pages."""
+    turns = list(chosen.items())
+    shift = number % len(turns)
+    return turns[shift:] + turns[:shift]
+
+
 def run(set_dir: Path, limit: int | None, site_memory: bool = False) -> dict[str, Score]:
     gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
     chosen = extractors(site_memory)
     scores = {name: Score() for name in chosen}
     pages = list(gold.items())[:limit]
     warm_up(chosen, set_dir, pages)
-    for page_id, entry in pages:
+    for number, (page_id, entry) in enumerate(pages):
         html = gzip.decompress((set_dir / entry["file"]).read_bytes())
-        for name, extractor in chosen.items():
+        for name, extractor in in_turn(chosen, number):
             started = time.perf_counter()
             text = extractor(html, entry.get("url"))
             scores[name].add(page_id, text, entry.get("articleBody") or "", time.perf_counter() - started)

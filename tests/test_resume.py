@@ -145,9 +145,9 @@ def test_the_resumed_crawl_has_the_same_manifest_records_apart_from_timestamps(k
 def test_every_article_keeps_the_validators_its_url_was_served_with(killed_and_resumed):
     whole, resumed, *_ = killed_and_resumed
     before, after = validators_by_url(whole), validators_by_url(resumed)
-    assert all(etag for etag, _ in after.values())
-    assert {url: after[url] for url in after.keys() & before.keys()} == \
-        {url: before[url] for url in after.keys() & before.keys()}
+    shared = after.keys() & before.keys()
+    assert shared and all(etag for etag, _ in after.values())
+    assert {url: after[url] for url in shared} == {url: before[url] for url in shared}
 
 
 @pytest.mark.slow

@@ -1,15 +1,21 @@
-"""Extraction quality and speed: storycrawler's cleaners against plain trafilatura, side by side.
+"""Extraction quality and speed: storycrawler's cleaners against plain trafilatura, side by side, on every set.
 
-    python bench/extraction.py ../shared/bench/aeb-dev [--errors 10] [--limit N] [--site-memory]
+    python bench/extraction.py                      # every set found in ../shared/bench
+    python bench/extraction.py ../shared/bench/aeb-dev --errors 10
+    python bench/extraction.py --sample 100 --jobs 2  # 100 pages a set (fixed seed), two processes
+    python bench/extraction.py --ablate             # F1 per set with each cleaning step switched off
 
-SET_DIR holds `gold.json` ({id: {url, file, articleBody, ...}}) and the gzipped pages it names.
+A set is a folder holding `gold.json` ({id: {url, file, articleBody, ...}}) and the gzipped pages it names.
 Score: word-4-gram shingles per page; a page's TP/FP/FN are normalised by their sum (every page weighs
-the same), averaged over pages; precision and recall come from the averages, F1 from those two.
+the same), averaged over pages; precision and recall come from the averages, F1 from those two. `<0.3`
+counts the pages whose own F1 falls below 0.3: a few collapsed pages decide a set's mean.
 Time: each page is timed under every extractor in turn, page after page, with the order rotating so each
-extractor goes first on an equal share of the pages.
-With --site-memory a third row cleans the set's pages in order with one shared `SiteMemory`, as a crawl
-would (it helps where a set has several pages of one site).
-Exits 0 with a message when the set is absent (the benchmark data lives outside the repository).
+extractor goes first on an equal share of the pages (whichever runs second finds the page warm in the CPU's
+caches). With --jobs > 1 the pages are shared among processes; each page is still timed in one process.
+With --ablate every cleaning step (`cleaners.CleaningOptions.steps()`) is switched off in turn and the
+table gives, per set, 100 × (F1 with the step off − F1 with every step on): a positive number means the step
+costs that set F1.
+Exits 0 with a message when no set is found (the benchmark data lives outside the repository).
 """
 
 from __future__ import annotations
@@ -17,20 +23,26 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import re
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from multiprocessing import Pool
 from pathlib import Path
 
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cleaners import SiteMemory, extract  # noqa: E402
+from cleaners import CleaningOptions, SiteMemory, extract  # noqa: E402
 
+SHARED_SETS = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
 WORD = re.compile(r"\w+")
 SHINGLE = 4
+COLLAPSED_F1 = 0.3
+SAMPLE_SEED = 20241025
+OURS, PEER = "storycrawler", "trafilatura"
 
 
 def shingles(text: str) -> Counter:
@@ -40,127 +52,219 @@ def shingles(text: str) -> Counter:
 
 
 @dataclass
-class Score:
-    tp: float = 0.0
-    fp: float = 0.0
-    fn: float = 0.0
-    pages: int = 0
-    seconds: float = 0.0
-    worst: list = field(default_factory=list)
+class PageScore:
+    """One page under one extractor: TP/FP/FN normalised by their sum, and the time it took."""
+    page_id: str
+    tp: float
+    fp: float
+    fn: float
+    seconds: float
+    leaked: list = field(default_factory=list)
+    missed: list = field(default_factory=list)
 
-    def add(self, page_id: str, extracted: str, gold: str, seconds: float) -> None:
-        got, want = shingles(extracted), shingles(gold)
-        tp = sum((got & want).values())
-        fp, fn = sum(got.values()) - tp, sum(want.values()) - tp
-        total = tp + fp + fn
-        self.seconds += seconds
-        if total == 0:
-            return
-        self.tp, self.fp, self.fn, self.pages = self.tp + tp / total, self.fp + fp / total, self.fn + fn / total, self.pages + 1
-        self.worst.append(((fp + fn) / total, page_id, got - want, want - got))
+    @property
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+
+def score_page(page_id: str, extracted: str, gold: str, seconds: float, keep_errors: bool) -> PageScore | None:
+    got, want = shingles(extracted), shingles(gold)
+    tp = sum((got & want).values())
+    fp, fn = sum(got.values()) - tp, sum(want.values()) - tp
+    total = tp + fp + fn
+    if total == 0:
+        return None
+    leaked = [" ".join(s) for s in list(got - want)[:12]] if keep_errors else []
+    missed = [" ".join(s) for s in list(want - got)[:12]] if keep_errors else []
+    return PageScore(page_id, tp / total, fp / total, fn / total, seconds, leaked, missed)
+
+
+@dataclass
+class Score:
+    pages: list[PageScore] = field(default_factory=list)
+
+    def _sum(self, name: str) -> float:
+        return sum(getattr(p, name) for p in self.pages)
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        tp, fp = self._sum("tp"), self._sum("fp")
+        return tp / (tp + fp) if tp + fp else 0.0
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        tp, fn = self._sum("tp"), self._sum("fn")
+        return tp / (tp + fn) if tp + fn else 0.0
 
     @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def seconds(self) -> float:
+        return self._sum("seconds")
 
-def project_text(html: bytes, url: str) -> str:
-    article = extract(html, url=url)
-    return article.text if article else ""
+    @property
+    def collapsed(self) -> int:
+        return sum(1 for p in self.pages if p.f1 < COLLAPSED_F1)
 
 
-def trafilatura_text(html: bytes, url: str) -> str:
+def trafilatura_text(html: bytes, url: str | None) -> str:
     return trafilatura.extract(html, url=url, include_comments=False, include_tables=True) or ""
 
 
-def with_site_memory(memory: SiteMemory):
-    def project_text_remembering(html: bytes, url: str) -> str:
-        article = extract(html, url=url, site_memory=memory)
+def cleaners_text(options: CleaningOptions, memory: SiteMemory | None = None):
+    def text_of(html: bytes, url: str | None) -> str:
+        article = extract(html, url=url, options=options, site_memory=memory)
         return article.text if article else ""
-    return project_text_remembering
-
-
-def extractors(site_memory: bool) -> dict:
-    chosen = {"storycrawler": project_text, "trafilatura": trafilatura_text}
-    if site_memory:
-        chosen["+site memory"] = with_site_memory(SiteMemory())
-    return chosen
-
-
-def warm_up(chosen: dict, set_dir: Path, pages: list) -> None:
-    """One untimed page first: loading models and compiling patterns is a per-process cost, not a per-page one."""
-    if pages:
-        html = gzip.decompress((set_dir / pages[0][1]["file"]).read_bytes())
-        for name, extractor in chosen.items():
-            if name != "+site memory":  # it would remember the page
-                extractor(html, pages[0][1].get("url"))
+    return text_of
 
 
 def in_turn(chosen: dict, number: int) -> list:
-    """The extractors in a rotating order: whichever runs second on a page finds it warm in the CPU's caches
-    (measured: about 3 % faster), so each goes first on an equal share of the pages."""
+    """The extractors in a rotating order, so each goes first on an equal share of the pages."""
     turns = list(chosen.items())
     shift = number % len(turns)
     return turns[shift:] + turns[:shift]
 
 
-def run(set_dir: Path, limit: int | None, site_memory: bool = False) -> dict[str, Score]:
+@dataclass(frozen=True)
+class Job:
+    """What a worker process does with every page it is given."""
+    variants: tuple[tuple[str, CleaningOptions], ...]
+    with_peer: bool
+    keep_errors: bool
+
+    def extractors(self) -> dict:
+        chosen = {name: cleaners_text(options) for name, options in self.variants}
+        if self.with_peer:
+            chosen[PEER] = trafilatura_text
+        return chosen
+
+
+_JOB: Job | None = None  # one per worker process, set by its initializer: Pool passes functions, not objects
+
+
+def _start_worker(job: Job, warm_page: bytes | None) -> None:
+    global _JOB
+    _JOB = job
+    if warm_page is not None:  # loading models and compiling patterns is a per-process cost, not a per-page one
+        for extractor in job.extractors().values():
+            extractor(warm_page, None)
+
+
+def _score_one(task) -> tuple[str, dict[str, PageScore | None]]:
+    set_name, number, page_id, path, url, gold = task
+    html = gzip.decompress(Path(path).read_bytes())
+    scores = {}
+    for name, extractor in in_turn(_JOB.extractors(), number):
+        started = time.perf_counter()
+        text = extractor(html, url)
+        scores[name] = score_page(page_id, text, gold, time.perf_counter() - started, _JOB.keep_errors)
+    return set_name, scores
+
+
+def pages_of(set_dir: Path, sample: int | None) -> list[tuple]:
     gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
-    chosen = extractors(site_memory)
-    scores = {name: Score() for name in chosen}
-    pages = list(gold.items())[:limit]
-    warm_up(chosen, set_dir, pages)
-    for number, (page_id, entry) in enumerate(pages):
-        html = gzip.decompress((set_dir / entry["file"]).read_bytes())
-        for name, extractor in in_turn(chosen, number):
-            started = time.perf_counter()
-            text = extractor(html, entry.get("url"))
-            scores[name].add(page_id, text, entry.get("articleBody") or "", time.perf_counter() - started)
-    return scores
+    entries = sorted(gold.items())
+    if sample and sample < len(entries):
+        entries = sorted(random.Random(SAMPLE_SEED).sample(entries, sample))
+    return [(set_dir.name, n, page_id, str(set_dir / e["file"]), e.get("url") or None, e.get("articleBody") or "")
+            for n, (page_id, e) in enumerate(entries)]
 
 
-def print_table(set_dir: Path, scores: dict[str, Score]) -> None:
-    print(f"\n{set_dir.name}: {scores['trafilatura'].pages} pages")
-    print(f"{'extractor':<14}{'precision':>10}{'recall':>10}{'F1':>10}{'ms/page':>10}")
-    for name, s in scores.items():
-        ms = 1000 * s.seconds / max(s.pages, 1)
-        print(f"{name:<14}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{ms:>10.1f}")
-    ours, base = scores["storycrawler"], scores["trafilatura"]
-    print(f"{'ratio':<14}{ours.precision / base.precision:>10.3f}{ours.recall / base.recall:>10.3f}"
-          f"{ours.f1 / base.f1:>10.3f}{ours.seconds / base.seconds:>10.3f}")
+def run(set_dirs: list[Path], job: Job, sample: int | None, jobs: int) -> dict[str, dict[str, Score]]:
+    """{set name: {extractor name: Score}} over every page of every set."""
+    tasks = [task for set_dir in set_dirs for task in pages_of(set_dir, sample)]
+    results: dict[str, dict[str, Score]] = {d.name: {} for d in set_dirs}
+    warm = gzip.decompress(Path(tasks[0][3]).read_bytes()) if tasks else None
+    if jobs > 1:
+        with Pool(jobs, initializer=_start_worker, initargs=(job, warm)) as pool:
+            outcomes = list(pool.imap(_score_one, tasks, chunksize=4))
+    else:
+        _start_worker(job, warm)
+        outcomes = [_score_one(task) for task in tasks]
+    for set_name, scores in outcomes:
+        for name, page in scores.items():
+            if page is not None:
+                results[set_name].setdefault(name, Score()).pages.append(page)
+    return results
 
 
-def print_errors(score: Score, count: int) -> None:
-    for loss, page_id, leaked, missed in sorted(score.worst, reverse=True)[:count]:
-        print(f"\n--- {page_id}: {loss:.3f} of its shingles wrong")
-        print("  leaked:", " | ".join(" ".join(s) for s in list(leaked)[:12]))
-        print("  missed:", " | ".join(" ".join(s) for s in list(missed)[:12]))
+def macro(results: dict[str, dict[str, Score]], name: str, metric: str) -> float:
+    values = [getattr(scores[name], metric) for scores in results.values() if name in scores]
+    return sum(values) / len(values) if values else 0.0
+
+
+def print_comparison(results: dict[str, dict[str, Score]]) -> None:
+    print(f"{'set':<13}{'pages':>6} | {'cleaners P':>10}{'R':>7}{'F1':>7}{'<0.3':>5} | "
+          f"{'trafilatura P':>13}{'R':>7}{'F1':>7}{'<0.3':>5} | {'ΔF1':>7}{'ΔR':>7} | {'time':>5}")
+    for set_name, scores in results.items():
+        ours, peer = scores[OURS], scores[PEER]
+        ratio = ours.seconds / peer.seconds if peer.seconds else 0.0
+        print(f"{set_name:<13}{len(peer.pages):>6} | {ours.precision:>10.4f}{ours.recall:>7.4f}{ours.f1:>7.4f}"
+              f"{ours.collapsed:>5} | {peer.precision:>13.4f}{peer.recall:>7.4f}{peer.f1:>7.4f}{peer.collapsed:>5} | "
+              f"{ours.f1 - peer.f1:>+7.4f}{ours.recall - peer.recall:>+7.4f} | {ratio:>5.2f}")
+    ours_f1, peer_f1 = macro(results, OURS, "f1"), macro(results, PEER, "f1")
+    total_ours = sum(s[OURS].seconds for s in results.values())
+    total_peer = sum(s[PEER].seconds for s in results.values())
+    pages = sum(len(s[PEER].pages) for s in results.values())
+    print(f"{'macro mean':<13}{pages:>6} | {macro(results, OURS, 'precision'):>10.4f}{macro(results, OURS, 'recall'):>7.4f}"
+          f"{ours_f1:>7.4f}{'':>5} | {macro(results, PEER, 'precision'):>13.4f}{macro(results, PEER, 'recall'):>7.4f}"
+          f"{peer_f1:>7.4f}{'':>5} | {ours_f1 - peer_f1:>+7.4f}{'':>7} | {total_ours / max(total_peer, 1e-9):>5.2f}")
+    print(f"ms/page over all pages: cleaners {1000 * total_ours / max(pages, 1):.1f}, "
+          f"trafilatura {1000 * total_peer / max(pages, 1):.1f}")
+
+
+def print_ablation(results: dict[str, dict[str, Score]], steps: list[str]) -> None:
+    names = list(results)
+    print("\nAblation: 100 × (F1 with the step off − F1 with all steps on); + means the step costs the set F1")
+    print(f"{'step off':<26}" + "".join(f"{n[:11]:>12}" for n in names) + f"{'macro':>9}")
+    for step in steps:
+        deltas = [100 * (results[n][step].f1 - results[n][OURS].f1) for n in names]
+        print(f"{step:<26}" + "".join(f"{d:>+12.2f}" for d in deltas) + f"{sum(deltas) / len(deltas):>+9.2f}")
+
+
+def print_errors(results: dict[str, dict[str, Score]], count: int) -> None:
+    for set_name, scores in results.items():
+        worst = sorted(scores[OURS].pages, key=lambda p: p.f1)[:count]
+        peer = {p.page_id: p.f1 for p in scores[PEER].pages} if PEER in scores else {}
+        for page in worst:
+            print(f"\n--- {set_name} {page.page_id}: F1 {page.f1:.3f} (trafilatura {peer.get(page.page_id, 0):.3f})")
+            print("  leaked:", " | ".join(page.leaked))
+            print("  missed:", " | ".join(page.missed))
+
+
+def find_sets(given: list[Path]) -> list[Path]:
+    candidates = given or (sorted(p for p in SHARED_SETS.iterdir() if p.is_dir()) if SHARED_SETS.is_dir() else [])
+    found = [d for d in candidates if (d / "gold.json").exists()]
+    for missing in set(candidates) - set(found):
+        print(f"skipped {missing}: no gold.json there")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("set_dirs", nargs="+", type=Path, help="benchmark sets (gold.json + html/)")
-    parser.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst pages of the project")
-    parser.add_argument("--limit", type=int, help="only the first N pages of each set")
-    parser.add_argument("--site-memory", action="store_true", help="also clean with one SiteMemory shared over the set")
+    parser.add_argument("set_dirs", nargs="*", type=Path, help=f"benchmark sets (default: every set in {SHARED_SETS})")
+    parser.add_argument("--sample", type=int, metavar="N", help="N pages a set, drawn with a fixed seed")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst pages of each set")
+    parser.add_argument("--ablate", action="store_true", help="F1 per set with each cleaning step switched off")
+    parser.add_argument("--off", action="append", default=[], metavar="STEP", help="switch a step off (repeatable)")
     args = parser.parse_args(argv)
-    for set_dir in args.set_dirs:
-        if not (set_dir / "gold.json").exists():
-            print(f"skipped {set_dir}: no gold.json there (the benchmark sets live in ../shared/bench/)")
-            continue
-        scores = run(set_dir, args.limit, args.site_memory)
-        print_table(set_dir, scores)
-        if args.errors:
-            print_errors(scores["storycrawler"], args.errors)
+    set_dirs = find_sets(args.set_dirs)
+    if not set_dirs:
+        print(f"no benchmark set found (looked in {SHARED_SETS}): nothing to measure")
+        return 0
+    options = CleaningOptions().without(*args.off)
+    steps = CleaningOptions.steps() if args.ablate else []
+    variants = ((OURS, options), *((step, options.without(step)) for step in steps))
+    results = run(set_dirs, Job(variants, with_peer=True, keep_errors=bool(args.errors)), args.sample, args.jobs)
+    print_comparison(results)
+    if steps:
+        print_ablation(results, steps)
+    if args.errors:
+        print_errors(results, args.errors)
     return 0
 
 

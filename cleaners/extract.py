@@ -7,28 +7,37 @@ extracts from the pruned tree, and the extracted paragraphs are cleaned once mor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from lxml.etree import XPath
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from .agreement import (independent_text, medoid, needs_vote, plain_trafilatura_lines, readability_lines,
+                        shingle_set)
 from .article import Article
 from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
+from .options import CleaningOptions
 from .postclean import clean_paragraphs
 from .deks import in_page_header
 from .prune import prune_non_body
 from .script_body import embedded_body, inline_scripts
 from .site_memory import SiteMemory
-from .sites import SiteProfile, find_profile, keep_only, load_profiles
+from .sites import NO_PROFILE, SiteProfile, find_profile, keep_only, load_profiles
 from .split_body import join_split_body
 from .walls import find_wall
 
-TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
 # result on a pruned page: they run only when the fast pass kept less than this share of its paragraph text.
 FALLBACK_BELOW_SHARE = 0.5
+# A paragraph of prose runs to a sentence or more; a menu's or a link row's lines are a few words each.
+PROSE_LINE_CHARS = 80
+PROSE_SHARE_MIN = 0.5
+VISIBLE_SHARE_MIN = 0.25
+INDEPENDENT_SHARE_MIN = 0.5
+VISIBLE_TEXT = XPath("//text()[not(parent::script or parent::style or parent::noscript)]")
 # Below this much text the markup may be an empty shell whose body a script carries (`script_body`).
 SHORT_BODY_CHARS = 500
 EMBEDDED_OVER_MARKUP = 2
@@ -36,34 +45,71 @@ EMBEDDED_OVER_MARKUP = 2
 RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
 
 
-def extract_body(tree, url: str | None, options: dict):
-    """trafilatura on the pruned tree: the fast pass, and the full one only where the fast one fell short."""
-    if "fast" in options:
-        return bare_extraction(tree, url=url, with_metadata=False, **options)
-    document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **options)
-    kept = len(document.text) if document is not None and document.text else 0
-    paragraph_text = sum(len(p.text_content()) for p in tree.iter("p"))
-    if kept and kept >= FALLBACK_BELOW_SHARE * paragraph_text and not RAW_MARKUP.search(document.text):
+def extract_body(tree, url: str | None, options: CleaningOptions, independent_chars: int = 0):
+    """trafilatura on the pruned tree: the fast pass, and the full one only where the fast one fell short.
+
+    `independent_chars` is the length of an independent extractor's text of the page (0: none): a fast pass
+    that kept much less than it read a part of the article, and the full cascade may find the rest."""
+    settings = dict(options.trafilatura)
+    if "fast" in settings:
+        return bare_extraction(tree, url=url, with_metadata=False, **settings)
+    document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **settings)
+    if not options.full_cascade_when_short or fast_pass_will_do(document, tree, independent_chars):
         return document
-    return bare_extraction(tree, url=url, with_metadata=False, fast=False, **options)
+    return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
+
+
+def fast_pass_will_do(document, tree, independent_chars: int = 0) -> bool:
+    """The fast pass read prose, and most of the page's paragraph text. Menus and link rows of a table or
+    `<br>` layout pass the paragraph test (such a page has little `<p>` text) but are short lines, not prose."""
+    text = document.text if document is not None and document.text else ""
+    if not text or RAW_MARKUP.search(text):
+        return False
+    paragraph_text = sum(len(p.text_content()) for p in tree.iter("p"))
+    prose = sum(len(line) for line in text.split("\n") if len(line) >= PROSE_LINE_CHARS)
+    if (len(text) < FALLBACK_BELOW_SHARE * paragraph_text or prose < PROSE_SHARE_MIN * len(text)
+            or len(text) < INDEPENDENT_SHARE_MIN * independent_chars):
+        return False
+    visible = sum(len(t.strip()) for t in VISIBLE_TEXT(tree))
+    return len(text) >= VISIBLE_SHARE_MIN * visible
 
 
 def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon,
-               options: dict) -> list[str]:
+               options: CleaningOptions, independent: str = "") -> list[str]:
     """The article paragraphs of a parsed page: pruned, extracted by trafilatura, cleaned."""
-    join_split_body(tree)
-    prune_non_body(tree, lexicon, profile.drop)
-    document = extract_body(tree, url, options)
+    if options.join_split_body:
+        join_split_body(tree)
+    prune_non_body(tree, lexicon, profile.drop, options)
+    document = extract_body(tree, url, options, len(independent))
     if document is None or not document.text:
         return []
     headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
     deks = [d for d in meta.descriptions if normalise_key(d) in headings and in_page_header(tree, d)]
-    return clean_paragraphs(document.text.split("\n"), title=meta.title, deks=deks, lexicon=lexicon,
-                            tail_cues=profile.tail_cues, authors=meta.credited, headlines=meta.headlines)
+    return postclean(document.text.split("\n"), meta, profile, lexicon, options, deks)
+
+
+def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon,
+              options: CleaningOptions, deks: list[str] = ()) -> list[str]:
+    return clean_paragraphs(lines, title=meta.title, deks=list(deks), lexicon=lexicon, tail_cues=profile.tail_cues,
+                            authors=meta.credited, headlines=meta.headlines, options=options)
+
+
+def second_opinion(html: bytes | str, url: str | None, paragraphs: list[str], independent: str,
+                   meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon, options: CleaningOptions) -> list[str]:
+    """The cleaners' paragraphs, unless an independent extractor disagrees with them: then of the cleaners',
+    plain trafilatura's and the independent extractor's texts, the one the others agree with most
+    (`agreement`). The others' lines get the same post-extraction cleaning as the cleaners' own."""
+    ours, reference = shingle_set("\n".join(paragraphs)), shingle_set(independent)
+    if not needs_vote(ours, reference):
+        return paragraphs
+    others = (plain_trafilatura_lines(html, url, dict(options.trafilatura)), readability_lines(html),
+              independent.split("\n"))
+    candidates = [paragraphs, *(postclean(lines, meta, profile, lexicon, options) for lines in others)]
+    return candidates[medoid([ours, *(shingle_set("\n".join(c)) for c in candidates[1:])])]
 
 
 def _embedded_paragraphs(scripts: list[str], url: str | None, meta: PageMetadata, profile: SiteProfile,
-                         lexicon: Lexicon, options: dict) -> list[str]:
+                         lexicon: Lexicon, options: CleaningOptions) -> list[str]:
     """A client-rendered page's body, sent as escaped HTML in a script's string, cleaned like a page."""
     embedded = embedded_body(scripts)
     return clean_tree(embedded, url, meta, profile, lexicon, options) if embedded is not None else []
@@ -89,27 +135,40 @@ class Draft:
 
 
 def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
-                  profiles: tuple[SiteProfile, ...] | None = None, **options) -> Draft | None:
+                  profiles: tuple[SiteProfile, ...] | None = None, options: CleaningOptions | None = None,
+                  **trafilatura_options) -> Draft | None:
     """The page's cleaned paragraphs and metadata, or None when the page holds no text.
 
+    `options` switches cleaning steps (`CleaningOptions`); keyword arguments beyond it go to trafilatura.
     A consent wall or paywall stub (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
     """
     tree = load_html(html)
     if tree is None:
         return None
+    options = _with_trafilatura(options or CleaningOptions(), trafilatura_options)
     lexicon = lexicon or load_lexicon()
     meta = read_metadata(tree, url)
-    profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
-    scripts = inline_scripts(tree)  # read from the page as it came, before pruning and trafilatura
-    options = {**TRAFILATURA_DEFAULTS, **options}
-    paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options)
+    profile = NO_PROFILE
+    if options.site_profiles:
+        profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
+    scripts = inline_scripts(tree) if options.embedded_body else []  # read from the page as it came
+    independent = independent_text(html) if options.agreement_check else ""
+    paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options, independent)
+    if independent:
+        paragraphs = second_opinion(html, url, paragraphs, independent, meta, profile, lexicon, options)
     wall, paragraphs = find_wall(html, paragraphs, lexicon, meta.page_type)
-    if wall is None and sum(map(len, paragraphs)) < SHORT_BODY_CHARS:
+    if wall is None and scripts and sum(map(len, paragraphs)) < SHORT_BODY_CHARS:
         paragraphs = _longer(paragraphs, _embedded_paragraphs(scripts, url, meta, profile, lexicon, options))
     if not paragraphs and wall is None:
         return None
     language = body_language("\n".join(paragraphs), meta.language) if paragraphs else meta.language
     return Draft(url=url, meta=meta, paragraphs=paragraphs, language=language, wall=wall)
+
+
+def _with_trafilatura(options: CleaningOptions, trafilatura_options: dict) -> CleaningOptions:
+    if not trafilatura_options:
+        return options
+    return replace(options, trafilatura={**options.trafilatura, **trafilatura_options})
 
 
 def finish_article(draft: Draft | None, site_memory: SiteMemory | None = None) -> Article | None:
@@ -148,7 +207,7 @@ def finish_article(draft: Draft | None, site_memory: SiteMemory | None = None) -
 
 def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
             profiles: tuple[SiteProfile, ...] | None = None, site_memory: SiteMemory | None = None,
-            **options) -> Article | None:
+            options: CleaningOptions | None = None, **trafilatura_options) -> Article | None:
     """Clean article text and metadata from one page, or None when the page holds no text.
 
     A consent wall or paywall stub gives an Article with `wall` set ("consent" or "paywall") and the text it
@@ -156,6 +215,8 @@ def extract(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | Non
 
     With a `site_memory`, blocks that recur on many pages of the same site are dropped as template, and
     this page's blocks are remembered for the next ones.
+
+    `options` switches cleaning steps (`CleaningOptions`); keyword arguments beyond it go to trafilatura.
     """
-    draft = draft_article(html, url, lexicon=lexicon, profiles=profiles, **options)
+    draft = draft_article(html, url, lexicon=lexicon, profiles=profiles, options=options, **trafilatura_options)
     return finish_article(draft, site_memory)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexicon, normalise_key
+from .options import CleaningOptions
 
 HEADLINE_WINDOW = 4  # the headline, kicker and dek repeat within the first lines or not at all
 KICKER_MAX = 60  # a kicker or section label over the headline is a few words
 HEADLINE_MIN_KEY = 12  # a declared headline shorter than this ("News") is a label, not one the body may repeat
 NOT_WORD = re.compile(r"[\W_]+")
 DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
+# A caption or a credit is a line or two; a longer paragraph printed twice is the page's own (a pull quote,
+# a refrain, a code sample), and the reader sees it twice too.
+DUPLICATE_MAX_CHARS = 200
 TIMESTAMP_MAX = 80
 TIMESTAMP_WORDS_MAX = 3  # "Updated", "Publicerad", "Actualizado a las": a few words around the date
 DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\b"
@@ -24,14 +28,22 @@ SENTENCE_STOP = re.compile(r"[.!?。](?:\s|$)")
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str], lexicon: Lexicon,
                      tail_cues: frozenset[str] = frozenset(), authors: tuple[str, ...] | list[str] = (),
-                     headlines: tuple[str, ...] | list[str] = ()) -> list[str]:
+                     headlines: tuple[str, ...] | list[str] = (),
+                     options: CleaningOptions = CleaningOptions()) -> list[str]:
     paragraphs = [" ".join(p.split()) for p in paragraphs if p.strip()]
-    paragraphs = drop_leading_timestamps(paragraphs)
-    paragraphs = drop_leading_bylines(paragraphs, authors)
-    paragraphs = strip_repeated_headline(paragraphs, title, deks, headlines)
-    paragraphs = cut_at_tail_heading(paragraphs, lexicon, tail_cues)
-    paragraphs = [p for p in paragraphs if not is_clutter_line(p, lexicon)]
-    return drop_adjacent_duplicates(paragraphs)
+    if options.drop_leading_timestamps:
+        paragraphs = drop_leading_timestamps(paragraphs)
+    if options.drop_leading_bylines:
+        paragraphs = drop_leading_bylines(paragraphs, authors)
+    if options.strip_headline or options.strip_deks:
+        paragraphs = strip_repeated_headline(paragraphs, title if options.strip_headline else None,
+                                             deks if options.strip_deks else [],
+                                             headlines if options.strip_headline else ())
+    if options.cut_at_tail_heading:
+        paragraphs = cut_at_tail_heading(paragraphs, lexicon, tail_cues)
+    if options.drop_clutter_lines:
+        paragraphs = [p for p in paragraphs if not is_clutter_line(p, lexicon)]
+    return drop_adjacent_duplicates(paragraphs) if options.drop_repeated_lines else paragraphs
 
 
 def strip_repeated_headline(paragraphs: list[str], title: str | None, deks: list[str],
@@ -124,8 +136,9 @@ def is_timestamp_line(line: str) -> bool:
 
 
 def drop_adjacent_duplicates(paragraphs: list[str]) -> list[str]:
+    """A short line repeated within a few lines of itself: a caption and its copy."""
     kept: list[str] = []
     for p in paragraphs:
-        if p not in kept[-DUPLICATE_DISTANCE:]:
+        if len(p) > DUPLICATE_MAX_CHARS or p not in kept[-DUPLICATE_DISTANCE:]:
             kept.append(p)
     return kept

@@ -20,6 +20,7 @@ from lxml.etree import XPath, strip_elements
 from lxml.html import HtmlElement
 
 from .lexicon import Lexicon
+from .options import CleaningOptions
 from .split_body import BODY_LIKE
 
 BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this is (or holds) the body
@@ -41,7 +42,7 @@ _CUES = [
     r"newsletter\w*", r"subscribe", r"subscription", r"signup", r"sign-up",
     r"cookies?(?:-\w+)?", r"consent", r"gdpr",
     r"ads?", r"advert\w*", r"sponsor\w*", r"promo(?:-\w+)?",
-    r"tags?", r"tag-(?:list|cloud)", r"keywords", r"topics?", r"breadcrumbs?",
+    r"breadcrumbs?",
     r"caption(?:-\w+)?", r"credits?", r"byline", r"dateline",
     r"(?:media|image|img|photo|picture|foto|bild)-?(?:desc\w*|credits?|source|unterschrift|legend\w*|subtitle)",
     r"footnotes?", r"front-?matter",
@@ -52,6 +53,13 @@ _CUES = [
     r"author-?bio\w*", r"biography", r"about-(?:the-)?author",
 ]
 CUE_RE = re.compile(r"(?:^|[\s_-])(?:%s)(?:$|[\s_-])" % "|".join(_CUES))
+# Taxonomy words name a box of tags only as a whole name or before a part's name ("tags", "post-tags",
+# "tag-list"): before any other word they are a CMS's label of the post's own tags and categories
+# ("tag-politics category-world" on the article's container, "tag-social-media"), not a box.
+_PART = r"(?:list|cloud|box|container|wrap\w*|links?|area|bar|block|section|nav|widget|module|items?|row|title|heading|label)"
+TAXONOMY_CUE_RE = re.compile(r"(?:^|[\s_-])(?:tags?|keywords?|topics?)(?:$|\s|[_-]%s(?:$|[\s_-]))" % _PART)
+TAXONOMY_CLASS = re.compile(r"(?:tags?|categor(?:y|ies)|cat|topics?|post_tag|format|type|status)[-_](?!%s(?:$|[-_]))" % _PART)
+SLUG_ID_PARTS = 5  # an id of this many words ("sharing-with-friends-and-family") is a heading's slug, not a name
 # Boxes set beside the story ("Fakten", a timeline, a transcript): never its container, so the body guard
 # does not protect them, however much text they hold.
 BOX_CUE_RE = re.compile(r"(?:^|[\s_-])(?:fact|info)-?box(?:$|[\s_-])")
@@ -62,6 +70,7 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
 NEVER_PRUNED = {"html", "body"}
 NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # a subheading's anchor id is its own text: "h-share-your-views"
 # XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
 NAME_ATTRIBUTES = XPath("//@class | //@id")
 ROLE_ATTRIBUTES = XPath("//@role")
@@ -88,20 +97,26 @@ DASHED_BLOCKS = ("//text()[starts-with(normalize-space(.), '---')]"
                  "/parent::*[self::pre or self::code or self::div or self::p]")
 
 
-def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = ()) -> int:
-    """Remove non-body elements in place; returns how many were removed."""
+def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = (),
+                   options: CleaningOptions = CleaningOptions()) -> int:
+    """Remove non-body elements in place, each kind if its step is on; returns how many were removed."""
     guard = _BodyGuard(tree)
     removed = _drop_selected(tree, drop_selectors)
-    removed += _drop_by_cues(tree, guard)
-    removed += _drop_by_short_lines(tree, lexicon, guard)
-    removed += _drop_link_lists(tree, guard)
-    removed += _drop_kicker_teaser_paragraphs(tree, guard)
-    removed += _drop_headline_links(tree, guard)
-    removed += _drop_hidden_copies(tree)
-    removed += _drop_footnote_markers(tree)
-    removed += _drop_front_matter(tree)
-    _unwrap_linked_paragraphs(tree)
-    _unlink_keyword_links(tree)
+    steps = (
+        (options.prune_by_cues, lambda: _drop_by_cues(tree, guard)),
+        (options.prune_lexicon_blocks, lambda: _drop_by_short_lines(tree, lexicon, guard)),
+        (options.prune_link_lists, lambda: _drop_link_lists(tree, guard)),
+        (options.prune_kicker_teasers, lambda: _drop_kicker_teaser_paragraphs(tree, guard)),
+        (options.prune_headline_links, lambda: _drop_headline_links(tree, guard)),
+        (options.prune_hidden_copies, lambda: _drop_hidden_copies(tree)),
+        (options.prune_footnote_markers, lambda: _drop_footnote_markers(tree)),
+        (options.prune_front_matter, lambda: _drop_front_matter(tree)),
+    )
+    removed += sum(step() for enabled, step in steps if enabled)
+    if options.unwrap_linked_paragraphs:
+        _unwrap_linked_paragraphs(tree)
+    if options.unlink_keyword_links:
+        _unlink_keyword_links(tree)
     return removed
 
 
@@ -155,7 +170,9 @@ def _role_verdict(role: str) -> bool | None:
     return False if role.lower() in ROLES else None
 
 
-def _name_verdict(value: str) -> bool | None:
+def _name_verdict(value) -> bool | None:
+    if value.attrname == "id" and len(re.split(r"[-_]+", value.strip())) >= SLUG_ID_PARTS:
+        return None
     return _cue_verdict(_cue_words(value))
 
 
@@ -163,16 +180,17 @@ def _cue_verdict(words: str) -> bool | None:
     """None: no cue; False: a cue; True: a box cue."""
     if BOX_CUE_RE.search(words):
         return True
-    return False if CUE_RE.search(words) else None
+    return False if CUE_RE.search(words) or TAXONOMY_CUE_RE.search(words) else None
 
 
 def _cue_words(value: str) -> str:
     """"imageCaption shareBar" reads as "image-caption share-bar": camelCase names carry cues too.
 
-    State classes ("hasCaption", "with-sidebar", "is-sharing") describe the element, not what it is: skipped.
+    State classes ("hasCaption", "with-sidebar", "is-sharing") describe the element, not what it is, and
+    taxonomy classes ("tag-social-media") label the post: both skipped.
     """
     words = CAMEL_HUMP.sub("-", value).lower().split()
-    return " ".join(w for w in words if not STATE_CLASS.match(w))
+    return " ".join(w for w in words if not STATE_CLASS.match(w) and not TAXONOMY_CLASS.match(w))
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
@@ -180,7 +198,7 @@ def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
     no body-guard measurement."""
     root, removed = tree.getroottree().getroot(), 0
     for el, is_box in _cued_elements(tree).items():
-        if el.tag in NEVER_PRUNED_BY_CUE or el.getroottree().getroot() is not root:
+        if el.tag in NEVER_PRUNED_BY_CUE or el.tag in HEADINGS or el.getroottree().getroot() is not root:
             continue
         if is_box or not guard.holds_body(el):
             removed += _drop([el])

@@ -1,0 +1,85 @@
+"""A second opinion where the cleaners may have read the wrong part of the page.
+
+Pruning and trafilatura's fast pass fail by collapsing: a table or `<br>` layout whose `<p>` text is a menu,
+a post container pruned for a taxonomy class, and the extraction keeps a few lines of the wrong block. Such
+a page is told by an independent extractor: resiliparse's main-content text (a different algorithm, a C
+parser, about a tenth of trafilatura's time) has a text, and shares little of it with the cleaners'. Only then does plain
+trafilatura run on the page as it came, and of the three texts the one the other two agree with most is
+kept (the medoid): two extractors that fail differently rarely agree on the same wrong text. On pages where
+the cleaners and resiliparse agree, which is most of them, nothing more is spent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+from resiliparse.parse.html import HTMLTree
+from trafilatura import bare_extraction
+from trafilatura.external import try_readability
+from trafilatura.utils import load_html
+
+WORD = re.compile(r"\w+")
+BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "blockquote", "pre", "dd", "dt",
+          "br", "section", "article", "ul", "ol", "table")
+SHINGLE = 3
+# Below this shingle F1 between the cleaners' text and resiliparse's, the page is put to the vote. Chosen on
+# all benchmark sets together: it marks most collapsed pages, and few where the cleaners are right because
+# they pruned what both others keep (a higher bar, or a length test, costs the news sets their precision).
+AGREEMENT_MIN = 0.3
+
+
+def independent_text(html: bytes | str) -> str:
+    """resiliparse's main-content text of the page as it came, paragraphs on lines."""
+    if isinstance(html, bytes):
+        html = bytes_to_str(html, detect_encoding(html))
+    return extract_plain_text(HTMLTree.parse(html), main_content=True, alt_texts=False, links=False,
+                              list_bullets=False, preserve_formatting=True)
+
+
+def plain_trafilatura_lines(html: bytes | str, url: str | None, settings: dict) -> list[str]:
+    """trafilatura alone, its full cascade, on a fresh parse of the page (the cleaners pruned theirs)."""
+    tree = load_html(html)
+    if tree is None:
+        return []
+    document = bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
+    return document.text.split("\n") if document is not None and document.text else []
+
+
+def readability_lines(html: bytes | str) -> list[str]:
+    """The Readability algorithm's article (trafilatura's port of it), as lines: a third way of reading a page."""
+    tree = load_html(html)
+    summary = try_readability(tree) if tree is not None else None
+    if summary is None:
+        return []
+    for element in summary.iter(*BLOCKS):  # a line ends where a block does
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
+    return [" ".join(line.split()) for line in summary.text_content().split("\n") if line.strip()]
+
+
+def shingle_set(text: str) -> set[tuple[str, ...]]:
+    words = WORD.findall(text.casefold())
+    n = min(SHINGLE, len(words)) or 1
+    return {tuple(words[i:i + n]) for i in range(max(len(words) - n + 1, 0))}
+
+
+def agreement(a: set, b: set) -> float:
+    """F1 of two shingle sets: 1.0 for the same text, 0.0 for texts with nothing in common."""
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def needs_vote(ours: set, independent: set) -> bool:
+    """An independent text that says something, and little of it what the cleaners say."""
+    return bool(independent) and agreement(ours, independent) < AGREEMENT_MIN
+
+
+def medoid(candidates: list[set]) -> int:
+    """The index of the candidate closest to all the others; the first wins a tie (the cleaners' own text),
+    and an empty one never wins (two extractors that found nothing agree, and are both wrong)."""
+    scores = [sum(agreement(c, other) for j, other in enumerate(candidates) if j != i) if c else -1.0
+              for i, c in enumerate(candidates)]
+    return max(range(len(candidates)), key=lambda i: (scores[i], -i))

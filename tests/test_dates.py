@@ -1,0 +1,60 @@
+"""crawler/dates.py: the one place dates are read, from listings, pages, HTTP headers and the corpus itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from crawler.dates import iso_date, parse_datetime, parse_day, parse_http_date, parse_timestamp
+
+DAY = dt.date(2024, 10, 25)
+
+
+@pytest.mark.parametrize("value", [
+    "2024-10-25", "2024-10-25T09:44:00+00:00", "2024-10-25T09:44:00.123Z", "20241025T134500Z",
+    "Fri, 25 Oct 2024 09:44:00 +0000", "Fri, 25 Oct 2024 09:44:00 GMT", "25 Oct 2024 09:44 EST", "Fri, 25 Oct 24 09:44 PDT",
+    "Friday, 25-Oct-24 09:44:00 GMT", "Fri Oct 25 09:44:00 2024",
+])
+def test_standard_forms(value):
+    assert parse_day(value) == DAY
+
+
+@pytest.mark.parametrize("value", [
+    "October 25, 2024", "25. Oktober 2024", "Freitag, 25. Oktober 2024, 09:44 Uhr",
+    "vendredi 25 octobre 2024", "25 de octubre de 2024", "25 октября 2024 г.", "25 жовтня 2024, 09:44",
+    "25 października 2024", "25. október 2024", "Fr, 25 Okt 2024 09:44:00 +0200",
+])
+def test_month_and_weekday_names_in_the_crawls_languages(value):
+    assert parse_day(value) == DAY
+
+
+def test_a_dotted_date_is_day_first():
+    assert parse_datetime("05.10.2024 09:44") == dt.datetime(2024, 10, 5, 9, 44)
+
+
+def test_the_day_is_the_day_in_the_stated_zone_not_in_utc():
+    assert parse_day("Sat, 26 Oct 2024 00:30:00 +0200") == dt.date(2024, 10, 26)
+    assert parse_day("2024-10-25T23:30:00-05:00") == DAY
+
+
+@pytest.mark.parametrize("value", ["yesterday", "Oct 2024", "2024", "12", "", "   ", None, 20241025, "Episode 12 of 2024"])
+def test_what_names_no_whole_date_is_none_never_today(value):
+    assert parse_day(value) is None
+
+
+def test_iso_dates_are_kept_as_written_and_other_forms_rewritten():
+    assert iso_date("2024-10-25T09:44:00+02:00") == "2024-10-25T09:44:00+02:00"
+    assert iso_date("October 25, 2022") == "2022-10-25"
+    assert iso_date("25.10.2024 09:44") == "2024-10-25T09:44:00"
+    assert iso_date("sometime") is None
+
+
+def test_timestamps_are_aware_utc_when_no_zone_is_stated():
+    assert parse_timestamp("2024-10-25T09:44:00") == dt.datetime(2024, 10, 25, 9, 44, tzinfo=dt.timezone.utc)
+    assert parse_timestamp("garbage") is None
+
+
+def test_http_dates_in_utc():
+    assert parse_http_date(b"Fri, 25 Oct 2024 11:44:00 +0200") == dt.datetime(2024, 10, 25, 9, 44, tzinfo=dt.timezone.utc)
+    assert parse_http_date("Friday, 25-Oct-24 09:44:00 GMT") == dt.datetime(2024, 10, 25, 9, 44, tzinfo=dt.timezone.utc)

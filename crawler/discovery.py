@@ -71,8 +71,10 @@ def _escaped_references(body: bytes) -> bytes:
 
     def fix(match: re.Match) -> bytes:
         whole, reference = match.group(0), match.group(1)
-        if whole[:1] == b"<" or (reference and (reference[:1] == b"#" or reference in XML_ENTITIES)):
+        if whole[:1] == b"<" or (reference and reference in XML_ENTITIES):
             return whole
+        if reference and reference[:1] == b"#":  # a character reference to no character is text, as written
+            return whole if _xml_character(reference) else b"&amp;" + reference
         if reference is None:
             return b"&amp;"
         character = html5_entities.get(reference.decode("ascii", "replace"))
@@ -81,6 +83,13 @@ def _escaped_references(body: bytes) -> bytes:
         return "".join(f"&#{ord(c)};" for c in character).encode("ascii")
 
     return REFERENCE.sub(fix, body)
+
+
+def _xml_character(reference: bytes) -> bool:
+    """`#233;` or `#xE9;` names a character XML allows."""
+    digits = reference[1:-1]
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
 def _xml_root(body: bytes) -> tuple[etree._Element, bool]:
@@ -227,8 +236,12 @@ def parse_feed(body: bytes, base_url: str, max_size: int = 0) -> list[Listing]:
         raise ListingError(f"not an RSS or Atom feed (root element <{kind}>)")
     if truncated:
         raise ListingError(f"truncated XML: no </{_name(root.tag)}> at the end")
-    parsed = feedparser.parse(io.BytesIO(_escaped_references(body.strip())), response_headers={"content-location": base_url},
-                              sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(_escaped_references(body.strip())),
+                                  response_headers={"content-location": base_url}, sanitize_html=False,
+                                  resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - a bug of the library on one feed must cost that feed only
+        raise ListingError(f"feedparser failed: {type(exc).__name__}: {exc}") from None
     return [listing for listing in map(lambda entry: _feed_entry(entry, base_url), parsed.entries) if listing]
 
 
@@ -239,7 +252,8 @@ def _feed_entry(entry, base_url: str) -> Listing | None:
     if not url:
         return None
     # The stated string, not feedparser's UTC struct: the entry's day is the day in the feed's own zone.
-    stated = entry.get("published") or entry.get("updated") or entry.get("created")
+    # dict.get: feedparser's own get maps a missing `updated` to `published`, with a deprecation warning.
+    stated = dict.get(entry, "published") or dict.get(entry, "updated") or dict.get(entry, "created")
     return Listing(url=url, published=parse_date(stated), title=_title(entry.get("title")))
 
 

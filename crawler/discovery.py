@@ -44,6 +44,10 @@ class ListingError(ValueError):
 FEED_ROOTS = ("rss", "rdf", "feed", "channel")
 SITEMAP_ROOTS = ("urlset", "sitemapindex")
 WEB_SCHEMES = ("http", "https")
+# What feedparser needs of an item or entry: its links (`guid`/`id` for a permalink), dates (RSS, Atom 0.3 and 1.0,
+# Dublin Core and DC terms by local name) and title.
+ENTRY_FIELDS = {"link", "guid", "id", "title", "pubdate", "published", "updated", "issued", "modified", "created",
+                "date"}
 SITEMAP_LINE = re.compile(r"^[ \t]*site-?maps?[ \t]*:[ \t]*(\S+)", re.I | re.M)  # "Sitemap:", also "Site-map:"
 # A reference that is no XML reference (a raw `&` in a URL: `?id=1&page=2`), or one to an HTML entity XML does not
 # define (`&eacute;`): the parser's recovery would drop it and the text after it. CDATA sections stay as they are.
@@ -237,12 +241,24 @@ def parse_feed(body: bytes, base_url: str, max_size: int = 0) -> list[Listing]:
     if truncated:
         raise ListingError(f"truncated XML: no </{_name(root.tag)}> at the end")
     try:
-        parsed = feedparser.parse(io.BytesIO(_escaped_references(body.strip())),
-                                  response_headers={"content-location": base_url}, sanitize_html=False,
-                                  resolve_relative_uris=False)
+        # No base URL given to feedparser (with one it joins a URL at every element: most of its time); its links
+        # are absolute or relative to the feed's own xml:base, and made absolute against the feed's URL here.
+        parsed = feedparser.parse(io.BytesIO(_entries_skeleton(root)), sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - a bug of the library on one feed must cost that feed only
         raise ListingError(f"feedparser failed: {type(exc).__name__}: {exc}") from None
     return [listing for listing in map(lambda entry: _feed_entry(entry, base_url), parsed.entries) if listing]
+
+
+def _entries_skeleton(root) -> bytes:
+    """The feed with each item or entry reduced to the elements that say where, when and what it is. A feed's
+    descriptions, full texts, categories and media are most of its bytes and of feedparser's time (per element),
+    and none of them locates an article: without them a 2,000-item feed is read about twice as fast. (Each item's
+    own `<image>` goes too, so its link cannot be taken for the item's.)"""
+    for entry in [element for element in root.iter() if _local(element.tag) in ("item", "entry")]:
+        for child in list(entry):
+            if _local(child.tag) not in ENTRY_FIELDS:
+                entry.remove(child)
+    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
 
 
 def _feed_entry(entry, base_url: str) -> Listing | None:

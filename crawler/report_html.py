@@ -40,7 +40,7 @@ ALWAYS = ("found", "written", "off_topic", "out_of_window", "duplicate")
 # "errors": the crawler could not, or might not, fetch the page. A page fetched but holding no article is
 # `not_article`, a column of its own.
 ERROR_REASONS = ("robots", "http_error", "fetch_error")
-LABELS = {"found": "found", "written": "written", "off_topic": "off-topic", "out_of_window": "out of window",
+LABELS = {"found": "found", "written": "written", "off_topic": "off-topic", "out_of_window": "out of window", "undated": "undated, dropped",
           "duplicate": "duplicates", "near_duplicate": "near-duplicates dropped", "not_article": "not an article",
           "errors": "errors", "robots": "robots.txt", "http_error": "HTTP error", "fetch_error": "fetch error",
           "undecided": "undecided", "known": "known", "unchanged": "unchanged"}

@@ -398,6 +398,7 @@ class StorySpider(scrapy.Spider):
             url=response.url, canonical_url=article.canonical_url, outlet=candidate["outlet"], title=article.title,
             text=article.text, language=article.language, declared_language=article.declared_language,
             authors=article.authors, published=article.published, modified=article.modified,
+            published_from=article.published_from,
             description=article.description, sitename=article.sitename, discovered_via=candidate["via"],
             fetched_at=meta.get("fetched_at") or utc_now(), warc=meta.get("warc"),
             other_urls=[url for url in dict.fromkeys([*reached, *copies]) if url != response.url],

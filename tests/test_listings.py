@@ -87,6 +87,12 @@ def test_rss_items_with_a_permalink_guid_and_no_link_are_kept():
                                                       f"{ORIGIN}/news/2024/10/26/council-votes-on-pier"]
 
 
+def test_an_empty_link_does_not_hide_a_permalink_guid():
+    body = (b'<rss version="2.0"><channel><item><link></link><guid>http://127.0.0.1:1/news/only-the-guid</guid>'
+            b'</item></channel></rss>')
+    assert [e.url for e in parse_feed(body, ORIGIN + "/rss.xml")] == [f"{ORIGIN}/news/only-the-guid"]
+
+
 def test_an_image_link_inside_an_item_does_not_replace_the_items_link():
     assert list(feed("rss-image-in-item.xml")) == [f"{ORIGIN}/news/2024/10/27/storm-closes-the-bridge"]
 

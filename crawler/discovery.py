@@ -256,12 +256,18 @@ def _entries_skeleton(root) -> bytes:
     own `<image>` goes too, so its link cannot be taken for the item's.)"""
     for entry in list(root.iter("{*}item", "{*}entry")):
         children = [(child, _local(child.tag)) for child in entry]
-        linked = any(name == "link" and ((child.text or "").strip() or child.get("href")) for child, name in children)
+        links = [child for child, name in children if name == "link" and _says_where(child)]
         for child, name in children:
-            # feedparser's time goes by element: a <guid> or <id> counts only as the permalink of an unlinked item
-            if name not in ENTRY_FIELDS or (linked and name in ("guid", "id")):
+            # feedparser's time goes by element: a <guid> or <id> counts only as the permalink of an unlinked item.
+            # An empty <link> goes too: feedparser would take it over the permalink.
+            if (name not in ENTRY_FIELDS or (links and name in ("guid", "id"))
+                    or (name == "link" and child not in links)):
                 entry.remove(child)
     return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+
+
+def _says_where(link) -> bool:
+    return bool((link.text or "").strip() or link.get("href"))
 
 
 def _feed_entry(entry, base_url: str) -> Listing | None:

@@ -4,7 +4,8 @@ timestamps.
 A date is read as it is stated: the day of "Sat, 26 Oct 2024 00:30 +0200" is the 26th (the outlet's day), not
 the UTC day. Standard forms first (ISO 8601, RFC 822 and its variants), then python-dateutil with month and
 weekday names in the languages the crawl meets. A value that does not name a whole date (year, month and day)
-is no date: "yesterday" or "Oct 2024" reads as None, never as today or the 1st.
+is no date: "yesterday" or "Oct 2024" reads as None, never as today or the 1st. The forms only feedparser's
+date handlers read (Korean, Greek...) come last, as a UTC day.
 
 Never raises on any input: a date that cannot be read is None, and the caller decides what an unknown date means.
 """
@@ -18,6 +19,11 @@ from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import gettz, tzutc
+
+try:  # feedparser's own date handlers (Korean, Greek, Hungarian, W3DTF...): the last resort, see _feedparser
+    from feedparser.datetimes import _parse_date as feedparser_date
+except ImportError:  # a private name: a feedparser without it only loses the rare forms it alone reads
+    feedparser_date = None
 
 # Month names as listings and pages write them, nominative and genitive ("25 октября"), with common
 # abbreviations. dateutil compares them lowercased; a trailing dot is a separator to it.
@@ -89,6 +95,9 @@ ZONES = {name: gettz(zone) for name, zone in {
     "MSK": "Europe/Moscow", "BST": "Europe/London", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
 }.items()} | {"UT": tzutc(), "UTC": tzutc(), "GMT": tzutc(), "Z": tzutc()}
 COMPACT = re.compile(r"(\d{8})T(\d{6})Z?")  # GDELT's 20241025T134500Z
+ORDINAL = re.compile(r"(\d{4})-?(\d{3})")  # ISO 8601's day of the year: 2024-299
+YEAR_FIRST = re.compile(r"\d{2,4}-\d")  # 24-10-25: dashed numeric dates are ISO's order, year first
+DIGIT_GROUPS = re.compile(r"\d+")
 DAY_FIRST = re.compile(r"\d\s*\.\s*\d")  # 25.10.2024: dotted dates are day first wherever they are written
 LEADING_WORD = re.compile(r"^\s*([^\W\d_]{1,12})\.?\s*,\s*")  # "Fr, 25 Okt 2024": a weekday, whatever its language
 TWO_DEFAULTS = (dt.datetime(2001, 2, 3), dt.datetime(2002, 4, 6))  # a field read from neither default is stated
@@ -102,7 +111,7 @@ def parse_datetime(value) -> dt.datetime | None:
     value = " ".join(value.split())[:200]  # no date is longer: a paragraph handed over by mistake is not one
     if not value:
         return None
-    return _iso(value) or _compact(value) or _rfc822(value) or _free_form(value)
+    return _iso(value) or _compact(value) or _ordinal(value) or _rfc822(value) or _free_form(value) or _feedparser(value)
 
 
 def parse_day(value) -> dt.date | None:
@@ -162,6 +171,30 @@ def _compact(value: str) -> dt.datetime | None:
         return None
 
 
+def _ordinal(value: str) -> dt.datetime | None:
+    match = ORDINAL.fullmatch(value)
+    if not match or not 1 <= int(match.group(2)) <= 366:
+        return None
+    start = dt.datetime(int(match.group(1)), 1, 1)
+    moment = start + dt.timedelta(days=int(match.group(2)) - 1)
+    return moment if moment.year == start.year else None
+
+
+def _feedparser(value: str) -> dt.datetime | None:
+    """feedparser's handlers, as a UTC moment, for a value with a day in it: three groups of digits, or two
+    and a word (feedparser reads "2003-12" as the 1st of December)."""
+    groups = len(DIGIT_GROUPS.findall(value))
+    if feedparser_date is None or groups < 2 or (groups == 2 and not any(c.isalpha() for c in value)):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = feedparser_date(value)
+        return dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc) if parsed else None
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
+
+
 def _rfc822(value: str) -> dt.datetime | None:
     try:
         return parsedate_to_datetime(value)
@@ -177,12 +210,14 @@ def _free_form(value: str) -> dt.datetime | None:
     if leading and NAMES.month(leading.group(1)) is None:
         value = value[leading.end():]
     day_first = bool(DAY_FIRST.search(value))
+    year_first = bool(YEAR_FIRST.match(value))
     readings = []
     for default in TWO_DEFAULTS:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # dateutil warns about zone names it does not know
                 readings.append(dateutil_parser.parse(value, parserinfo=NAMES, default=default, dayfirst=day_first,
+                                                      yearfirst=year_first,
                                                       tzinfos=ZONES))
         except (ValueError, OverflowError, TypeError, IndexError, AttributeError):
             return None

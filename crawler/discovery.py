@@ -190,6 +190,8 @@ def parse_sitemap(body: bytes, base_url: str, max_size: int = 0) -> SitemapConte
         return _text_sitemap(body, base_url)
     root, truncated = _xml_root(body)
     kind = _local(root.tag)
+    if kind in FEED_ROOTS:  # a feed named as a sitemap (search engines accept RSS and Atom as sitemaps)
+        return SitemapContent(is_index=False, entries=_xml_feed(root, truncated, base_url))
     if kind not in SITEMAP_ROOTS:
         raise ListingError(f"not a sitemap (root element <{kind}>)")
     elements = [entry for entry in root if _local(entry.tag) in ("url", "sitemap")]
@@ -235,6 +237,10 @@ def parse_feed(body: bytes, base_url: str, max_size: int = 0) -> list[Listing]:
     if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         return _json_feed(body, base_url)
     root, truncated = _xml_root(body)
+    return _xml_feed(root, truncated, base_url)
+
+
+def _xml_feed(root, truncated: bool, base_url: str) -> list[Listing]:
     kind = _local(root.tag)
     if kind not in FEED_ROOTS:
         raise ListingError(f"not an RSS or Atom feed (root element <{kind}>)")

@@ -58,3 +58,17 @@ def test_timestamps_are_aware_utc_when_no_zone_is_stated():
 def test_http_dates_in_utc():
     assert parse_http_date(b"Fri, 25 Oct 2024 11:44:00 +0200") == dt.datetime(2024, 10, 25, 9, 44, tzinfo=dt.timezone.utc)
     assert parse_http_date("Friday, 25-Oct-24 09:44:00 GMT") == dt.datetime(2024, 10, 25, 9, 44, tzinfo=dt.timezone.utc)
+
+
+def test_iso_ordinal_and_two_digit_year_dates():
+    assert parse_day("2003-335") == dt.date(2003, 12, 1)
+    assert parse_day("03-12-31") == dt.date(2003, 12, 31)
+
+
+def test_forms_only_feedparser_reads_come_last_as_a_utc_day():
+    assert parse_day("Κυρ, 11 Ιούλ 2004 12:00:00 EST") == dt.date(2004, 7, 11)
+
+
+@pytest.mark.parametrize("value", ["2003-12", "2003", "Dec 2003"])
+def test_a_month_or_a_year_is_no_day_even_for_feedparser(value):
+    assert parse_day(value) is None

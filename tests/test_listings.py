@@ -64,6 +64,11 @@ def test_a_text_that_lists_no_url_is_no_sitemap():
         parse_sitemap(b"Service temporarily unavailable", f"{ORIGIN}/sitemap.txt")
 
 
+def test_a_feed_named_as_a_sitemap_is_read_as_one():
+    content = parse_sitemap(listing("rss-guid-permalink.xml"), f"{ORIGIN}/rss.xml")
+    assert not content.is_index and len(content.entries) == 2
+
+
 def test_a_truncated_sitemap_keeps_its_complete_entries_and_says_it_was_cut():
     content = parse_sitemap(listing("sitemap-truncated.xml"), ORIGIN + "/")
     assert content.truncated

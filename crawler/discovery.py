@@ -44,6 +44,7 @@ class ListingError(ValueError):
 FEED_ROOTS = ("rss", "rdf", "feed", "channel")
 SITEMAP_ROOTS = ("urlset", "sitemapindex")
 WEB_SCHEMES = ("http", "https")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What feedparser needs of an item or entry: its links (`guid`/`id` for a permalink), dates (RSS, Atom 0.3 and 1.0,
 # Dublin Core and DC terms by local name) and title.
 ENTRY_FIELDS = {"link", "guid", "id", "title", "pubdate", "published", "updated", "issued", "modified", "created",
@@ -276,10 +277,19 @@ def _says_where(link) -> bool:
     return bool((link.text or "").strip() or link.get("href"))
 
 
+def _first_alternate(entry) -> str | None:
+    """The first of an Atom entry's alternate HTML links (feedparser's `link` is the last: an entry with two,
+    one without `rel`, the other `rel="alternate"` with a query, names its article by the first)."""
+    for link in entry.get("links", []):
+        if link.get("rel", "alternate") == "alternate" and link.get("type", "text/html") in HTML_TYPES and link.get("href"):
+            return link["href"]
+    return None
+
+
 def _feed_entry(entry, base_url: str) -> Listing | None:
     """feedparser's `link`: the item's own `<link>` (never an `<image>`'s), an Atom entry's alternate link (never
     `self` or an enclosure), else an RSS `<guid>` that is a permalink; resolved against xml:base."""
-    url = _web_url(base_url, entry.get("link"))
+    url = _web_url(base_url, _first_alternate(entry) or entry.get("link"))
     if not url:
         return None
     # The stated string, not feedparser's UTC struct: the entry's day is the day in the feed's own zone.

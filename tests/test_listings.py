@@ -113,6 +113,12 @@ def test_atom_self_and_enclosure_links_are_not_the_article_and_xml_base_is_honou
                                              f"{ORIGIN}/en/opinion/why-the-pier-matters"]
 
 
+def test_of_two_alternate_links_the_first_names_the_article():
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="http://127.0.0.1:1/news/1"/>'
+            b'<link rel="alternate" type="text/html" href="http://127.0.0.1:1/news/1?alt"/></entry></feed>')
+    assert [e.url for e in parse_feed(body, ORIGIN + "/atom.xml")] == [f"{ORIGIN}/news/1"]
+
+
 def test_json_feed_items_by_url_or_by_an_id_that_is_a_url():
     entries = feed("feed.json")
     assert list(entries) == [f"{ORIGIN}/news/2024/10/25/harbour-ferry-timetable",

@@ -177,7 +177,7 @@ def _title(value) -> str | None:
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
     """The `Sitemap:` lines of a robots.txt (also spelled `Site-map:`), as absolute URLs."""
-    text = body.decode("utf-8", "replace")
+    text = body.decode("utf-8-sig", "replace")  # a byte order mark would hide the first line
     urls = (_web_url(base_url, match.group(1)) for match in SITEMAP_LINE.finditer(text))
     return list(dict.fromkeys(url for url in urls if url))
 

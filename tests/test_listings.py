@@ -52,6 +52,10 @@ def test_robots_txt_names_sitemaps_also_as_site_map():
         f"{ORIGIN}/sitemap-news.xml", f"{ORIGIN}/sitemap-archive.xml"]
 
 
+def test_a_byte_order_mark_does_not_hide_the_first_robots_line():
+    assert robots_sitemaps(b"\xef\xbb\xbfSitemap: /news.xml\r\n", f"{ORIGIN}/robots.txt") == [f"{ORIGIN}/news.xml"]
+
+
 def test_a_text_sitemap_lists_one_url_a_line():
     content = parse_sitemap(listing("sitemap.txt"), f"{ORIGIN}/sitemap.txt")
     assert not content.is_index and [e.url for e in content.entries] == [

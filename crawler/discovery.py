@@ -270,7 +270,7 @@ def _entries_skeleton(root) -> bytes:
             if (name not in ENTRY_FIELDS or (links and name in ("guid", "id"))
                     or (name == "link" and child not in links)):
                 entry.remove(child)
-    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)  # the element: no DOCTYPE reaches feedparser
 
 
 def _says_where(link) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.dates import iso_date, parse_datetime, parse_day, parse_http_date, parse_timestamp
 
@@ -72,3 +74,12 @@ def test_forms_only_feedparser_reads_come_last_as_a_utc_day():
 @pytest.mark.parametrize("value", ["2003-12", "2003", "Dec 2003"])
 def test_a_month_or_a_year_is_no_day_even_for_feedparser(value):
     assert parse_day(value) is None
+
+
+@settings(max_examples=500, deadline=2000)
+@given(st.one_of(st.text(max_size=80), st.from_regex(r"[0-9 .,:/+TZ-]{1,30}", fullmatch=True),
+                 st.builds(lambda a, b, c: f"{a} {b} {c}", st.integers(-99, 99999), st.sampled_from(["Oct", "октября", "x"]),
+                           st.integers(-99, 99999))))
+def test_any_string_reads_as_a_date_or_none_never_an_error(value):
+    moment = parse_datetime(value)
+    assert moment is None or isinstance(moment, dt.datetime)

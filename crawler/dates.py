@@ -20,10 +20,14 @@ from email.utils import parsedate_to_datetime
 from dateutil import parser as dateutil_parser
 from dateutil.tz import gettz, tzutc
 
-try:  # feedparser's own date handlers (Korean, Greek, Hungarian, W3DTF...): the last resort, see _feedparser
-    from feedparser.datetimes import _parse_date as feedparser_date
-except ImportError:  # a private name: a feedparser without it only loses the rare forms it alone reads
-    feedparser_date = None
+try:  # feedparser's handlers of the forms only it reads (Korean, Greek, Hungarian, Perforce): the last resort.
+    # Not its whole chain: its lax ISO 8601 handler reads "2013-xx-27" as the 1st of December.
+    from feedparser.datetimes import (_parse_date_greek, _parse_date_hungarian, _parse_date_nate, _parse_date_onblog,
+                                      _parse_date_perforce)
+    FEEDPARSER_HANDLERS = (_parse_date_greek, _parse_date_hungarian, _parse_date_nate, _parse_date_onblog,
+                           _parse_date_perforce)
+except ImportError:  # private names: a feedparser without them only loses the rare forms they alone read
+    FEEDPARSER_HANDLERS = ()
 
 # Month names as listings and pages write them, nominative and genitive ("25 октября"), with common
 # abbreviations. dateutil compares them lowercased; a trailing dot is a separator to it.
@@ -96,8 +100,7 @@ ZONES = {name: gettz(zone) for name, zone in {
 }.items()} | {"UT": tzutc(), "UTC": tzutc(), "GMT": tzutc(), "Z": tzutc()}
 COMPACT = re.compile(r"(\d{8})T(\d{6})Z?")  # GDELT's 20241025T134500Z
 ORDINAL = re.compile(r"(\d{4})-?(\d{3})")  # ISO 8601's day of the year: 2024-299
-YEAR_FIRST = re.compile(r"\d{2,4}-\d")  # 24-10-25: dashed numeric dates are ISO's order, year first
-DIGIT_GROUPS = re.compile(r"\d+")
+YEAR_FIRST = re.compile(r"\d{2,4}-\d|\d{6}$")  # 24-10-25, 241025: dashed or bare numeric dates are ISO's order
 DAY_FIRST = re.compile(r"\d\s*\.\s*\d")  # 25.10.2024: dotted dates are day first wherever they are written
 LEADING_WORD = re.compile(r"^\s*([^\W\d_]{1,12})\.?\s*,\s*")  # "Fr, 25 Okt 2024": a weekday, whatever its language
 TWO_DEFAULTS = (dt.datetime(2001, 2, 3), dt.datetime(2002, 4, 6))  # a field read from neither default is stated
@@ -111,7 +114,18 @@ def parse_datetime(value) -> dt.datetime | None:
     value = " ".join(value.split())[:200]  # no date is longer: a paragraph handed over by mistake is not one
     if not value:
         return None
-    return _iso(value) or _compact(value) or _ordinal(value) or _rfc822(value) or _free_form(value) or _feedparser(value)
+    moment = _iso(value) or _compact(value) or _ordinal(value) or _rfc822(value) or _free_form(value) or _feedparser(value)
+    return _writable(moment) if moment else None
+
+
+def _writable(moment: dt.datetime) -> dt.datetime:
+    """An offset of a day or more ("-99:99") is no offset: the moment is kept as stated, without it (Python
+    could not write it, nor compare it)."""
+    try:
+        moment.utcoffset()
+    except ValueError:
+        return moment.replace(tzinfo=None)
+    return moment
 
 
 def parse_day(value) -> dt.date | None:
@@ -181,18 +195,17 @@ def _ordinal(value: str) -> dt.datetime | None:
 
 
 def _feedparser(value: str) -> dt.datetime | None:
-    """feedparser's handlers, as a UTC moment, for a value with a day in it: three groups of digits, or two
-    and a word (feedparser reads "2003-12" as the 1st of December)."""
-    groups = len(DIGIT_GROUPS.findall(value))
-    if feedparser_date is None or groups < 2 or (groups == 2 and not any(c.isalpha() for c in value)):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = feedparser_date(value)
-        return dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc) if parsed else None
-    except (ValueError, OverflowError, TypeError, IndexError):
-        return None
+    """feedparser's handlers of the forms only it reads, as a UTC moment (they give no other)."""
+    for handler in FEEDPARSER_HANDLERS:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = handler(value)
+            if parsed:
+                return dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc)
+        except (ValueError, OverflowError, TypeError, IndexError, KeyError, AttributeError):
+            continue
+    return None
 
 
 def _rfc822(value: str) -> dt.datetime | None:

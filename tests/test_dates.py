@@ -52,6 +52,10 @@ def test_iso_dates_are_kept_as_written_and_other_forms_rewritten():
     assert iso_date("sometime") is None
 
 
+def test_an_offset_of_a_day_or_more_is_dropped_and_the_stated_day_kept():
+    assert parse_datetime("2024-10-25T23:59:59-99:99").isoformat() == "2024-10-25T23:59:59"
+
+
 def test_timestamps_are_aware_utc_when_no_zone_is_stated():
     assert parse_timestamp("2024-10-25T09:44:00") == dt.datetime(2024, 10, 25, 9, 44, tzinfo=dt.timezone.utc)
     assert parse_timestamp("garbage") is None
@@ -78,8 +82,10 @@ def test_a_month_or_a_year_is_no_day_even_for_feedparser(value):
 
 @settings(max_examples=500, deadline=2000)
 @given(st.one_of(st.text(max_size=80), st.from_regex(r"[0-9 .,:/+TZ-]{1,30}", fullmatch=True),
+                 st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}", fullmatch=True),
                  st.builds(lambda a, b, c: f"{a} {b} {c}", st.integers(-99, 99999), st.sampled_from(["Oct", "октября", "x"]),
                            st.integers(-99, 99999))))
-def test_any_string_reads_as_a_date_or_none_never_an_error(value):
+def test_any_string_reads_as_a_writable_moment_or_none_never_an_error(value):
     moment = parse_datetime(value)
-    assert moment is None or isinstance(moment, dt.datetime)
+    assert moment is None or moment.isoformat()
+    assert iso_date(value) is None or parse_day(iso_date(value)) == moment.date()

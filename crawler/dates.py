@@ -18,7 +18,7 @@ import warnings
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
-from dateutil.tz import gettz, tzutc
+from dateutil.tz import tzoffset
 
 try:  # feedparser's handlers of the forms only it reads (Korean, Greek, Hungarian, Perforce): the last resort.
     # Not its whole chain: its lax ISO 8601 handler reads "2013-xx-27" as the 1st of December.
@@ -91,13 +91,15 @@ class _Names(dateutil_parser.parserinfo):
 
 
 NAMES = _Names()
-# Zone abbreviations RSS feeds use (RFC 822's and a few more), so a stated time keeps its offset.
-ZONES = {name: gettz(zone) for name, zone in {
-    "EST": "America/New_York", "EDT": "America/New_York", "CST": "America/Chicago", "CDT": "America/Chicago",
-    "MST": "America/Denver", "MDT": "America/Denver", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
-    "CET": "Europe/Berlin", "CEST": "Europe/Berlin", "EET": "Europe/Kyiv", "EEST": "Europe/Kyiv",
-    "MSK": "Europe/Moscow", "BST": "Europe/London", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
-}.items()} | {"UT": tzutc(), "UTC": tzutc(), "GMT": tzutc(), "Z": tzutc()}
+# Zone abbreviations feeds and pages use beside RFC 822's own (which email.utils reads), as the fixed offsets they
+# name, so a stated time keeps its day.
+ZONES = {name: tzoffset(name, hours * 3600) for name, hours in {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "MET": 1, "CEST": 2, "MEST": 2,
+    "EET": 2, "EEST": 3, "MSK": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
+    "PDT": -7,
+}.items()}
+RFC822_SHAPE = re.compile(r"(?:[^\W\d_]+,?\s*)?\d{1,2}\s+[^\W\d_]{3,}\.?\s+\d{2,4}\b")  # [Fri,] 25 Oct 2024
+AM_PM = re.compile(r"\d\s*[AaPp]\.?[Mm]\b")
 COMPACT = re.compile(r"(\d{8})T(\d{6})Z?")  # GDELT's 20241025T134500Z
 ORDINAL = re.compile(r"(\d{4})-?(\d{3})")  # ISO 8601's day of the year: 2024-299
 YEAR_FIRST = re.compile(r"\d{2,4}-\d|\d{6}$")  # 24-10-25, 241025: dashed or bare numeric dates are ISO's order
@@ -209,6 +211,10 @@ def _feedparser(value: str) -> dt.datetime | None:
 
 
 def _rfc822(value: str) -> dt.datetime | None:
+    """email.utils for what has RFC 822's shape (it also takes other shapes, wrongly: "October 25, 2024 11:30 PM
+    EST" would be 11:30 with no zone); the rest goes to dateutil."""
+    if not RFC822_SHAPE.match(value) or AM_PM.search(value):
+        return None
     try:
         return parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -230,8 +236,7 @@ def _free_form(value: str) -> dt.datetime | None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # dateutil warns about zone names it does not know
                 readings.append(dateutil_parser.parse(value, parserinfo=NAMES, default=default, dayfirst=day_first,
-                                                      yearfirst=year_first,
-                                                      tzinfos=ZONES))
+                                                      yearfirst=year_first, tzinfos=ZONES))
         except (ValueError, OverflowError, TypeError, IndexError, AttributeError):
             return None
     first, second = readings

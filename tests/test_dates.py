@@ -31,6 +31,10 @@ def test_month_and_weekday_names_in_the_crawls_languages(value):
     assert parse_day(value) == DAY
 
 
+def test_a_twelve_hour_time_and_a_zone_name_keep_the_stated_day():
+    assert parse_datetime("October 25, 2024 11:30 PM EST").isoformat() == "2024-10-25T23:30:00-05:00"
+
+
 def test_a_dotted_date_is_day_first():
     assert parse_datetime("05.10.2024 09:44") == dt.datetime(2024, 10, 5, 9, 44)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from htmldate import find_date
+from lxml.html import HtmlElement
 
 from crawler.dates import iso_date
-from lxml.html import HtmlElement
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}

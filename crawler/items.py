@@ -46,9 +46,9 @@ class ArticleItem:
     published_from: str = "unknown"
 
     MANIFEST_FIELDS = ("url", "canonical_url", "other_urls", "outlet", "language", "declared_language", "title", "authors",
-                       "published", "published_from", "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256",
-                       "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of", "duplicate_of", "duplicate_kind",
-                       "version", "previous_version", "etag", "last_modified")
+                       "published", "published_from", "modified", "discovered_via", "matched_terms", "relevance",
+                       "word_count", "sha256", "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of",
+                       "duplicate_of", "duplicate_kind", "version", "previous_version", "etag", "last_modified")
 
     def manifest_record(self) -> dict:
         return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

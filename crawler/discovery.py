@@ -161,8 +161,9 @@ def _web_url(base_url: str, href) -> str | None:
     URL is no article)."""
     if not isinstance(href, str) or not href.strip():
         return None
+    href = href.strip()
     try:
-        url = urljoin(base_url, href.strip())
+        url = href if href[:8].lower().startswith(("http://", "https://")) else urljoin(base_url, href)
         parts = urlsplit(url)
     except ValueError:  # e.g. a broken IPv6 host: "http://[x/"
         return None
@@ -280,7 +281,7 @@ def _says_where(link) -> bool:
 def _first_alternate(entry) -> str | None:
     """The first of an Atom entry's alternate HTML links (feedparser's `link` is the last: an entry with two,
     one without `rel`, the other `rel="alternate"` with a query, names its article by the first)."""
-    for link in entry.get("links", []):
+    for link in dict.get(entry, "links", ()):  # dict.get: feedparser's own get costs a key mapping every call
         if link.get("rel", "alternate") == "alternate" and link.get("type", "text/html") in HTML_TYPES and link.get("href"):
             return link["href"]
     return None
@@ -289,13 +290,13 @@ def _first_alternate(entry) -> str | None:
 def _feed_entry(entry, base_url: str) -> Listing | None:
     """feedparser's `link`: the item's own `<link>` (never an `<image>`'s), an Atom entry's alternate link (never
     `self` or an enclosure), else an RSS `<guid>` that is a permalink; resolved against xml:base."""
-    url = _web_url(base_url, _first_alternate(entry) or entry.get("link"))
+    url = _web_url(base_url, _first_alternate(entry) or dict.get(entry, "link"))
     if not url:
         return None
     # The stated string, not feedparser's UTC struct: the entry's day is the day in the feed's own zone.
     # dict.get: feedparser's own get maps a missing `updated` to `published`, with a deprecation warning.
     stated = dict.get(entry, "published") or dict.get(entry, "updated") or dict.get(entry, "created")
-    return Listing(url=url, published=parse_date(stated), title=_title(entry.get("title")))
+    return Listing(url=url, published=parse_date(stated), title=_title(dict.get(entry, "title")))
 
 
 def _json_feed(body: bytes, base_url: str) -> list[Listing]:

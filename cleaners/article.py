@@ -15,7 +15,8 @@ class Article:
     title: str
     text: str  # the body only: paragraphs separated by "\n", no title
     authors: list[str] = field(default_factory=list)
-    published: str | None = None  # ISO date or datetime as the page gives it
+    published: str | None = None  # ISO date or datetime, as the page gives it when it gives ISO
+    published_from: str = "unknown"  # "metadata" | "page" (found by htmldate) | "unknown": really undated
     modified: str | None = None
     language: str | None = None  # of the body as detected, e.g. "en", "is", "no"; the declared one if unsure
     declared_language: str | None = None  # what the page says (<html lang>, og:locale...), primary subtag

@@ -194,6 +194,7 @@ def finish_article(draft: Draft | None, site_memory: SiteMemory | None = None) -
         text=text,
         authors=meta.authors,
         published=meta.published,
+        published_from=meta.published_from,
         modified=meta.modified,
         language=draft.language,
         declared_language=meta.language,

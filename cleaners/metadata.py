@@ -1,5 +1,8 @@
 """Page metadata from JSON-LD, OpenGraph and meta tags, with htmldate as the date fallback.
 
+The published date is read by crawler/dates.py (the crawl's one date reader, which imports no Scrapy) and given
+as ISO 8601: "October 25, 2022" in a meta tag is 2022-10-25.
+
 Read before pruning: pruning removes the `<script>` and `<meta>` elements this needs.
 """
 
@@ -13,6 +16,8 @@ from urllib.parse import urljoin
 from htmldate import find_date
 from lxml.html import HtmlElement
 
+from crawler.dates import iso_date
+
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}
 LANGUAGE_ALIASES = {"nb": "no", "nn": "no"}  # Bokmål and Nynorsk pages file under Norwegian
@@ -23,7 +28,8 @@ TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+")
 class PageMetadata:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
-    published: str | None = None
+    published: str | None = None  # ISO 8601
+    published_from: str = "unknown"  # "metadata" (declared by the page), "page" (htmldate found it), "unknown"
     modified: str | None = None
     language: str | None = None
     sitename: str | None = None
@@ -40,20 +46,20 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     meta = _meta_tags(tree)
     ld = _json_ld_article(tree)
     sitename = _first(meta.get("og:site_name"), _name(ld.get("publisher")))
-    published = (_first(_text(ld.get("datePublished")), meta.get("article:published_time"),
-                        meta.get("datepublished"), meta.get("pubdate"), meta.get("date"))
-                 or _attr(tree, "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime")
-                 or _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))  # whole-page scans: last
+    declared = (_first(_text(ld.get("datePublished")), meta.get("article:published_time"),
+                       meta.get("datepublished"), meta.get("pubdate"), meta.get("date"))
+                or _attr(tree, "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime")
+                or _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))  # whole-page scans: last
     descriptions = list(dict.fromkeys(d for d in (meta.get("og:description"), meta.get("description"),
                                                   _text(ld.get("description"))) if d))
     authors = _authors(ld.get("author")) or _split_authors(meta.get("author") or meta.get("article:author"))
-    if not published:
-        published = find_date(tree, url=url, original_date=True, extensive_search=False) or None
+    published, published_from = _published(tree, url, declared)
     return PageMetadata(
         title=_title(tree, meta, ld, sitename),
         authors=authors,
         credited=list(dict.fromkeys(authors + _authors(ld.get("creator")))),
         published=published,
+        published_from=published_from,
         modified=_first(_text(ld.get("dateModified")), meta.get("article:modified_time"), meta.get("og:updated_time")),
         language=_language(tree, meta, ld),
         sitename=sitename,
@@ -64,6 +70,17 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         page_type=_first(_type_name(ld.get("@type")), meta.get("og:type")),
         headlines=_headlines(tree, meta, ld),
     )
+
+
+def _published(tree: HtmlElement, url: str | None, declared: str | None) -> tuple[str | None, str]:
+    """The page's publication date (ISO 8601) and where it was found. A declared date that cannot be read (not
+    even by crawler/dates.py) is looked for in the page by htmldate, searching its text too (the page says it
+    has a date); a page declaring none gets htmldate's quick search of its markup and URL only."""
+    published = iso_date(declared)
+    if published:
+        return published, "metadata"
+    found = find_date(tree, url=url, original_date=True, extensive_search=bool(declared))
+    return (found, "page") if found else (None, "unknown")
 
 
 def primary_language(tag: str | None) -> str | None:

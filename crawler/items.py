@@ -41,11 +41,14 @@ class ArticleItem:
     duplicate_kind: str | None = None  # same_url (another URL of it) | same_text (its text under another URL)
     version: int = 1  # 2, 3... for a changed text of an article already in the corpus (earlier versions are kept)
     previous_version: str | None = None  # the path of the version it replaces
+    # Where `published` came from: "metadata" (the page declares it), "page" (htmldate found it in the page), or
+    # "unknown" (no date could be read anywhere: kept or not by KEEP_UNDATED_ARTICLES)
+    published_from: str = "unknown"
 
     MANIFEST_FIELDS = ("url", "canonical_url", "other_urls", "outlet", "language", "declared_language", "title", "authors",
-                       "published", "modified", "discovered_via", "matched_terms", "relevance", "word_count", "sha256",
-                       "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of", "duplicate_of", "duplicate_kind",
-                       "version", "previous_version", "etag", "last_modified")
+                       "published", "published_from", "modified", "discovered_via", "matched_terms", "relevance",
+                       "word_count", "sha256", "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of",
+                       "duplicate_of", "duplicate_kind", "version", "previous_version", "etag", "last_modified")
 
     def manifest_record(self) -> dict:
         return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}

@@ -11,7 +11,6 @@ errback records a decision whose detail names the exception and what was refused
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 from weakref import WeakKeyDictionary
 
@@ -23,6 +22,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
+from .dates import parse_http_date
 from .urls import on_domains
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -70,12 +70,9 @@ def retry_after_seconds(value: bytes | None, now: dt.datetime | None = None) -> 
     text = value.decode("latin-1").strip()
     if text.isdigit():
         return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    when = parse_http_date(text)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
     return max(0.0, (when - (now or dt.datetime.now(dt.timezone.utc))).total_seconds())
 
 

@@ -9,7 +9,7 @@ from cleaners.article import count_words
 
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
 from .clusters import DEDUP_MODES, minhash, new_cluster_id
-from .discovery import parse_date
+from .dates import parse_day as parse_date
 from .items import ArticleItem
 from .relevance import RelevanceMatcher
 from .frontier import KeptIndex
@@ -33,10 +33,17 @@ class StoryStage:
 
 
 class WindowPipeline(StoryStage):
-    """The page's own publication date decides; an undated article is kept (published: null)."""
+    """The page's own publication date decides. An article whose date is unknown (published: null,
+    published_from: "unknown") is kept unless KEEP_UNDATED_ARTICLES is off."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.keep_undated = crawler.settings.getbool("KEEP_UNDATED_ARTICLES")
 
     def process_item(self, item: ArticleItem, spider=None):
         day = parse_date(item.published)
+        if day is None and not self.keep_undated:
+            raise Rejected("undated", "no publication date in the page's metadata or text (KEEP_UNDATED_ARTICLES=False)")
         if not self.story.in_window(day):
             raise Rejected("out_of_window", f"published {day.isoformat()}")
         return item

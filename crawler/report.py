@@ -26,7 +26,7 @@ from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
 from .corpus import JsonLines, write_atomic
-from .discovery import parse_date
+from .dates import parse_day as parse_date
 from .report_html import write_report_html_or_log
 
 REASONS = {
@@ -35,6 +35,7 @@ REASONS = {
     "unchanged": "re-checked, not changed since the version in the corpus (HTTP 304 or the same text)",
     "off_topic": "does not match every term group of the story",
     "out_of_window": "published outside the story's window",
+    "undated": "no publication date could be read from the page (dropped: KEEP_UNDATED_ARTICLES=False)",
     "duplicate": "the same article as one already kept",
     "near_duplicate": "a near-copy of a kept article (DEDUP_MODE=drop)",
     "not_article": "no article on the page (listing, too short, not HTML)",

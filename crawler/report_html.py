@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .corpus import read_jsonl, write_atomic
+from .dates import parse_datetime, parse_day
 
 REPORT_HTML = "report.html"
 
@@ -39,7 +40,7 @@ ALWAYS = ("found", "written", "off_topic", "out_of_window", "duplicate")
 # "errors": the crawler could not, or might not, fetch the page. A page fetched but holding no article is
 # `not_article`, a column of its own.
 ERROR_REASONS = ("robots", "http_error", "fetch_error")
-LABELS = {"found": "found", "written": "written", "off_topic": "off-topic", "out_of_window": "out of window",
+LABELS = {"found": "found", "written": "written", "off_topic": "off-topic", "out_of_window": "out of window", "undated": "undated, dropped",
           "duplicate": "duplicates", "near_duplicate": "near-duplicates dropped", "not_article": "not an article",
           "errors": "errors", "robots": "robots.txt", "http_error": "HTTP error", "fetch_error": "fetch error",
           "undecided": "undecided", "known": "known", "unchanged": "unchanged"}
@@ -126,12 +127,7 @@ def num(value) -> int:
 
 def day_of(value) -> dt.date | None:
     """The publication day as the corpus files it: the date part of the page's own ISO timestamp."""
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    return parse_day(value)
 
 
 def language_of(record: dict) -> str:
@@ -167,9 +163,8 @@ def source_link(url) -> str:
 def clock(value) -> str:
     """report.json's UTC timestamps, for people: 2024-10-25 13:26 UTC."""
     value = text(value)
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+    moment = parse_datetime(value)
+    if moment is None:
         return value
     if moment.utcoffset() == dt.timedelta(0):
         return moment.strftime("%Y-%m-%d %H:%M UTC")

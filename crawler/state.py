@@ -20,6 +20,8 @@ from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
 
+from .dates import parse_timestamp
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     identity      TEXT PRIMARY KEY,  -- the URL's identity: tracking parameters, fragment, case of escapes gone
@@ -197,13 +199,8 @@ class CrawlState:
 
 
 def parse_time(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    """A timestamp of the state (ISO 8601), aware: UTC where none is stated."""
+    return parse_timestamp(value)
 
 
 class RunDupeFilter(RFPDupeFilter):

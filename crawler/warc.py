@@ -61,6 +61,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .corpus import JsonLines, read_jsonl
+from .dates import parse_timestamp
 
 CANDIDATE_HEADER = "WARC-Storycrawler-Candidate"
 WARC_REGISTER = Path("state") / "warcs.jsonl"
@@ -85,7 +86,8 @@ def warc_date() -> str:
 
 def fetched_at(date: str) -> str:
     """A WARC-Date in the corpus's one timestamp format (report.utc_now's): live and replayed runs agree."""
-    return dt.datetime.fromisoformat(date.replace("Z", "+00:00")).isoformat(timespec="seconds")
+    moment = parse_timestamp(date)
+    return moment.isoformat(timespec="seconds") if moment else date
 
 
 # --- the corpus's list of its WARC files -----------------------------------------------------------------------

@@ -83,9 +83,9 @@ def test_an_external_entity_is_never_resolved(tmp_path):
     b"<urlset><url><loc>http://a/1</loc></url><url><lo",
     b"<urlset><url><loc>http://a/1</loc></url>",
 ])
-def test_a_truncated_sitemap_is_a_listing_error(body):
-    with pytest.raises(ListingError, match="truncated"):
-        parse_sitemap(body, "http://a/")
+def test_a_truncated_sitemap_keeps_its_complete_entries(body):
+    content = parse_sitemap(body, "http://a/")
+    assert content.truncated and [e.url for e in content.entries] == ["http://a/1"]
 
 
 def test_a_listing_may_end_with_a_comment_and_use_a_namespace_prefix():

@@ -391,5 +391,10 @@ def test_an_external_entity_in_a_sitemap_or_feed_is_never_fetched_or_read(hostil
 
 
 @slow
+def test_the_complete_entry_of_a_truncated_sitemap_is_still_read(hostile):
+    assert hostile.decision("/articles/from-a-truncated-sitemap")["reason"] == "written"
+
+
+@slow
 def test_a_good_sitemap_beside_the_broken_listings_is_still_read(hostile):
     assert hostile.decision("/articles/from-the-good-sitemap")["reason"] == "written"

@@ -226,6 +226,9 @@ class StorySpider(scrapy.Spider):
         content = self.read_listing(response, lambda: parse_sitemap(response.body, response.url, self.max_listing_bytes))
         if content is None:
             return
+        if content.truncated:  # recorded as a listing error; the complete entries before the cut still count
+            self.report_listing_error(response.url, source, f"truncated XML: cut off before its end; its "
+                                                            f"{len(content.entries)} complete entries are read")
         if content.is_index:
             depth = response.meta.get("sitemap_depth", 0) + 1
             if depth > self.sitemap_max_depth:
@@ -395,6 +398,7 @@ class StorySpider(scrapy.Spider):
             url=response.url, canonical_url=article.canonical_url, outlet=candidate["outlet"], title=article.title,
             text=article.text, language=article.language, declared_language=article.declared_language,
             authors=article.authors, published=article.published, modified=article.modified,
+            published_from=article.published_from,
             description=article.description, sitename=article.sitename, discovered_via=candidate["via"],
             fetched_at=meta.get("fetched_at") or utc_now(), warc=meta.get("warc"),
             other_urls=[url for url in dict.fromkeys([*reached, *copies]) if url != response.url],

@@ -1,6 +1,6 @@
 """Page metadata from JSON-LD, OpenGraph and meta tags, with htmldate as the date fallback.
 
-The published date is read by crawler/dates.py (the crawl's one date reader, which imports no Scrapy) and given
+The published date is read by cleaners/dates.py (the one date reader of the cleaners and the crawl) and given
 as ISO 8601: "October 25, 2022" in a meta tag is 2022-10-25.
 
 Read before pruning: pruning removes the `<script>` and `<meta>` elements this needs.
@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from crawler.dates import iso_date
+from .dates import iso_date
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}
@@ -74,7 +74,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
 
 def _published(tree: HtmlElement, url: str | None, declared: str | None) -> tuple[str | None, str]:
     """The page's publication date (ISO 8601) and where it was found. A declared date that cannot be read (not
-    even by crawler/dates.py) is looked for in the page by htmldate, searching its text too (the page says it
+    even by cleaners/dates.py) is looked for in the page by htmldate, searching its text too (the page says it
     has a date); a page declaring none gets htmldate's quick search of its markup and URL only."""
     published = iso_date(declared)
     if published:

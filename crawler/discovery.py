@@ -3,7 +3,7 @@ feeds (feedparser), JSON Feed, GDELT.
 
 Pure functions from bytes to `Listing`s; the spider decides what to fetch. They raise nothing but `ListingError`.
 XML is parsed without resolving entities or touching the network, and a document declaring entities (an XXE, a
-"billion laughs") is refused before any parser reads it. Dates are read by crawler/dates.py.
+"billion laughs") is refused before any parser reads it. Dates are read by cleaners/dates.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import feedparser
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from .dates import parse_day as parse_date  # noqa: F401 - also imported from here by other modules
+from cleaners.dates import parse_day as parse_date  # noqa: F401 - also imported from here by other modules
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
-from .dates import parse_http_date
+from cleaners.dates import parse_http_date
 from .urls import on_domains
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}

@@ -9,7 +9,7 @@ from cleaners.article import count_words
 
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
 from .clusters import DEDUP_MODES, minhash, new_cluster_id
-from .dates import parse_day as parse_date
+from cleaners.dates import parse_day as parse_date
 from .items import ArticleItem
 from .relevance import RelevanceMatcher
 from .frontier import KeptIndex

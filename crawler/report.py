@@ -26,7 +26,7 @@ from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
 from .corpus import JsonLines, write_atomic
-from .dates import parse_day as parse_date
+from cleaners.dates import parse_day as parse_date
 from .report_html import write_report_html_or_log
 
 REASONS = {

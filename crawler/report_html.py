@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .corpus import read_jsonl, write_atomic
-from .dates import parse_datetime, parse_day
+from cleaners.dates import parse_datetime, parse_day
 
 REPORT_HTML = "report.html"
 

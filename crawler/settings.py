@@ -71,7 +71,7 @@ STORY = None  # path of the story file, when not given as `-a story=...`
 CORPUS_DIR = "corpus"  # where text files, manifest.jsonl, decisions.jsonl and report.json go
 MIN_ARTICLE_WORDS = 40  # an extracted page with fewer words is "not an article"
 UNTYPED_ARTICLE_WORDS = 120  # ...and a page that declares no article type needs this many and a date
-# A page whose publication date cannot be read (not from its metadata in any form crawler/dates.py knows, nor by
+# A page whose publication date cannot be read (not from its metadata in any form cleaners/dates.py knows, nor by
 # htmldate in the page) cannot be placed in the story's window: True keeps it (published: null, published_from:
 # "unknown" in the manifest, counted as undated in the report); False drops it with the decision `undated`.
 KEEP_UNDATED_ARTICLES = True

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
 
-from .dates import parse_timestamp
+from cleaners.dates import parse_timestamp
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (

@@ -61,7 +61,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .corpus import JsonLines, read_jsonl
-from .dates import parse_timestamp
+from cleaners.dates import parse_timestamp
 
 CANDIDATE_HEADER = "WARC-Storycrawler-Candidate"
 WARC_REGISTER = Path("state") / "warcs.jsonl"

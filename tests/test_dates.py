@@ -1,4 +1,4 @@
-"""crawler/dates.py: the one place dates are read, from listings, pages, HTTP headers and the corpus itself."""
+"""cleaners/dates.py: the one place dates are read, from listings, pages, HTTP headers and the corpus itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.dates import iso_date, parse_datetime, parse_day, parse_http_date, parse_timestamp
+from cleaners.dates import iso_date, parse_datetime, parse_day, parse_http_date, parse_timestamp
 
 DAY = dt.date(2024, 10, 25)
 

@@ -168,7 +168,7 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
 def _with_trafilatura(options: CleaningOptions, trafilatura_options: dict) -> CleaningOptions:
     if not trafilatura_options:
         return options
-    return replace(options, trafilatura={**options.trafilatura, **trafilatura_options})
+    return replace(options, trafilatura=tuple({**dict(options.trafilatura), **trafilatura_options}.items()))
 
 
 def finish_article(draft: Draft | None, site_memory: SiteMemory | None = None) -> Article | None:

@@ -7,8 +7,7 @@ steps too: a corpus that wants them kept switches them off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
-from typing import Mapping
+from dataclasses import dataclass, fields, replace
 
 TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 
@@ -41,7 +40,8 @@ class CleaningOptions:
     drop_repeated_lines: bool = True  # a short line printed twice in a row (a caption and its copy)
     # Per-site data files (cleaners/sites/*.toml): selectors to keep and drop, tail cues
     site_profiles: bool = True
-    trafilatura: Mapping[str, object] = field(default_factory=lambda: dict(TRAFILATURA_DEFAULTS))
+    # trafilatura's own options as (name, value) pairs, so that options can be compared, hashed and cached
+    trafilatura: tuple[tuple[str, object], ...] = tuple(TRAFILATURA_DEFAULTS.items())
 
     @classmethod
     def steps(cls) -> list[str]:

@@ -1,0 +1,203 @@
+"""Cleaning steps as named switches (`CleaningOptions`), and the rules that keep the cleaners from collapsing on
+pages unlike the ones they were written on: taxonomy classes and slug ids are no cues, only short lines are
+deduplicated, a fast pass that read little is redone, and a second opinion where an independent extractor
+disagrees. Pages from `fixtures/cleaners/`."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from lxml import html as lxml_html
+from trafilatura import bare_extraction
+
+from cleaners import CleaningOptions, extract
+from cleaners.agreement import agreement, medoid, needs_vote, shingle_set
+from cleaners.extract import fast_pass_will_do
+from cleaners.lexicon import load_lexicon
+from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates
+from cleaners.prune import _cue_verdict, _cue_words, prune_non_body
+from conftest import FIXTURES
+from test_cleaning_rules import URLS
+
+PAGES = FIXTURES / "cleaners"
+TAXONOMY_PAGE = "taxonomy-classes-and-slug-ids"
+TAXONOMY_URL = "https://www.quarrylanejournal.test/community/2025/09/12/allotment-society-shares-its-harvest"
+CUED_BOX_PAGE = "article-in-a-cued-box"
+CUED_BOX_URL = "https://www.fernhollowbulletin.test/travel/2025/10/02/night-ferry-returns"
+WITHOUT_SECOND_OPINION = CleaningOptions().without("agreement_check")
+
+
+def html_of(page: str) -> str:
+    return (PAGES / f"{page}.html").read_text(encoding="utf-8")
+
+
+def on_page(page: str, xpath: str) -> list[str]:
+    return [" ".join(el.text_content().split()) for el in lxml_html.fromstring(html_of(page)).xpath(xpath)]
+
+
+@cache
+def text_of(page: str, url: str | None = None, options: CleaningOptions | None = None) -> str:
+    article = extract(html_of(page), url=url, options=options)
+    return article.text if article else ""
+
+
+# --- The switches
+
+def test_every_step_has_a_name_and_is_on_by_default():
+    steps = CleaningOptions.steps()
+    assert len(steps) == len(set(steps)) >= 20
+    assert all(getattr(CleaningOptions(), step) is True for step in steps)
+
+
+def test_switching_off_an_unknown_step_is_an_error_not_a_no_op():
+    with pytest.raises(ValueError, match="unknown cleaning step.*prune_everything"):
+        CleaningOptions().without("prune_everything")
+
+
+def test_a_step_switched_off_is_off_and_the_others_stay_on():
+    options = CleaningOptions().without("prune_by_cues", "strip_headline")
+    assert not options.prune_by_cues and not options.strip_headline
+    assert all(getattr(options, s) for s in CleaningOptions.steps() if s not in ("prune_by_cues", "strip_headline"))
+
+
+# A page on which switching the step off changes the text, with the steps that would do the same work
+# switched off too: every switch is wired to its step.
+STEP_PAGES = {
+    "join_split_body": ("split-body", ()), "prune_by_cues": ("camelcase-cues", ()),
+    "prune_lexicon_blocks": ("dont-miss-box", ()), "prune_link_lists": ("link-lists", ()),
+    "prune_kicker_teasers": ("boxes-and-keyword-links", ("drop_clutter_lines", "prune_lexicon_blocks")),
+    "prune_headline_links": ("headline-link-cards", ()), "prune_hidden_copies": ("hidden-print-copy", ()),
+    "unwrap_linked_paragraphs": ("linked-sentence-in-wrappers", ("unlink_keyword_links",)),
+    "unlink_keyword_links": ("boxes-and-keyword-links", ()), "agreement_check": (CUED_BOX_PAGE, ()),
+    "embedded_body": ("client-rendered-body", ()), "drop_leading_timestamps": ("leading-dateline-and-live-times", ()),
+    "drop_leading_bylines": ("byline-creator", ()), "strip_headline": ("kicker-above-headline", ()),
+    "strip_deks": ("dek-as-subheading", ()), "drop_clutter_lines": ("closing-promo-lines", ()),
+}
+
+
+@pytest.mark.parametrize("step", sorted(STEP_PAGES))
+def test_switching_a_step_off_changes_what_it_acts_on(step):
+    page, also_off = STEP_PAGES[step]
+    url = URLS.get(page, CUED_BOX_URL)
+    base = CleaningOptions().without(*also_off)
+    assert text_of(page, url, base.without(step)) != text_of(page, url, base)
+
+
+def test_switching_the_tail_cut_off_keeps_what_follows_a_most_read_heading():
+    lines = ["The ferry runs again from Monday.", "It was out of service for a month.", "Most read", "Teaser."]
+    lexicon = load_lexicon()
+    assert clean_paragraphs(lines, title=None, deks=[], lexicon=lexicon) == lines[:2]
+    off = CleaningOptions().without("cut_at_tail_heading", "drop_clutter_lines")
+    assert clean_paragraphs(lines, title=None, deks=[], lexicon=lexicon, options=off) == lines
+
+
+# --- Taxonomy classes and slug ids are no cues (prune.TAXONOMY_CLASS, prune.SLUG_ID_PARTS)
+
+@pytest.mark.parametrize("classes", ["tag-social-media", "category-sharing", "tag-politics category-world post",
+                                     "topic-energy type-post status-publish"])
+def test_a_posts_own_taxonomy_classes_are_no_cue(classes):
+    assert _cue_verdict(_cue_words(classes)) is None
+
+
+@pytest.mark.parametrize("classes", ["post-tags", "tags", "tag-list", "entry-tags", "article__tags", "topics-box"])
+def test_a_box_of_tags_is_still_a_cue(classes):
+    assert _cue_verdict(_cue_words(classes)) is False
+
+
+def test_a_post_container_wearing_tag_and_category_classes_survives_pruning_beside_a_heavier_column():
+    tree = lxml_html.fromstring(html_of(TAXONOMY_PAGE))
+    post, column = tree.xpath("//div[contains(@class, 'tag-social-media')]")[0], tree.xpath("//div[@class='column-right']")[0]
+    assert len(column.text_content()) > len(post.text_content())  # the control: the body guard alone would not save it
+    prune_non_body(tree, load_lexicon())
+    assert tree.xpath("//div[contains(@class, 'tag-social-media')]//p")
+
+
+def test_the_box_of_tags_and_the_share_tools_under_the_post_go():
+    tree = lxml_html.fromstring(html_of(TAXONOMY_PAGE))
+    prune_non_body(tree, load_lexicon())
+    assert not tree.xpath("//div[@class='post-tags'] | //div[@id='share-tools']")
+
+
+def test_the_article_text_is_the_post_not_the_column_beside_it():
+    body = on_page(TAXONOMY_PAGE, "//div[@class='entry-content']/p")
+    text = text_of(TAXONOMY_PAGE, TAXONOMY_URL)
+    assert all(paragraph in text for paragraph in body) and "reading group" not in text
+
+
+def test_subheadings_whose_anchor_ids_hold_a_cue_word_stay():
+    subheadings = on_page(TAXONOMY_PAGE, "//h2[@id]")
+    assert [s.split()[0] for s in subheadings] == ["Sharing", "Social"]
+    text = text_of(TAXONOMY_PAGE, TAXONOMY_URL, WITHOUT_SECOND_OPINION)
+    assert all(subheading in text.split("\n") for subheading in subheadings)
+
+
+# --- Only short lines are deduplicated (postclean.drop_adjacent_duplicates)
+
+def test_a_short_line_printed_twice_in_a_row_is_kept_once():
+    caption = "The north quay at low tide. Photo: Harbour Trust"
+    assert drop_adjacent_duplicates(["First.", caption, caption, "Last."]) == ["First.", caption, "Last."]
+
+
+def test_a_paragraph_printed_twice_is_kept_twice():
+    refrain = ("We will keep the ferry running as long as there is one islander who needs it, the operator's "
+               "founder told every meeting he ever spoke at, and the same sentence closed each of the letters he "
+               "wrote to the council.")
+    assert len(refrain) > DUPLICATE_MAX_CHARS
+    assert drop_adjacent_duplicates([refrain, refrain, "Then the vote."]) == [refrain, refrain, "Then the vote."]
+
+
+# --- The fast pass is redone with trafilatura's fallbacks where it read little (extract.fast_pass_will_do)
+
+def fast_pass_of(page: str):
+    tree = lxml_html.fromstring(html_of(page))
+    return bare_extraction(tree, with_metadata=False, fast=True, include_comments=False, include_tables=True), tree
+
+
+def test_a_fast_pass_that_read_the_article_is_kept():
+    document, tree = fast_pass_of("more-cues")
+    assert fast_pass_will_do(document, tree)
+
+
+def test_a_fast_pass_far_shorter_than_an_independent_reading_of_the_page_is_redone():
+    document, tree = fast_pass_of("more-cues")
+    assert not fast_pass_will_do(document, tree, independent_chars=4 * len(document.text))
+
+
+def test_a_fast_pass_that_read_only_short_lines_is_redone():
+    tree = lxml_html.fromstring(html_of("more-cues"))
+    document, _ = fast_pass_of("more-cues")
+    document.text = "\n".join(["News", "Region", "Business", "Sport", "Contact"] * 4)
+    assert not fast_pass_will_do(document, tree)
+
+
+# --- A second opinion where an independent extractor disagrees (cleaners/agreement.py)
+
+def test_an_article_in_a_container_with_a_promo_class_is_found_by_the_second_opinion():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    text = text_of(CUED_BOX_PAGE, CUED_BOX_URL)
+    assert all(paragraph in text for paragraph in body) and "Lost property" not in text
+
+
+def test_without_the_second_opinion_the_cue_prunes_that_article():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    assert not [p for p in body if p in text_of(CUED_BOX_PAGE, CUED_BOX_URL, WITHOUT_SECOND_OPINION)]
+
+
+def test_texts_that_agree_need_no_vote_and_texts_that_do_not_do():
+    body = shingle_set(" ".join(on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")))
+    rail = shingle_set(" ".join(on_page(CUED_BOX_PAGE, "//aside//p")))
+    assert agreement(body, body) == 1.0 and not needs_vote(body, body)
+    assert needs_vote(rail, body)
+
+
+def test_an_independent_extractor_that_found_nothing_calls_no_vote():
+    assert not needs_vote(shingle_set("Some text the cleaners kept from the page."), set())
+
+
+def test_the_vote_keeps_the_text_the_others_agree_with_and_an_empty_one_never_wins():
+    body = shingle_set(" ".join(on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")))
+    rail = shingle_set(" ".join(on_page(CUED_BOX_PAGE, "//aside//p")))
+    assert medoid([rail, body, body]) == 1
+    assert medoid([body, set(), set()]) == 0  # two empty readings agree with each other, and both are wrong
+    assert medoid([body, body]) == 0  # a tie goes to the cleaners' own text

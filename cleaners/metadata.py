@@ -20,6 +20,9 @@ from .dates import iso_date
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}
+# Short text lines naming a year: "Published on 26 October 2024." (scripts and styles aside).
+DATE_LINES = ("//text()[not(parent::script or parent::style)][string-length(normalize-space(.)) <= 80]"
+              "[contains(., '19') or contains(., '20')]")
 LANGUAGE_ALIASES = {"nb": "no", "nn": "no"}  # Bokmål and Nynorsk pages file under Norwegian
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+")
 
@@ -73,13 +76,16 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
 
 
 def _published(tree: HtmlElement, url: str | None, declared: str | None) -> tuple[str | None, str]:
-    """The page's publication date (ISO 8601) and where it was found. A declared date that cannot be read (not
-    even by cleaners/dates.py) is looked for in the page by htmldate, searching its text too (the page says it
-    has a date); a page declaring none gets htmldate's quick search of its markup and URL only."""
+    """The page's publication date (ISO 8601) and where it was found. A date the page does not declare, or
+    declares in a form not even cleaners/dates.py reads, is looked for by htmldate's quick search of the
+    markup and URL; where the page declares a date that neither reads, in its short lines of text too (not
+    by htmldate's extensive search: it sends candidates to dateparser, which costs seconds to load)."""
     published = iso_date(declared)
     if published:
         return published, "metadata"
-    found = find_date(tree, url=url, original_date=True, extensive_search=bool(declared))
+    found = find_date(tree, url=url, original_date=True, extensive_search=False)
+    if not found and declared:
+        found = next(filter(None, map(iso_date, tree.xpath(DATE_LINES))), None)
     return (found, "page") if found else (None, "unknown")
 
 

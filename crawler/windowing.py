@@ -1,0 +1,148 @@
+"""Windowed discovery: what of a ten-year archive a story crawl need not fetch, and what it fetches first.
+
+A story has a window (`since`..`until`); an outlet's archive holds years around it. The spider asks this
+module, for every listing and link it meets:
+
+- a sitemap index's child: skipped when its `<lastmod>` is before `since` (nothing in it changed in the
+  window) or when its URL names a day, month or year wholly outside the window (crawler/url_dates.py);
+- a link or listing entry with no date of its own: dated by its URL, or by the one `<time>` element of
+  the list item or `<article>` that holds it on an HTML listing;
+- a paginated listing: paging stops at a page whose dated items are all older than `since`; a link to a
+  page further on than the next one (a "last" or numbered jump) is never followed;
+- service links (log-in, registration, subscription, search, sharing) are never followed;
+- priority: in-window listings newest first, then in-window articles newest first, then the undated, so a
+  crawl cut short by a budget or a kill has the best part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .discovery import Listing, parse_date
+from .url_dates import Span, outside, url_span
+
+PAGE_PARAMS = ("page", "p", "pg", "paged", "seite", "pagina", "strona", "sida", "side", "pagenum")
+PAGE_IN_PATH = re.compile(r"/(?:page|seite|pagina|side|sida|strona)/(\d{1,5})/?$")
+LISTING_PRIORITY, ARTICLE_PRIORITY = 20000, 10000  # in the window, plus the day's offset in it: newest first
+UNDATED_LISTING_PRIORITY = 5000
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A listing not fetched, and why (recorded in report.json's `skipped_listings`)."""
+    url: str
+    reason: str  # "lastmod" | "dated by URL" | "paging stopped"
+    detail: str
+
+
+class Windowing:
+    def __init__(self, since: dt.date | None, until: dt.date | None, url_dates: bool, service_links: list[str]):
+        self.since, self.until = since, until
+        self.url_dates = url_dates
+        self.service = re.compile("|".join(f"(?:{p})" for p in service_links), re.I) if service_links else None
+
+    @classmethod
+    def from_settings(cls, settings, story) -> "Windowing":
+        return cls(story.since, story.until, settings.getbool("URL_DATES_ENABLED"), settings.getlist("SERVICE_LINK_PATTERNS"))
+
+    def reads_url_dates(self, source) -> bool:
+        return self.url_dates if source.url_dates is None else source.url_dates
+
+    def span_of(self, url: str, source) -> Span | None:
+        return url_span(url, self.until) if self.reads_url_dates(source) else None
+
+    # --- sitemap indexes ---------------------------------------------------------------------------------
+
+    def sitemap_child_skip(self, entry: Listing, source) -> Skip | None:
+        if entry.published and self.since and entry.published < self.since:
+            return Skip(entry.url, "lastmod", f"lastmod {entry.published.isoformat()} is before {self.since.isoformat()}")
+        span = self.span_of(entry.url, source)
+        if span and outside(span, self.since, self.until):
+            return Skip(entry.url, "dated by URL", f"names {span}, outside the window")
+        return None
+
+    # --- links and entries -------------------------------------------------------------------------------
+
+    def is_outside(self, span: Span | None) -> bool:
+        return span is not None and outside(span, self.since, self.until)
+
+    def newest_day(self, span: Span | None) -> dt.date | None:
+        """The latest day of the span that can be in the window (its priority's day)."""
+        if span is None:
+            return None
+        return min(span.last, self.until) if self.until else span.last
+
+    def priority(self, day: dt.date | None, listing: bool) -> int:
+        """Higher first: dated in the window, newest first; listings before articles; the undated last."""
+        if day is None or self.since is None or not (self.since <= day <= (self.until or day)):
+            return UNDATED_LISTING_PRIORITY if listing and day is None else 0
+        return (LISTING_PRIORITY if listing else ARTICLE_PRIORITY) + (day - self.since).days
+
+    def is_service_link(self, url: str) -> bool:
+        return self.service is not None and self.service.search(urlsplit(url).path) is not None
+
+    def newest_first(self, entries: list[Listing], source) -> list[Listing]:
+        """Entries dated (by the listing or their URL) newest first, then the undated, as listed. Request priority
+        alone would not do it: Scrapy hands the downloader up to CONCURRENT_REQUESTS requests in the order they came."""
+        days = [entry.published or self.newest_day(self.span_of(entry.url, source)) for entry in entries]
+        dated = sorted((pair for pair in zip(days, entries) if pair[0]), key=lambda pair: pair[0], reverse=True)
+        return [entry for _day, entry in dated] + [entry for day, entry in zip(days, entries) if not day]
+
+    # --- HTML listings -----------------------------------------------------------------------------------
+
+    def listed_days(self, links: list[str], dates: dict[str, dt.date], source) -> list[dt.date]:
+        """The days a listing page's links are dated by: the <time> of their item, or their URL."""
+        days = []
+        for url in links:
+            span = None if url in dates else self.span_of(url, source)
+            day = dates.get(url) or (span.last if span else None)
+            if day:
+                days.append(day)
+        return days
+
+    def stale(self, days: list[dt.date]) -> bool:
+        """A listing page whose dated items are all older than `since`: the pages after it are older still."""
+        return bool(days) and self.since is not None and max(days) < self.since
+
+
+def time_dates(response) -> dict[str, dt.date]:
+    """Links of an HTML listing dated by the one `<time datetime>` of the list item or article holding them."""
+    dates = {}
+    for item in response.xpath("//li[.//time] | //article[.//time] | //tr[.//time]"):
+        times = item.xpath(".//time/@datetime").getall()
+        if len(times) != 1:
+            continue
+        day = parse_date(times[0])
+        if day is None:
+            continue
+        for href in item.xpath(".//a/@href").getall():
+            dates.setdefault(response.urljoin(href), day)
+    return dates
+
+
+def page_number(url: str) -> tuple[str, int] | None:
+    """(the listing's URL without its page number, the number) for a paginated listing's URL."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (name, value) in enumerate(query):
+        if name.lower() in PAGE_PARAMS and value.isdigit():
+            rest = urlencode(query[:i] + query[i + 1:])
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(value)
+    match = PAGE_IN_PATH.search(parts.path)
+    if match:
+        base = parts.path[:match.start()] + "/"
+        return urlunsplit((parts.scheme, parts.netloc, base, parts.query, "")), int(match.group(1))
+    return None
+
+
+def pagination_step(page_url: str, link_url: str) -> int | None:
+    """How many pages on from `page_url` the link goes (1: the next page), None if it is no page of it."""
+    link = page_number(link_url)
+    if link is None:
+        return None
+    here = page_number(page_url)
+    base, number = here if here else (urlunsplit(urlsplit(page_url)._replace(fragment="")), 1)
+    return link[1] - number if link[0] == base else None

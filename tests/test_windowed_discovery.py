@@ -1,0 +1,158 @@
+"""A story crawl of ten-year archives (the generated archive web): it finds the story without walking them.
+
+Recall 1.0 at no more than 1.3 times the requests of the minimal crawl (robots.txt, seeds, the listings that can
+hold in-window entries, the in-window articles), and every listing left unfetched accounted for in the report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FAST, run_storycrawl
+from crawler.archive_web import SERVICE_PATHS, ArchiveWeb
+
+pytestmark = pytest.mark.slow
+
+DAYS = 1500  # about four years: 33,000 articles over five outlets
+
+
+class ArchiveCrawl:
+    def __init__(self, web: ArchiveWeb, corpus: Path, result, requests: list[dict]):
+        self.web, self.corpus, self.result, self.requests = web, corpus, result, requests
+
+    @property
+    def report(self) -> dict:
+        return json.loads((self.corpus / "report.json").read_text())
+
+    @property
+    def decisions(self) -> list[dict]:
+        return [json.loads(line) for line in (self.corpus / "decisions.jsonl").read_text().splitlines()]
+
+    @property
+    def written(self) -> set[str]:
+        lines = (self.corpus / "manifest.jsonl").read_text().splitlines()
+        return {record["url"] for record in map(json.loads, lines) if record["path"]}
+
+    def paths(self, outlet: str) -> list[str]:
+        return [r["path"] for r in self.requests if r["outlet"] == outlet]
+
+
+def crawl(web: ArchiveWeb, work: Path, *settings: str) -> ArchiveCrawl:
+    story = work / "story.toml"
+    story.write_text(web.story_toml(), encoding="utf-8")
+    already = len(web.requests)
+    result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST, *settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return ArchiveCrawl(web, work / "corpus", result, web.requests[already:])
+
+
+@pytest.fixture(scope="module")
+def web():
+    with ArchiveWeb(days=DAYS) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def archive_crawl(web, tmp_path_factory) -> ArchiveCrawl:
+    return crawl(web, tmp_path_factory.mktemp("archive-crawl"))
+
+
+def test_every_on_topic_article_of_the_window_is_written_and_nothing_else(archive_crawl, web):
+    assert archive_crawl.written == web.in_window_on_topic()
+
+
+def test_requests_stay_within_a_third_more_than_the_minimal_crawl(archive_crawl, web):
+    minimal = sum(len(paths) for paths in web.minimal_crawl().values())
+    assert len(archive_crawl.requests) <= 1.3 * minimal, (len(archive_crawl.requests), minimal)
+
+
+def test_every_listing_and_article_of_the_minimal_crawl_is_fetched(archive_crawl, web):
+    for outlet, paths in web.minimal_crawl().items():
+        assert paths <= set(archive_crawl.paths(outlet)), outlet
+
+
+def test_every_sitemap_left_unfetched_is_in_the_report_with_its_reason(archive_crawl, web):
+    skipped = {s["url"]: s for s in archive_crawl.report["skipped_listings"]}
+    for name in ("dailymap-gazette", "monthmap-gazette", "querymap-gazette"):
+        outlet = web.outlets[name]
+        origin, fetched = web.origin(outlet), set(archive_crawl.paths(name))
+        children = {"dailymap-gazette": [f"/sitemaps/{d:%Y/%m/%d}.xml" for d in web.days(outlet)],
+                    "monthmap-gazette": [f"/sitemap-{y}-{m:02d}.xml" for y, m in web.months(outlet)],
+                    "querymap-gazette": [f"/sitemap.xml?yyyy={y}&mm={m:02d}" for y, m in web.months(outlet)]}[name]
+        unfetched = [path for path in children if path not in fetched]
+        assert len(unfetched) > len(children) * 0.9
+        for path in unfetched:
+            assert skipped[origin + path]["reason"] in {"lastmod", "dated by URL"}, path
+
+
+def test_every_date_archive_page_left_unfetched_has_a_decision(archive_crawl, web):
+    outlet = web.outlets["archive-gazette"]
+    fetched = set(archive_crawl.paths(outlet.name))
+    decided = {d["url"]: d for d in archive_crawl.decisions}
+    linked = [f"/archive/{y}/{m:02d}/" for y, m in web.months(outlet)]
+    linked += [f"/archive/{d:%Y/%m/%d}/" for d in web.days(outlet) if f"/archive/{d:%Y/%m}/" in fetched]
+    for path in (p for p in linked if p not in fetched):
+        decision = decided[web.origin(outlet) + path]
+        assert decision["reason"] == "out_of_window" and decision["detail"].startswith("dated by URL"), path
+
+
+def test_paging_stops_after_the_window_and_never_jumps_to_the_last_page(archive_crawl, web):
+    pages = [p for p in archive_crawl.paths("sections-gazette") if p.startswith("/section/")]
+    in_window_pages = [p for p in web.minimal_crawl()["sections-gazette"] if p.startswith("/section/")]
+    assert len(pages) == len(set(pages)) <= len(in_window_pages) + 1
+    assert any(s["reason"] == "paging stopped" for s in archive_crawl.report["skipped_listings"])
+
+
+def test_robots_txt_is_fetched_once_per_outlet(archive_crawl, web):
+    for outlet in web.outlets:
+        assert archive_crawl.paths(outlet).count("/robots.txt") == 1, outlet
+
+
+def test_service_links_inside_articles_are_not_followed(archive_crawl):
+    assert not [r["path"] for r in archive_crawl.requests if r["path"].startswith(SERVICE_PATHS)]
+
+
+def test_the_report_counts_every_request_by_kind_and_outlet(archive_crawl, web):
+    cost = archive_crawl.report["fetch_cost"]
+    assert cost["total"]["requests"] == len(archive_crawl.requests)
+    for outlet in web.outlets:
+        counts = cost["outlets"][outlet]
+        assert counts["requests"] == len(archive_crawl.paths(outlet)) == sum(
+            counts[kind] for kind in ("robots", "sitemap", "feed", "api", "page", "article"))
+        assert counts["robots"] == 1 and counts["bytes"] > 0
+    assert cost["outlets"]["dailymap-gazette"]["listings_skipped_by_date"] > 1000
+    assert cost["outlets"]["archive-gazette"]["links_skipped_by_url_date"] > 40
+
+
+def test_the_console_summary_and_report_html_show_the_fetch_cost(archive_crawl):
+    assert "fetch cost: " in archive_crawl.result.stderr and "skipped by date" in archive_crawl.result.stderr
+    page = (archive_crawl.corpus / "report.html").read_text()
+    assert '<section id="fetch-cost">' in page and 'data-cost="wasted"' in page
+
+
+def test_a_per_source_request_budget_stops_each_outlet_and_is_reported(web, tmp_path):
+    budgeted = crawl(web, tmp_path, "-s", "MAX_REQUESTS_PER_SOURCE=12")
+    for outlet in web.outlets:
+        assert len(budgeted.paths(outlet)) <= 12 + 1, outlet  # robots.txt is the crawl's, no source's
+    reached = {b["scope"] for b in budgeted.report["budget"]}
+    assert reached == set(web.outlets)
+    assert "request budget reached" in budgeted.result.stderr
+    refused = [d for d in budgeted.decisions if "request budget reached" in d["detail"]]
+    assert refused and all(d["reason"] == "fetch_error" for d in refused)
+
+
+def test_a_crawl_cut_short_by_its_budget_has_fetched_in_window_listings_first(web, tmp_path):
+    budgeted = crawl(web, tmp_path, "-s", "MAX_REQUESTS_PER_SOURCE=12")
+    days = [p for p in budgeted.paths("dailymap-gazette") if p.startswith("/sitemaps/")]
+    assert days and days == sorted(days, reverse=True)  # the newest in-window day's sitemap first
+
+
+def test_robots_txt_is_fetched_once_on_the_fixture_web_too(demo_crawl):
+    """landsfrettir's story entry is its robots.txt (for the Sitemap: lines), which robots.txt obedience reads too."""
+    for outlet in {r["outlet"] for r in demo_crawl.requests}:
+        paths = [r["path"] for r in demo_crawl.requests if r["outlet"] == outlet]
+        assert paths.count("/robots.txt") <= 1, outlet
+    assert [r["path"] for r in demo_crawl.requests if r["outlet"] == "landsfrettir"].count("/robots.txt") == 1

@@ -1,0 +1,96 @@
+"""Windowed discovery's rules (crawler/windowing.py): which listings and links a story crawl leaves unfetched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scrapy.http import HtmlResponse
+
+from crawler.discovery import Listing
+from crawler.story import Source
+from crawler.windowing import Windowing, pagination_step, time_dates
+
+D = dt.date
+SINCE, UNTIL = D(2024, 10, 20), D(2024, 10, 31)
+SERVICE = [r"/(?:login|account|subscribe|search)(?:/|$)"]
+OUTLET = Source(name="outlet", feeds=("https://x.test/rss.xml",))
+LYING = Source(name="lying", feeds=("https://y.test/rss.xml",), url_dates=False)
+
+
+def windowing(url_dates: bool = True) -> Windowing:
+    return Windowing(SINCE, UNTIL, url_dates, SERVICE)
+
+
+def test_a_sitemap_child_last_modified_before_the_window_is_skipped():
+    skip = windowing().sitemap_child_skip(Listing("https://x.test/sitemap-posts-7.xml", D(2024, 10, 19)), OUTLET)
+    assert skip.reason == "lastmod" and "2024-10-19" in skip.detail
+
+
+def test_a_sitemap_child_whose_url_names_a_day_outside_the_window_is_skipped_whatever_its_lastmod():
+    child = Listing("https://x.test/sitemaps/2019/03/04.xml", D(2024, 10, 29))
+    assert windowing().sitemap_child_skip(child, OUTLET).reason == "dated by URL"
+
+
+def test_a_sitemap_child_whose_month_overlaps_the_window_is_fetched():
+    assert windowing().sitemap_child_skip(Listing("https://x.test/sitemap-2024-10.xml"), OUTLET) is None
+
+
+def test_a_sitemap_child_without_a_date_is_fetched():
+    assert windowing().sitemap_child_skip(Listing("https://x.test/sitemap-posts-7.xml"), OUTLET) is None
+
+
+def test_url_dates_are_not_read_for_a_source_whose_urls_lie():
+    child = Listing("https://y.test/sitemaps/2019/03/04.xml")
+    assert windowing().sitemap_child_skip(child, LYING) is None
+    assert windowing(url_dates=False).span_of("https://x.test/2019/03/04/a", OUTLET) is None
+
+
+def test_in_window_listings_come_first_newest_first_then_articles_then_the_undated():
+    rules = windowing()
+    newest_listing = rules.priority(D(2024, 10, 31), listing=True)
+    older_listing = rules.priority(D(2024, 10, 21), listing=True)
+    article = rules.priority(D(2024, 10, 31), listing=False)
+    undated_listing = rules.priority(None, listing=True)
+    undated_article = rules.priority(None, listing=False)
+    assert newest_listing > older_listing > article > undated_listing > undated_article
+
+
+def test_service_links_are_recognised_by_path_not_query():
+    rules = windowing()
+    assert rules.is_service_link("https://x.test/account/login?return=/world/1/a")
+    assert not rules.is_service_link("https://x.test/world/1/a?from=/search/")
+
+
+def test_a_page_is_stale_when_all_its_dated_items_are_older_than_since():
+    rules = windowing()
+    assert rules.stale([D(2024, 10, 19), D(2024, 9, 1)])
+    assert not rules.stale([D(2024, 10, 19), D(2024, 10, 20)])
+    assert not rules.stale([])
+
+
+def test_pagination_steps_tell_next_from_jumps():
+    page = "https://x.test/section/world/?page=3"
+    assert pagination_step(page, "https://x.test/section/world/?page=4") == 1
+    assert pagination_step(page, "https://x.test/section/world/?page=912") == 909
+    assert pagination_step("https://x.test/section/world/", "https://x.test/section/world/?page=2") == 1
+    assert pagination_step("https://x.test/nyheter/", "https://x.test/nyheter/page/2/") == 1
+    assert pagination_step(page, "https://x.test/section/sport/?page=4") is None
+    assert pagination_step(page, "https://x.test/world/14558/a") is None
+
+
+def test_a_link_is_dated_by_the_one_time_element_of_its_list_item():
+    body = b"""<html><body><ul>
+      <li><a href="/a/1">One</a> <time datetime="2024-10-25T08:00:00Z">25 Oct</time></li>
+      <li><a href="/a/2">Two</a></li>
+      <li><a href="/a/3">Three</a> <time datetime="2024-10-01">1 Oct</time> <time datetime="2024-10-02">2 Oct</time></li>
+    </ul></body></html>"""
+    response = HtmlResponse("https://x.test/section/", body=body, encoding="utf-8")
+    assert time_dates(response) == {"https://x.test/a/1": D(2024, 10, 25)}
+
+
+def test_entries_are_taken_newest_first_then_the_undated_as_listed():
+    entries = [Listing("https://x.test/about"), Listing("https://x.test/2024/10/21/a"),
+               Listing("https://x.test/b", D(2024, 10, 30)), Listing("https://x.test/contact")]
+    ordered = windowing().newest_first(entries, OUTLET)
+    assert [e.url for e in ordered] == ["https://x.test/b", "https://x.test/2024/10/21/a", "https://x.test/about",
+                                        "https://x.test/contact"]

@@ -109,17 +109,18 @@ class Windowing:
 
 
 def time_dates(response) -> dict[str, dt.date]:
-    """Links of an HTML listing dated by the one `<time datetime>` of the list item or article holding them."""
+    """Links of an HTML listing dated by their entry: a list item, table row or `<article>` holding one
+    `<time datetime>` and links to one URL only (a headline, maybe its picture too). A page's own `<article>`,
+    whose one `<time>` is its own date, holds links to many URLs: it dates none of them."""
     dates = {}
     for item in response.xpath("//li[.//time] | //article[.//time] | //tr[.//time]"):
         times = item.xpath(".//time/@datetime").getall()
-        if len(times) != 1:
+        hrefs = {response.urljoin(href) for href in item.xpath(".//a/@href").getall()}
+        if len(times) != 1 or len(hrefs) != 1:
             continue
         day = parse_date(times[0])
-        if day is None:
-            continue
-        for href in item.xpath(".//a/@href").getall():
-            dates.setdefault(response.urljoin(href), day)
+        if day is not None:
+            dates.setdefault(hrefs.pop(), day)
     return dates
 
 

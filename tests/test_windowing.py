@@ -94,3 +94,12 @@ def test_entries_are_taken_newest_first_then_the_undated_as_listed():
     ordered = windowing().newest_first(entries, OUTLET)
     assert [e.url for e in ordered] == ["https://x.test/b", "https://x.test/2024/10/21/a", "https://x.test/about",
                                         "https://x.test/contact"]
+
+
+def test_an_article_pages_own_time_does_not_date_the_links_inside_it():
+    body = b"""<html><body><article><h1>Story</h1><time datetime="2024-10-29">29 Oct</time>
+      <p>Text with <a href="/2022/10/04/older">an older piece</a> and <a href="/about">about us</a>.</p></article>
+      <article class="card"><a href="/a/9"><img src="x.jpg"></a><a href="/a/9">Nine</a><time datetime="2024-10-27">27</time></article>
+    </body></html>"""
+    response = HtmlResponse("https://x.test/story", body=body, encoding="utf-8")
+    assert time_dates(response) == {"https://x.test/a/9": D(2024, 10, 27)}

@@ -96,11 +96,14 @@ class Outlet:
 class ArchiveWeb:
     """Outlets of SHAPES with `days` days of archive each, `per_day` articles a day. Same seed, same web."""
 
-    def __init__(self, days: int = 3650, per_day: int = 4, seed: int = 17, first_address: int = 71, port: int = 0):
+    def __init__(self, days: int = 3650, per_day: int = 4, seed: int = 17, first_address: int = 71, port: int = 0,
+                 copies: int = 1):
+        """`copies` outlets of each shape (`dailymap-gazette`, `dailymap-gazette-2`, ...), one address each."""
         self.port = port
         self.outlets = {}
-        for i, shape in enumerate(SHAPES):
-            name = f"{shape}-gazette"
+        for i in range(copies * len(SHAPES)):
+            shape = SHAPES[i % len(SHAPES)]
+            name = f"{shape}-gazette" + (f"-{i // len(SHAPES) + 1}" if i >= len(SHAPES) else "")
             self.outlets[name] = Outlet(name, shape, f"127.0.0.{first_address + i}", TODAY - dt.timedelta(days=days),
                                         per_day + i % 2)
         self.seed = seed

@@ -12,6 +12,8 @@ and has the shapes real archives have:
     archive    HTML date archives /archive/ -> /archive/YYYY/MM/ -> /archive/YYYY/MM/DD/ -> articles
     sections   a section paginated hundreds of pages deep (?page=N, "next", "last" and numbered links, items
                with <time>); a 30-item RSS feed
+    blog       a front page paginated hundreds of pages deep (/blog/page/N/, "older posts" and "last" links),
+               with no date anywhere on it: only the articles it links to are dated
 
 Articles are JSON-LD NewsArticles with a byline, related links and login/service links (which answer 404).
 A few articles of the window are about the story; most of the archive is off-window or off-topic.
@@ -47,11 +49,11 @@ FEED_ITEMS = 30
 NEWS_SITEMAP_DAYS = 2
 SECTION_PAGE_ITEMS = 20
 SERVICE_PATHS = ("/account/login", "/account/register", "/subscribe/", "/search")
-SHAPES = ("dailymap", "monthmap", "querymap", "archive", "sections")
+SHAPES = ("dailymap", "monthmap", "querymap", "archive", "sections", "blog")
 ARTICLE_ID = {"dailymap": re.compile(r"^/news/\d{4}/\d\d/\d\d/[a-z-]+-(\d+)\.html$"),
               "querymap": re.compile(r"^/news/\d{4}/\d\d/\d\d/[a-z-]+-(\d+)\.html$"),
               "monthmap": re.compile(r"^/story/[a-z-]+-(\d+)$"), "archive": re.compile(r"^/a/(\d+)-"),
-              "sections": re.compile(r"^/world/(\d+)/")}
+              "sections": re.compile(r"^/world/(\d+)/"), "blog": re.compile(r"^/p/(\d+)-")}
 
 WORDS = ("council harbour budget schools ferry weather farmers museum election river bridge festival hospital "
          "rail fishing market teachers housing library football energy wind storm forest police court mayor "
@@ -90,6 +92,8 @@ class Outlet:
             return f"/story/{slug}-{article.id}"
         if self.shape == "archive":
             return f"/a/{article.id}-{slug}"
+        if self.shape == "blog":
+            return f"/p/{article.id}-{slug}/"
         return f"/world/{article.id}/{slug}"
 
 
@@ -172,7 +176,8 @@ class ArchiveWeb:
         return {"dailymap": [f"{origin}/robots.txt"], "monthmap": [f"{origin}/robots.txt", f"{origin}/rss.xml"],
                 "querymap": [f"{origin}/sitemap.xml", f"{origin}/news-sitemap.xml"],
                 "archive": [f"{origin}/archive/", f"{origin}/rss.xml"],
-                "sections": [f"{origin}/section/world/", f"{origin}/rss.xml"]}[outlet.shape]
+                "sections": [f"{origin}/section/world/", f"{origin}/rss.xml"],
+                "blog": [f"{origin}/blog/"]}[outlet.shape]
 
     def minimal_crawl(self) -> dict[str, set[str]]:
         """Per outlet, the paths a careful crawl requests: robots.txt, seeds and the listings they name that can
@@ -195,7 +200,7 @@ class ArchiveWeb:
                 newest = self.article_count(outlet) - 1
                 last_in_window = self.first_id(outlet, SINCE)
                 pages = (newest - last_in_window) // SECTION_PAGE_ITEMS + 1
-                paths |= {"/section/world/"} | {f"/section/world/?page={n}" for n in range(2, pages + 1)}
+                paths |= {self.page_path(outlet, n) for n in range(1, pages + 1)}
             for day in window_days:
                 paths |= {outlet.path_of(a) for a in self.articles_of_day(outlet, day)}
             minimal[name] = paths
@@ -224,7 +229,7 @@ class ArchiveWeb:
             if pages:
                 lines.append("start_urls = " + json.dumps(pages))
                 depth = 3 if outlet.shape == "archive" else 8
-                lines.append(f'follow = {{ depth = {depth}, allow = ["/archive/", "/a/", "/section/", "/world/"] }}')
+                lines.append(f'follow = {{ depth = {depth}, allow = ["/archive/", "/a/", "/section/", "/world/", "/blog/", "/p/"] }}')
             lines.append("")
         return "\n".join(lines)
 
@@ -279,7 +284,14 @@ class ArchiveWeb:
             return self.archive_page(outlet, path.removeprefix("/archive/").strip("/"))
         if shape == "sections" and path == "/section/world/":
             return self.section_page(outlet, query.get("page", "1"))
+        if shape == "blog" and (path == "/blog/" or path.startswith("/blog/page/")):
+            return self.section_page(outlet, path.removeprefix("/blog/page/").strip("/") if path != "/blog/" else "1")
         return None
+
+    def page_path(self, outlet: Outlet, number: int) -> str:
+        if outlet.shape == "blog":
+            return "/blog/" if number == 1 else f"/blog/page/{number}/"
+        return "/section/world/" if number == 1 else f"/section/world/?page={number}"
 
     def lastmod(self, outlet: Outlet, day: dt.date) -> dt.date:
         """A day's sitemap changes when its articles do: a few old days had an article corrected lately."""
@@ -332,10 +344,14 @@ class ArchiveWeb:
             return None
         first = newest - (number - 1) * SECTION_PAGE_ITEMS
         articles = [self.article(outlet, i) for i in range(first, max(-1, first - SECTION_PAGE_ITEMS), -1)]
-        items = dated_list([(outlet.path_of(a), a.title, a.day) for a in articles])
+        if outlet.shape == "blog":  # headlines and teasers, no date
+            items = "".join(f'<div class="post"><h2><a href="{outlet.path_of(a)}">{html.escape(a.title)}</a></h2>'
+                            f'<p>A short teaser of the post.</p></div>' for a in articles)
+        else:
+            items = dated_list([(outlet.path_of(a), a.title, a.day) for a in articles])
 
         def href(n: int) -> str:
-            return "/section/world/" if n == 1 else f"/section/world/?page={n}"
+            return self.page_path(outlet, n)
         numbers = "".join(f'<a href="{href(n)}">{n}</a> ' for n in range(max(1, number - 2), min(pages, number + 3) + 1))
         nav = (f'<nav class="pagination">{numbers}'
                + (f'<a rel="next" class="next" href="{href(number + 1)}">Older</a> ' if number < pages else "")

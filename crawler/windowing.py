@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .discovery import Listing, parse_date
 from .url_dates import Span, outside, url_span
 
 PAGE_PARAMS = ("page", "p", "pg", "paged", "seite", "pagina", "strona", "sida", "side", "pagenum")
+OFFSET_PARAMS = ("offset", "start", "from", "skip")
+NEWEST_FIRST_ITEMS = 3  # a page of this many dated items or more, newest first, is read as a chronological listing
 PAGE_IN_PATH = re.compile(r"/(?:page|seite|pagina|side|sida|strona)/(\d{1,5})/?$")
 LISTING_PRIORITY, ARTICLE_PRIORITY = 20000, 10000  # in the window, plus the day's offset in it: newest first
 UNDATED_LISTING_PRIORITY = 5000
@@ -103,9 +105,19 @@ class Windowing:
                 days.append(day)
         return days
 
+    def articles_stale(self, days: list[dt.date | None]) -> bool:
+        """The articles a page led to (in the page's order) were all dated, and the page is stale by them."""
+        return None not in days and self.stale(days)
+
     def stale(self, days: list[dt.date]) -> bool:
-        """A listing page whose dated items are all older than `since`: the pages after it are older still."""
-        return bool(days) and self.since is not None and max(days) < self.since
+        """A listing page (its items' days in the page's order) whose next pages are older than `since`: all its
+        dated items are older, or it lists newest first (three dated items or more) and its last is older."""
+        if not days or self.since is None:
+            return False
+        if max(days) < self.since:
+            return True
+        newest_first = len(days) >= NEWEST_FIRST_ITEMS and all(a >= b for a, b in zip(days, days[1:]))
+        return newest_first and days[-1] < self.since
 
 
 def time_dates(response) -> dict[str, dt.date]:
@@ -125,11 +137,11 @@ def time_dates(response) -> dict[str, dt.date]:
 
 
 def page_number(url: str) -> tuple[str, int] | None:
-    """(the listing's URL without its page number, the number) for a paginated listing's URL."""
+    """(the listing's URL without its page number or offset, the number) for a paginated listing's URL."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     for i, (name, value) in enumerate(query):
-        if name.lower() in PAGE_PARAMS and value.isdigit():
+        if name.lower() in (*PAGE_PARAMS, *OFFSET_PARAMS) and value.isdigit():
             rest = urlencode(query[:i] + query[i + 1:])
             return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(value)
     match = PAGE_IN_PATH.search(parts.path)
@@ -139,11 +151,69 @@ def page_number(url: str) -> tuple[str, int] | None:
     return None
 
 
-def pagination_step(page_url: str, link_url: str) -> int | None:
-    """How many pages on from `page_url` the link goes (1: the next page), None if it is no page of it."""
-    link = page_number(link_url)
-    if link is None:
-        return None
+def pagination(page_url: str, links: list[str]) -> tuple[str | None, set[str]]:
+    """The next page among a listing page's links (the least page number or offset above this page's), and the
+    links that jump further ahead ("last", page 912): those are never followed."""
     here = page_number(page_url)
-    base, number = here if here else (urlunsplit(urlsplit(page_url)._replace(fragment="")), 1)
-    return link[1] - number if link[0] == base else None
+    base, number = here if here else (urlunsplit(urlsplit(page_url)._replace(fragment="")), 0)
+    ahead = []
+    for url in links:
+        link = page_number(url)
+        if link is not None and link[0] == base and link[1] > number:
+            ahead.append((link[1], url))
+    if not ahead:
+        return None, set()
+    least = min(n for n, _url in ahead)
+    following = next(url for n, url in ahead if n == least)
+    return following, {url for n, url in ahead if n > least}
+
+
+@dataclass
+class PendingPage:
+    """A listing page with no dated item: its next page waits until the articles it led to tell their dates."""
+    next_url: str
+    source: str
+    depth: int
+    order: list[str]  # the URLs the page led to, in its order
+    days: dict = field(default_factory=dict)  # URL -> the article's day, None when it had none
+
+    @property
+    def waiting(self) -> int:
+        return len(self.order) - len(self.done)
+
+    @property
+    def article_days(self) -> list:
+        """The days of the articles among the pages it led to, in the page's order."""
+        return [self.days[url] for url in self.order if url in self.days]
+
+    done: set = field(default_factory=set)
+
+
+class PagingByArticles:
+    """Next pages held back until the articles of their page are cleaned (see PendingPage)."""
+
+    def __init__(self):
+        self.pending: dict[str, PendingPage] = {}
+
+    def hold(self, page_url: str, page: PendingPage) -> None:
+        self.pending[page_url] = page
+
+    def article_done(self, page_url: str | None, url: str, day: dt.date | None, article: bool = True
+                     ) -> tuple[str, PendingPage] | None:
+        """One page the held page led to is done: an article (its day, None if undated) or a page that was no
+        article (no evidence either way). The held page, once the last of them is done."""
+        page = self.pending.get(page_url or "")
+        if page is None or url not in page.order or url in page.done:
+            return None
+        page.done.add(url)
+        if article:
+            page.days[url] = day
+        if page.waiting > 0:
+            return None
+        return page_url, self.pending.pop(page_url)
+
+    def release_all(self) -> list[tuple[str, PendingPage]]:
+        """Every page still held (an article whose outcome never came back): paging goes on, for recall."""
+        held = list(self.pending.items())
+        self.pending.clear()
+        return held

@@ -16,7 +16,7 @@ from crawler.archive_web import SERVICE_PATHS, ArchiveWeb
 
 pytestmark = pytest.mark.slow
 
-DAYS = 1500  # about four years: 33,000 articles over five outlets
+DAYS = 1500  # about four years: 40,000 articles over six outlets
 
 
 class ArchiveCrawl:
@@ -104,6 +104,14 @@ def test_paging_stops_after_the_window_and_never_jumps_to_the_last_page(archive_
     in_window_pages = [p for p in web.minimal_crawl()["sections-gazette"] if p.startswith("/section/")]
     assert len(pages) == len(set(pages)) <= len(in_window_pages) + 1
     assert any(s["reason"] == "paging stopped" for s in archive_crawl.report["skipped_listings"])
+
+
+def test_a_listing_without_dates_pages_on_until_the_articles_it_led_to_are_older(archive_crawl, web):
+    pages = [p for p in archive_crawl.paths("blog-gazette") if p.startswith("/blog/")]
+    in_window_pages = [p for p in web.minimal_crawl()["blog-gazette"] if p.startswith("/blog/")]
+    assert set(in_window_pages) <= set(pages) and len(pages) <= len(in_window_pages) + 1
+    stops = [s for s in archive_crawl.report["skipped_listings"] if s["source"] == "blog-gazette"]
+    assert [s["reason"] for s in stops] == ["paging stopped"] and "led to are all older" in stops[0]["detail"]
 
 
 def test_robots_txt_is_fetched_once_per_outlet(archive_crawl, web):

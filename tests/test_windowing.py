@@ -8,7 +8,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.discovery import Listing
 from crawler.story import Source
-from crawler.windowing import Windowing, pagination_step, time_dates
+from crawler.windowing import PagingByArticles, PendingPage, Windowing, pagination, time_dates
 
 D = dt.date
 SINCE, UNTIL = D(2024, 10, 20), D(2024, 10, 31)
@@ -68,14 +68,42 @@ def test_a_page_is_stale_when_all_its_dated_items_are_older_than_since():
     assert not rules.stale([])
 
 
-def test_pagination_steps_tell_next_from_jumps():
-    page = "https://x.test/section/world/?page=3"
-    assert pagination_step(page, "https://x.test/section/world/?page=4") == 1
-    assert pagination_step(page, "https://x.test/section/world/?page=912") == 909
-    assert pagination_step("https://x.test/section/world/", "https://x.test/section/world/?page=2") == 1
-    assert pagination_step("https://x.test/nyheter/", "https://x.test/nyheter/page/2/") == 1
-    assert pagination_step(page, "https://x.test/section/sport/?page=4") is None
-    assert pagination_step(page, "https://x.test/world/14558/a") is None
+def test_the_next_page_is_the_least_page_ahead_and_the_others_are_jumps():
+    links = ["https://x.test/section/world/?page=2", "https://x.test/section/world/?page=4",
+             "https://x.test/section/world/?page=5", "https://x.test/section/world/?page=912",
+             "https://x.test/section/sport/?page=4", "https://x.test/world/14558/a"]
+    assert pagination("https://x.test/section/world/?page=3", links) == (
+        "https://x.test/section/world/?page=4",
+        {"https://x.test/section/world/?page=5", "https://x.test/section/world/?page=912"})
+
+
+def test_the_first_page_of_a_listing_has_no_number_of_its_own():
+    assert pagination("https://x.test/nyheter/", ["https://x.test/nyheter/page/2/"]) == ("https://x.test/nyheter/page/2/", set())
+
+
+def test_offsets_paginate_like_page_numbers():
+    links = ["https://x.test/latest?offset=20", "https://x.test/latest?offset=40", "https://x.test/latest?offset=980"]
+    assert pagination("https://x.test/latest", links) == (
+        "https://x.test/latest?offset=20", {"https://x.test/latest?offset=40", "https://x.test/latest?offset=980"})
+
+
+def test_a_held_page_is_released_when_its_last_article_is_done():
+    paging = PagingByArticles()
+    order = ["https://x.test/p/2", "https://x.test/p/1", "https://x.test/about"]
+    paging.hold("https://x.test/blog/", PendingPage("https://x.test/blog/page/2/", "outlet", 0, order=order))
+    assert paging.article_done("https://x.test/blog/", "https://x.test/p/1", D(2024, 10, 3)) is None
+    assert paging.article_done("https://x.test/blog/", "https://x.test/about", None, article=False) is None
+    url, page = paging.article_done("https://x.test/blog/", "https://x.test/p/2", None)
+    assert url == "https://x.test/blog/" and page.article_days == [None, D(2024, 10, 3)]
+    assert paging.release_all() == []
+
+
+def test_a_page_listing_newest_first_is_stale_once_its_last_item_is_older():
+    rules = windowing()
+    assert rules.stale([D(2024, 10, 25), D(2024, 10, 21), D(2024, 10, 19)])
+    assert not rules.stale([D(2024, 10, 19), D(2024, 10, 25), D(2024, 10, 21)])  # not in order: all must be older
+    assert not rules.stale([D(2024, 10, 25), D(2024, 10, 19)])  # too few to tell an order
+    assert not rules.articles_stale([D(2024, 10, 25), D(2024, 10, 21), D(2024, 10, 19), None])
 
 
 def test_a_link_is_dated_by_the_one_time_element_of_its_list_item():

@@ -17,7 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -38,7 +39,7 @@ from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
 from ..urls import UrlCleaner, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
-from ..windowing import Skip, Windowing, pagination_step, time_dates
+from ..windowing import PagingByArticles, PendingPage, Skip, Windowing, pagination, time_dates
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
 FETCH_KINDS = {"parse_robots": "robots", "parse_sitemap": "sitemap", "parse_feed": "feed", "parse_gdelt": "api",
@@ -93,6 +94,8 @@ class StorySpider(scrapy.Spider):
         spider.retry_runs = settings.getint("RETRY_FAILED_RUNS")
         spider.windowing = Windowing.from_settings(settings, spider.story)
         spider.relevance = RelevanceMatcher(spider.story.groups)
+        spider.paging = PagingByArticles()
+        crawler.signals.connect(spider.release_held_pages, signals.spider_idle)
         crawler.signals.connect(spider.decision_to_state, decision_recorded)
         return spider
 
@@ -311,17 +314,52 @@ class StorySpider(scrapy.Spider):
         links = [link.url for link in self.link_extractor(source).extract_links(response)
                  if on_domains(urlsplit(link.url).hostname, allowed) and not self.windowing.is_service_link(link.url)]
         dates = time_dates(response)
-        stale = self.windowing.stale(self.windowing.listed_days(links, dates, source))
-        listed = self.windowing.newest_first([Listing(url, published=dates.get(url)) for url in links], source)
-        for url in (entry.url for entry in listed):
-            step = pagination_step(response.url, url)
-            if step is not None and step > 1:  # a jump ahead ("last", page 7): reached by "next" pages if at all
-                continue
-            if step == 1 and stale:
-                self.skip_listing(Skip(url, "paging stopped", f"every dated item of {response.url} is older than "
-                                                              f"{self.windowing.since}"), source, response.url)
-                continue
-            yield from self.candidate(Listing(url, published=dates.get(url)), source, via, follow_depth=depth + 1)
+        days = self.windowing.listed_days(links, dates, source)
+        following, jumps = pagination(response.url, links)  # jumps ahead ("last", page 912) are never followed
+        fetched = []
+        for entry in self.windowing.newest_first([Listing(url, published=dates.get(url)) for url in links], source):
+            if entry.url != following and entry.url not in jumps:
+                for request in self.candidate(entry, source, via, follow_depth=depth + 1):
+                    fetched.append(request.meta["candidate"]["url"])
+                    yield request
+        if following is None:
+            return
+        if self.windowing.stale(days):
+            self.skip_listing(Skip(following, "paging stopped", f"every dated item of {response.url} is older than "
+                                                                f"{self.windowing.since}"), source, response.url)
+        elif not days and fetched:  # nothing dated on the page: the articles it led to will tell
+            self.paging.hold(response.url, PendingPage(following, source.name, depth, order=fetched))
+        else:
+            yield from self.candidate(Listing(following), source, via, follow_depth=depth + 1)
+
+    def next_page(self, page_url: str, page: PendingPage):
+        """A held page's next page, unless the articles the page led to are all older than the window."""
+        source = self.sources[page.source]
+        if self.windowing.articles_stale(page.article_days):
+            self.skip_listing(Skip(page.next_url, "paging stopped", f"the articles {page_url} led to are all older "
+                                                                    f"than {self.windowing.since}"), source, page_url)
+            return
+        yield from self.candidate(Listing(page.next_url), source, {"kind": "link", "url": page_url},
+                                  follow_depth=page.depth + 1)
+
+    def article_led_from(self, candidate: dict, verdict) -> list:
+        """Tells a held listing page what one of its links turned out to be; its next page, once all are done."""
+        if candidate["via"].get("kind") != "link":
+            return []
+        page_url, url = candidate["via"]["url"], candidate["url"]
+        if isinstance(verdict, str) or verdict is None:
+            done = self.paging.article_done(page_url, url, None, article=False)
+        else:
+            done = self.paging.article_done(page_url, url, parse_date(verdict.published) if verdict.published else None)
+        return list(self.next_page(*done)) if done else []
+
+    def release_held_pages(self):
+        """At idle, pages still held (a link whose outcome never came back) go on paging: recall first."""
+        requests = [request for url, page in self.paging.release_all() for request in self.next_page(url, page)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def announced_feeds(self, response: HtmlResponse) -> list[str]:
         hrefs = []
@@ -362,6 +400,7 @@ class StorySpider(scrapy.Spider):
             if (isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None
                     and self.leads_to_story(verdict)):
                 outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
+            outputs.extend(self.article_led_from(candidate, verdict))
             return outputs
         finally:
             turn.done()
@@ -500,14 +539,17 @@ class StorySpider(scrapy.Spider):
         return article
 
     def listing_or(self, verdict, response: Response):
-        """An untyped page listing dated entries (an archive day, a section page) is no article, however many words
-        its headlines make."""
+        """An untyped page listing dated entries (an archive day, a section page), or one page of a paginated listing,
+        is no article, however many words its headlines and teasers make."""
         if isinstance(verdict, str) or not isinstance(response, HtmlResponse):
             return verdict
         if (verdict.page_type or "").lower() in ARTICLE_TYPES:
             return verdict
         dated = len(time_dates(response))
-        return f"a listing page: {dated} dated links" if dated >= LISTING_DATED_LINKS else verdict
+        if dated >= LISTING_DATED_LINKS:
+            return f"a listing page: {dated} dated links"
+        following, _jumps = pagination(response.url, [response.urljoin(href) for href in response.xpath("//a/@href").getall()])
+        return f"a listing page: its next page is {following}" if following else verdict
 
     def is_other_page_of_same_site(self, canonical: str, url: str) -> bool:
         same_site = urlsplit(canonical).hostname == urlsplit(url).hostname
@@ -538,6 +580,7 @@ class StorySpider(scrapy.Spider):
         record_decision(self.crawler, url=candidate["url"], outlet=candidate["outlet"], reason=reason, detail=detail,
                         via=candidate["via"])
         self.frontier.done(request)
+        return self.article_led_from(candidate, None)
 
     def listing_failed(self, failure):
         request = failure.request

@@ -1,6 +1,6 @@
 """Dates that URLs name: `/2024/10/25/`, `sitemap-2024-10.xml`, `/archive/2024/`, `?yyyy=2024&mm=10`.
 
-A URL that names a day, a month or a year says its page (an article, a daily sitemap, a date archive)
+A URL that names a day, an ISO week, a month or a year says its page (an article, a daily sitemap, a date archive)
 belongs to that span: `url_span` reads it, and the spider leaves unfetched what lies wholly outside the
 story's window. Only spans that cannot be something else are read: four-digit years from 1990 up to next
 year, months 1-12, real days, in date order (year first), separated by `/`, `-`, `_` or `.`, or given as
@@ -22,6 +22,7 @@ from .discovery import parse_date
 SEP = r"[/_.-]"
 # Year, then optionally month, then optionally day, each a whole path token (not inside a longer number).
 PATH_DATE = re.compile(rf"(?<![0-9])((?:19|20)\d\d)(?:{SEP}(0?[1-9]|1[0-2])(?:{SEP}(0?[1-9]|[12]\d|3[01]))?)?(?![0-9])")
+ISO_WEEK = re.compile(r"(?<![0-9])((?:19|20)\d\d)[/_.-]?w(?:eek)?[/_.-]?(0?[1-9]|[1-4]\d|5[0-3])(?![0-9])", re.I)
 COMPACT_DAY = re.compile(r"(?<![0-9])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![0-9])")
 YEAR_PARAMS, MONTH_PARAMS, DAY_PARAMS = ("yyyy", "year", "y", "yr"), ("mm", "month", "m", "mon"), ("dd", "day", "d")
 DATE_PARAMS = ("date", "day", "d")
@@ -40,6 +41,9 @@ class Span:
     def __str__(self) -> str:
         if self.first == self.last:
             return self.first.isoformat()
+        if self.precision == 6 and self.first.isoweekday() == 1:
+            year, week, _day = self.first.isocalendar()
+            return f"{year}-W{week:02d}"
         if self.first.month == self.last.month:
             return self.first.strftime("%Y-%m")
         return str(self.first.year)
@@ -62,7 +66,16 @@ def path_spans(path: str) -> list[Span]:
         if month or is_lone_year_token(path, match.start(), match.end()):
             spans.append(make_span(year, month, day))
     spans += [make_span(*match.groups()) for match in COMPACT_DAY.finditer(path)]
+    spans += [week_span(*match.groups()) for match in ISO_WEEK.finditer(path)]
     return spans
+
+
+def week_span(year: str, week: str) -> Span | None:
+    """An ISO week (`sitemap-2024-w43.xml`, `/2024/week/43/`): Monday to Sunday."""
+    try:
+        return Span(dt.date.fromisocalendar(int(year), int(week), 1), dt.date.fromisocalendar(int(year), int(week), 7))
+    except ValueError:
+        return None
 
 
 def is_lone_year_token(path: str, start: int, end: int) -> bool:

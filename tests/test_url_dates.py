@@ -23,6 +23,8 @@ D = dt.date
     ("https://x.test/politics/2024-10-25-some-slug.html", D(2024, 10, 25), D(2024, 10, 25)),
     ("https://x.test/news/20241025/some-slug.html", D(2024, 10, 25), D(2024, 10, 25)),
     ("https://x.test/archive?date=2024-10-03", D(2024, 10, 3), D(2024, 10, 3)),
+    ("https://x.test/sitemap-2024-w43.xml", D(2024, 10, 21), D(2024, 10, 27)),
+    ("https://x.test/archive/2024/week/43/", D(2024, 10, 21), D(2024, 10, 27)),
 ])
 def test_a_url_naming_a_date_is_read_for_it(url, first, last):
     assert url_span(url, today=D(2024, 11, 3)) == Span(first, last)

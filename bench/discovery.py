@@ -1,15 +1,16 @@
 """Windowed discovery's cost: a story crawl of a generated web of ten-year archives against its minimal crawl.
 
-    python bench/discovery.py [--copies 8] [--days 3650] [--per-day 4] [--keep DIR]
+    python bench/discovery.py [--copies 7] [--days 3650] [--per-day 4] [--keep DIR] [--polite]
 
-Serves `crawler.archive_web.ArchiveWeb` (outlets of five shapes: daily sitemap indexes with lastmod, monthly
-sitemaps dated by URL, query-dated sitemaps, HTML date archives, sections paginated hundreds of pages deep;
-`--copies` outlets of each shape, one loopback address each) in this process, runs `storycrawl crawl` on its
-story with politeness off (the figure is requests, not delays; `--polite` keeps the crawl's own settings:
-robots.txt, AutoThrottle, DOWNLOAD_DELAY, two requests at a time per outlet), and prints per shape and in total: requests
-made against the minimal crawl (robots.txt, seeds, listings that can hold in-window entries, in-window
-articles), recall and precision of the written corpus against the on-topic in-window articles, listings and
-links skipped by date, wasted article fetches, megabytes, and the crawl's wall time.
+Serves `crawler.archive_web.ArchiveWeb` (outlets of six shapes: daily sitemap indexes with lastmod, monthly
+sitemaps dated by URL, query-dated sitemaps, HTML date archives, a section and a blog paginated hundreds of
+pages deep; `--copies` outlets of each shape, one loopback address each) in this process, runs `storycrawl
+crawl` on its story with politeness off (the figure is requests, not delays; `--polite` keeps the crawl's
+own settings: robots.txt, AutoThrottle, DOWNLOAD_DELAY, two requests at a time per outlet), and prints per
+shape and in total: requests made against the minimal crawl (robots.txt, seeds, listings that can hold
+in-window entries, in-window articles), recall and precision of the written corpus against the on-topic
+in-window articles, listings and links skipped by date, wasted article fetches, megabytes, and the crawl's
+wall time.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ QUIET_SETTINGS = ["PROGRESS_INTERVAL=0", "LOG_LEVEL=WARNING"]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--copies", type=int, default=8, help="outlets of each of the five shapes")
+    parser.add_argument("--copies", type=int, default=7, help="outlets of each of the six shapes")
     parser.add_argument("--days", type=int, default=3650, help="days of archive per outlet")
     parser.add_argument("--per-day", type=int, default=4, help="articles a day per outlet (odd outlets one more)")
     parser.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")

@@ -22,10 +22,13 @@ from .discovery import parse_date
 SEP = r"[/_.-]"
 # Year, then optionally month, then optionally day, each a whole path token (not inside a longer number).
 PATH_DATE = re.compile(rf"(?<![0-9])((?:19|20)\d\d)(?:{SEP}(0?[1-9]|1[0-2])(?:{SEP}(0?[1-9]|[12]\d|3[01]))?)?(?![0-9])")
+# A year and month run together only where a listing names its span: sitemap-202410.xml, /archive/202410/.
+COMPACT_MONTH = re.compile(r"(?:sitemap|archive|archives)[^/]*?[/_.-]?((?:19|20)\d\d)(0[1-9]|1[0-2])(?![0-9])", re.I)
 ISO_WEEK = re.compile(r"(?<![0-9])((?:19|20)\d\d)[/_.-]?w(?:eek)?[/_.-]?(0?[1-9]|[1-4]\d|5[0-3])(?![0-9])", re.I)
 COMPACT_DAY = re.compile(r"(?<![0-9])((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![0-9])")
 YEAR_PARAMS, MONTH_PARAMS, DAY_PARAMS = ("yyyy", "year", "y", "yr"), ("mm", "month", "m", "mon"), ("dd", "day", "d")
 DATE_PARAMS = ("date", "day", "d")
+MONTH_RUN_PARAMS = ("yyyymm", "ym", "yearmonth", "month")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def path_spans(path: str) -> list[Span]:
             spans.append(make_span(year, month, day))
     spans += [make_span(*match.groups()) for match in COMPACT_DAY.finditer(path)]
     spans += [week_span(*match.groups()) for match in ISO_WEEK.finditer(path)]
+    spans += [make_span(*match.groups()) for match in COMPACT_MONTH.finditer(path)]
     return spans
 
 
@@ -90,6 +94,10 @@ def query_span(query: str) -> Span | None:
         day = parse_date(params.get(name)) if len(params.get(name, "")) >= 8 else None
         if day:
             return Span(day, day)
+    for name in MONTH_RUN_PARAMS:  # ?yyyymm=202410
+        value = params.get(name, "")
+        if len(value) == 6 and value.isdigit():
+            return make_span(value[:4], value[4:])
     year = next((params[n] for n in YEAR_PARAMS if params.get(n, "").isdigit() and len(params[n]) == 4), None)
     if year is None:
         return None

@@ -59,7 +59,8 @@ class Windowing:
     # --- sitemap indexes ---------------------------------------------------------------------------------
 
     def sitemap_child_skip(self, entry: Listing, source) -> Skip | None:
-        if entry.published and self.since and entry.published < self.since:
+        # A day's grace: a lastmod is read as a date in its own time zone, which may be a day behind UTC's.
+        if entry.published and self.since and entry.published < self.since - dt.timedelta(days=1):
             return Skip(entry.url, "lastmod", f"lastmod {entry.published.isoformat()} is before {self.since.isoformat()}")
         span = self.span_of(entry.url, source)
         if span and outside(span, self.since, self.until):

@@ -25,6 +25,8 @@ D = dt.date
     ("https://x.test/archive?date=2024-10-03", D(2024, 10, 3), D(2024, 10, 3)),
     ("https://x.test/sitemap-2024-w43.xml", D(2024, 10, 21), D(2024, 10, 27)),
     ("https://x.test/archive/2024/week/43/", D(2024, 10, 21), D(2024, 10, 27)),
+    ("https://x.test/sitemap-202410.xml", D(2024, 10, 1), D(2024, 10, 31)),
+    ("https://x.test/sitemap.xml?yyyymm=202410", D(2024, 10, 1), D(2024, 10, 31)),
 ])
 def test_a_url_naming_a_date_is_read_for_it(url, first, last):
     assert url_span(url, today=D(2024, 11, 3)) == Span(first, last)
@@ -34,6 +36,7 @@ def test_a_url_naming_a_date_is_read_for_it(url, first, last):
     "https://x.test/world/14558/tunnel-opened",  # an id, not a year
     "https://x.test/top-2000-songs",  # a number in a slug
     "https://x.test/a/18183-brennvik",
+    "https://x.test/news/202410/slug",  # six digits run together outside a sitemap or archive name: an id
     "https://x.test/archive/2041/",  # after next year: no date
 ])
 def test_a_url_without_a_credible_date_has_none(url):

@@ -164,3 +164,28 @@ def test_robots_txt_is_fetched_once_on_the_fixture_web_too(demo_crawl):
         paths = [r["path"] for r in demo_crawl.requests if r["outlet"] == outlet]
         assert paths.count("/robots.txt") <= 1, outlet
     assert [r["path"] for r in demo_crawl.requests if r["outlet"] == "landsfrettir"].count("/robots.txt") == 1
+
+
+def test_the_story_files_crawl_budget_caps_every_request(web, tmp_path):
+    story = tmp_path / "story.toml"
+    story.write_text("max_requests = 30\n" + web.story_toml(), encoding="utf-8")
+    already = len(web.requests)
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"), *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(web.requests) - already <= 30
+    report = json.loads((tmp_path / "corpus" / "report.json").read_text())
+    assert [(b["scope"], b["max_requests"]) for b in report["budget"]] == [("crawl", 30)]
+
+
+def test_a_source_whose_urls_lie_is_not_dated_by_them(web, tmp_path):
+    """querymap's month sitemaps are dated only by their URL: with url_dates = false they are all fetched."""
+    story = tmp_path / "story.toml"
+    toml = web.story_toml().replace('name = "querymap-gazette"', 'name = "querymap-gazette"\nurl_dates = false\nmax_requests = 20')
+    story.write_text(toml, encoding="utf-8")
+    already = len(web.requests)
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"), *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    paths = [r["path"] for r in web.requests[already:] if r["outlet"] == "querymap-gazette"]
+    assert [p for p in paths if p.startswith("/sitemap.xml?yyyy=") and "yyyy=2024&mm=10" not in p]
+    report = json.loads((tmp_path / "corpus" / "report.json").read_text())
+    assert not [s for s in report["skipped_listings"] if s["source"] == "querymap-gazette"]

@@ -70,6 +70,17 @@ class FetchCost:
         return {"outlets": report, "total": total}
 
 
+def merged_fetch_cost(costs: list[dict | None]) -> dict:
+    """The shards' fetch costs summed, per outlet and in total (`storycrawl merge`)."""
+    outlets: dict[str, Counter] = defaultdict(Counter)
+    for cost in costs:
+        for outlet, counts in ((cost or {}).get("outlets") or {}).items():
+            outlets[outlet].update({key: value for key, value in counts.items() if isinstance(value, int)})
+    keys = ("requests", *KINDS, "bytes", "listings_skipped_by_date", "links_skipped_by_url_date", "wasted")
+    report = {outlet: {key: counts[key] for key in keys} for outlet, counts in sorted(outlets.items())}
+    return {"outlets": report, "total": {key: sum(o[key] for o in report.values()) for key in keys}}
+
+
 def format_cost(total: dict) -> str:
     """The console summary's line."""
     kinds = ", ".join(f"{kind} {total[kind]}" for kind in KINDS if total[kind])

@@ -7,7 +7,10 @@ errors. The spider records its own decisions with `record_decision`; the pipelin
 
 report.json also describes the corpus the run wrote: duplicates by kind, near-duplicate clusters of two
 or more articles with their members, articles per detected language, each outlet's range of publication
-days, and the settings that shaped it (which `storycrawl reclean` uses again).
+days, and the settings that shaped it (which `storycrawl reclean` uses again). And what the crawl cost:
+`fetch_cost` (requests by kind, bytes, listings and links skipped by date, wasted fetches, per outlet:
+crawler/fetch_cost.py), `skipped_listings` (each listing left unfetched for its date, with the reason) and
+`budget` (request budgets reached).
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
-from .corpus import JsonLines, write_atomic
 from .budget import budget_reached
+from .corpus import JsonLines, write_atomic
 from .discovery import parse_date
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .report_html import write_report_html_or_log
@@ -311,7 +314,6 @@ class ProgressLine:
         return progress
 
     def spider_opened(self, spider):
-        self.cost.hosts.update(getattr(spider, "outlet_hosts", {}))
         self.loop = task.LoopingCall(self.print_line)
         self.loop.start(self.interval, now=False)
 

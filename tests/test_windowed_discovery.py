@@ -189,3 +189,11 @@ def test_a_source_whose_urls_lie_is_not_dated_by_them(web, tmp_path):
     assert [p for p in paths if p.startswith("/sitemap.xml?yyyy=") and "yyyy=2024&mm=10" not in p]
     report = json.loads((tmp_path / "corpus" / "report.json").read_text())
     assert not [s for s in report["skipped_listings"] if s["source"] == "querymap-gazette"]
+
+
+def test_the_progress_line_runs_beside_the_fetch_cost(web, tmp_path):
+    story = tmp_path / "story.toml"
+    story.write_text("max_requests = 60\n" + web.story_toml(), encoding="utf-8")
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"), *FAST, "-s", "PROGRESS_INTERVAL=0.2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "  requests " in result.stderr and "fetch cost: " in result.stderr

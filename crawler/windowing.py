@@ -30,6 +30,7 @@ NEWEST_FIRST_ITEMS = 3  # a page of this many dated items or more, newest first,
 PAGE_IN_PATH = re.compile(r"/(?:page|seite|pagina|side|sida|strona)/(\d{1,5})/?$")
 LISTING_PRIORITY, ARTICLE_PRIORITY = 20000, 10000  # in the window, plus the day's offset in it: newest first
 UNDATED_LISTING_PRIORITY = 5000
+PRIORITY_LEVELS = 64
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,12 @@ class Windowing:
         return min(span.last, self.until) if self.until else span.last
 
     def priority(self, day: dt.date | None, listing: bool) -> int:
-        """Higher first: dated in the window, newest first; listings before articles; the undated last."""
+        """Higher first: dated in the window, newest first; listings before articles; the undated last. A long
+        window's days share PRIORITY_LEVELS levels (each level is a queue of its own on disk under JOBDIR)."""
         if day is None or self.since is None or not (self.since <= day <= (self.until or day)):
             return UNDATED_LISTING_PRIORITY if listing and day is None else 0
-        return (LISTING_PRIORITY if listing else ARTICLE_PRIORITY) + (day - self.since).days
+        span = max(PRIORITY_LEVELS, ((self.until or day) - self.since).days + 1)
+        return (LISTING_PRIORITY if listing else ARTICLE_PRIORITY) + (day - self.since).days * PRIORITY_LEVELS // span
 
     def is_service_link(self, url: str) -> bool:
         return self.service is not None and self.service.search(urlsplit(url).path) is not None
@@ -123,11 +126,11 @@ class Windowing:
 
 def time_dates(response) -> dict[str, dt.date]:
     """Links of an HTML listing dated by their entry: a list item, table row or `<article>` holding one
-    `<time datetime>` and links to one URL only (a headline, maybe its picture too). A page's own `<article>`,
+    `<time>` (its `datetime`, or its text) and links to one URL only (a headline, maybe its picture too). A page's own `<article>`,
     whose one `<time>` is its own date, holds links to many URLs: it dates none of them."""
     dates = {}
     for item in response.xpath("//li[.//time] | //article[.//time] | //tr[.//time]"):
-        times = item.xpath(".//time/@datetime").getall()
+        times = [time.attrib.get("datetime") or " ".join(time.xpath("string()").get().split()) for time in item.xpath(".//time")]
         hrefs = {response.urljoin(href) for href in item.xpath(".//a/@href").getall()}
         if len(times) != 1 or len(hrefs) != 1:
             continue

@@ -135,3 +135,15 @@ def test_an_article_pages_own_time_does_not_date_the_links_inside_it():
     </body></html>"""
     response = HtmlResponse("https://x.test/story", body=body, encoding="utf-8")
     assert time_dates(response) == {"https://x.test/a/9": D(2024, 10, 27)}
+
+
+def test_a_long_windows_days_share_a_bounded_number_of_priority_levels():
+    year = Windowing(D(2024, 1, 1), D(2024, 12, 31), True, SERVICE)
+    levels = {year.priority(D(2024, 1, 1) + dt.timedelta(days=n), listing=False) for n in range(366)}
+    assert len(levels) <= 64 and year.priority(D(2024, 12, 31), False) > year.priority(D(2024, 1, 1), False)
+
+
+def test_a_time_element_without_datetime_is_read_from_its_text():
+    body = b"""<ul><li><a href="/a/1">One</a> <time>2024-10-25</time></li></ul>"""
+    response = HtmlResponse("https://x.test/section/", body=body, encoding="utf-8")
+    assert time_dates(response) == {"https://x.test/a/1": D(2024, 10, 25)}

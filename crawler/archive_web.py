@@ -5,7 +5,8 @@ thousands of articles costs no disk. Each outlet listens on its own 127.0.0.N ad
 and has the shapes real archives have:
 
     dailymap   robots.txt -> sitemap index of daily sitemaps /sitemaps/YYYY/MM/DD.xml with <lastmod>
-               (some old days modified lately), and a two-day news sitemap
+               (some old days modified lately; some in-window stories corrected after the window), and a
+               two-day news sitemap
     monthmap   robots.txt -> sitemap index of /sitemap-YYYY-MM.xml, dated only by the URL; a 30-item RSS feed
     querymap   a sitemap index of /sitemap.xml?yyyy=YYYY&mm=MM children (no <lastmod>), whose entries are
                undated but whose article URLs carry the day; a two-day news sitemap
@@ -269,7 +270,8 @@ class ArchiveWeb:
             return sitemap_index(children)
         if shape == "dailymap" and path.startswith("/sitemaps/"):
             day = parse_day(path.removeprefix("/sitemaps/").removesuffix(".xml"), "/")
-            return None if day is None else urlset([(origin + outlet.path_of(a), a.day) for a in self.articles_of_day(outlet, day)])
+            return None if day is None else urlset([(origin + outlet.path_of(a), self.entry_lastmod(a))
+                                                    for a in self.articles_of_day(outlet, day)])
         if shape == "monthmap" and path == "/sitemap.xml":
             return sitemap_index([(f"{origin}/sitemap-{y}-{m:02d}.xml", None) for y, m in self.months(outlet)])
         if shape == "monthmap" and path.startswith("/sitemap-"):
@@ -298,6 +300,10 @@ class ArchiveWeb:
         if random.Random(f"{self.seed}-{outlet.name}-{day}").random() < 0.03:
             return TODAY - dt.timedelta(days=5)
         return day
+
+    def entry_lastmod(self, article: Article) -> dt.date:
+        """An article's lastmod in a daily sitemap: its day, or later for a story corrected after the window."""
+        return TODAY - dt.timedelta(days=1) if article.on_topic and article.in_window and article.id % 2 else article.day
 
     def month_articles(self, outlet: Outlet, month: tuple[int, int]) -> list[Article]:
         day = dt.date(*month, 1)

@@ -73,6 +73,14 @@ class Windowing:
     def is_outside(self, span: Span | None) -> bool:
         return span is not None and outside(span, self.since, self.until)
 
+    def modified_later(self, listing: Listing, url: str, source) -> bool:
+        """A listing's date after the window, on an entry whose URL names a day in it: the date is a later change
+        (a sitemap's lastmod), not the publication, which the URL gives."""
+        if listing.published is None or self.until is None or listing.published <= self.until:
+            return False
+        span = self.span_of(url, source)
+        return span is not None and span.precision == 0 and not outside(span, self.since, self.until)
+
     def newest_day(self, span: Span | None) -> dt.date | None:
         """The latest day of the span that can be in the window (its priority's day)."""
         if span is None:

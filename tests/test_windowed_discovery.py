@@ -197,3 +197,11 @@ def test_the_progress_line_runs_beside_the_fetch_cost(web, tmp_path):
     result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"), *FAST, "-s", "PROGRESS_INTERVAL=0.2")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "  requests " in result.stderr and "fetch cost: " in result.stderr
+
+
+def test_a_story_corrected_after_the_window_is_still_fetched_by_its_dated_url(archive_crawl, web):
+    outlet = web.outlets["dailymap-gazette"]
+    corrected = [web.article(outlet, i) for i in web.on_topic[outlet.name]]
+    corrected = [a for a in corrected if a.in_window and web.entry_lastmod(a) > a.day]
+    assert corrected
+    assert {web.origin(outlet) + outlet.path_of(a) for a in corrected} <= archive_crawl.written

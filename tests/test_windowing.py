@@ -147,3 +147,11 @@ def test_a_time_element_without_datetime_is_read_from_its_text():
     body = b"""<ul><li><a href="/a/1">One</a> <time>2024-10-25</time></li></ul>"""
     response = HtmlResponse("https://x.test/section/", body=body, encoding="utf-8")
     assert time_dates(response) == {"https://x.test/a/1": D(2024, 10, 25)}
+
+
+def test_a_listed_date_after_the_window_on_a_url_naming_a_day_in_it_is_a_later_change():
+    rules = windowing()
+    assert rules.modified_later(Listing("https://x.test/2024/10/25/a", D(2024, 11, 2)), "https://x.test/2024/10/25/a", OUTLET)
+    assert not rules.modified_later(Listing("https://x.test/a", D(2024, 11, 2)), "https://x.test/a", OUTLET)
+    assert not rules.modified_later(Listing("https://x.test/2024/10/a", D(2024, 11, 2)), "https://x.test/2024/10/a", OUTLET)
+    assert not rules.modified_later(Listing("https://x.test/2024/10/25/a", D(2024, 10, 2)), "https://x.test/2024/10/25/a", OUTLET)

@@ -177,7 +177,8 @@ class StorySpider(scrapy.Spider):
             return
         outlet = self.outlet_for(url, source)
         self.crawler.signals.send_catch_log(candidate_found, outlet=outlet, url=url)
-        if listing.published and not self.story.in_window(listing.published):
+        if (listing.published and not self.story.in_window(listing.published)
+                and not self.windowing.modified_later(listing, url, source)):
             record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
                             detail=f"listed as {listing.published.isoformat()}", via=via)
             return

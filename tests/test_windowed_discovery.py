@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FAST, run_storycrawl
+from test_provenance import warc_records
 from crawler.archive_web import SERVICE_PATHS, ArchiveWeb
 
 pytestmark = pytest.mark.slow
@@ -205,3 +206,10 @@ def test_a_story_corrected_after_the_window_is_still_fetched_by_its_dated_url(ar
     corrected = [a for a in corrected if a.in_window and web.entry_lastmod(a) > a.day]
     assert corrected
     assert {web.origin(outlet) + outlet.path_of(a) for a in corrected} <= archive_crawl.written
+
+
+def test_the_warc_records_each_robots_txt_once(warc_crawl):
+    """The robots.txt the spider reads for its Sitemap: lines is the robots middleware's, recorded when fetched."""
+    robots = [uri for kind, uri, _status, _headers in warc_records(warc_crawl)
+              if kind == "response" and uri.endswith("/robots.txt")]
+    assert robots and len(robots) == len(set(robots))

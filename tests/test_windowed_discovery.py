@@ -142,8 +142,12 @@ def test_the_console_summary_and_report_html_show_the_fetch_cost(archive_crawl):
     assert '<section id="fetch-cost">' in page and 'data-cost="wasted"' in page
 
 
-def test_a_per_source_request_budget_stops_each_outlet_and_is_reported(web, tmp_path):
-    budgeted = crawl(web, tmp_path, "-s", "MAX_REQUESTS_PER_SOURCE=12")
+@pytest.fixture(scope="module")
+def budgeted(web, tmp_path_factory) -> ArchiveCrawl:
+    return crawl(web, tmp_path_factory.mktemp("budgeted"), "-s", "MAX_REQUESTS_PER_SOURCE=12")
+
+
+def test_a_per_source_request_budget_stops_each_outlet_and_is_reported(web, budgeted):
     for outlet in web.outlets:
         assert len(budgeted.paths(outlet)) <= 12 + 1, outlet  # robots.txt is the crawl's, no source's
     reached = {b["scope"] for b in budgeted.report["budget"]}
@@ -153,8 +157,7 @@ def test_a_per_source_request_budget_stops_each_outlet_and_is_reported(web, tmp_
     assert refused and all(d["reason"] == "fetch_error" for d in refused)
 
 
-def test_a_crawl_cut_short_by_its_budget_has_fetched_in_window_listings_first(web, tmp_path):
-    budgeted = crawl(web, tmp_path, "-s", "MAX_REQUESTS_PER_SOURCE=12")
+def test_a_crawl_cut_short_by_its_budget_has_fetched_in_window_listings_first(budgeted):
     days = [p for p in budgeted.paths("dailymap-gazette") if p.startswith("/sitemaps/")]
     assert days and days == sorted(days, reverse=True)  # the newest in-window day's sitemap first
 

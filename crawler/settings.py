@@ -105,6 +105,7 @@ SERVICE_LINK_PATTERNS = [
     r"/(?:log-?in|log-?out|sign-?in|sign-?up|sign-?out|register|registration|account|accounts|my-?account|profile)(?:/|$|\.)",
     r"/(?:subscribe|subscription|subscriptions|newsletter-signup|checkout|cart|search|share|print|password)(?:/|$|\.)",
 ]
+# Request budgets (crawler/budget.py), per process: each worker of a distributed crawl has its own.
 MAX_REQUESTS = 0  # the crawl's request budget (robots.txt included); 0: none. A story file's top-level max_requests overrides it
 MAX_REQUESTS_PER_SOURCE = 0  # each source's request budget; 0: none. A source's max_requests in the story file overrides it
 TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)

@@ -163,7 +163,7 @@ class StorySpider(scrapy.Spider):
         if not self.frontier.claim(self.urls.identity(url), claimant):
             return
         yield scrapy.Request(url, callback=callback, errback=self.listing_failed, priority=priority,
-                             meta={"source": source.name, "fetch_kind": FETCH_KINDS[callback.__name__], **meta})
+                             meta={"source": source.name, "fetch_kind": FETCH_KINDS.get(callback.__name__, "page"), **meta})
 
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
                   claimant: str | None = None):

@@ -4,11 +4,13 @@ A story has a window (`since`..`until`); an outlet's archive holds years around 
 module, for every listing and link it meets:
 
 - a sitemap index's child: skipped when its `<lastmod>` is before `since` (nothing in it changed in the
-  window) or when its URL names a day, month or year wholly outside the window (crawler/url_dates.py);
+  window) or when its URL names a day, week, month or year wholly outside the window (crawler/url_dates.py);
 - a link or listing entry with no date of its own: dated by its URL, or by the one `<time>` element of
   the list item or `<article>` that holds it on an HTML listing;
-- a paginated listing: paging stops at a page whose dated items are all older than `since`; a link to a
-  page further on than the next one (a "last" or numbered jump) is never followed;
+- a paginated listing: paging stops at a page whose dated items are all older than `since` (or whose last
+  is, on a page listing newest first); a page with no dated item waits for the articles it led to
+  (PagingByArticles); a link to a page further on than the next one (a "last" or numbered jump) is never
+  followed;
 - service links (log-in, registration, subscription, search, sharing) are never followed;
 - priority: in-window listings newest first, then in-window articles newest first, then the undated, so a
   crawl cut short by a budget or a kill has the best part.
@@ -55,7 +57,8 @@ class Windowing:
         return self.url_dates if source.url_dates is None else source.url_dates
 
     def span_of(self, url: str, source) -> Span | None:
-        return url_span(url, self.until) if self.reads_url_dates(source) else None
+        """The dates the URL names (credible up to next year: the present's, not the window's)."""
+        return url_span(url) if self.reads_url_dates(source) else None
 
     # --- sitemap indexes ---------------------------------------------------------------------------------
 

@@ -155,3 +155,8 @@ def test_a_listed_date_after_the_window_on_a_url_naming_a_day_in_it_is_a_later_c
     assert not rules.modified_later(Listing("https://x.test/a", D(2024, 11, 2)), "https://x.test/a", OUTLET)
     assert not rules.modified_later(Listing("https://x.test/2024/10/a", D(2024, 11, 2)), "https://x.test/2024/10/a", OUTLET)
     assert not rules.modified_later(Listing("https://x.test/2024/10/25/a", D(2024, 10, 2)), "https://x.test/2024/10/25/a", OUTLET)
+
+
+def test_a_url_dated_after_the_window_but_before_today_is_outside_it():
+    child = Listing(f"https://x.test/sitemaps/{dt.date.today():%Y/%m/%d}.xml")
+    assert windowing().sitemap_child_skip(child, OUTLET).reason == "dated by URL"

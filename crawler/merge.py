@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from . import settings as default_settings
 from .corpus import read_jsonl, write_atomic
+from .fetch_cost import merged_fetch_cost
 from .report import (REASONS, WRITTEN_FIELDS, date_ranges, duplicate_counts, language_counts, shared_clusters,
                      utc_now)
 from .report_html import write_report_html_or_log
@@ -258,6 +259,9 @@ def merged_report(out: Path, shards: list[Shard], records: list[dict], decisions
         "dates": date_ranges(written),
         "source_errors": [error for report in reports for error in report.get("source_errors") or []],
         "requests": sum(report.get("requests") or 0 for report in reports),
+        "fetch_cost": merged_fetch_cost([report.get("fetch_cost") for report in reports]),
+        "skipped_listings": [skip for report in reports for skip in report.get("skipped_listings") or []],
+        "budget": [reached for report in reports for reached in report.get("budget") or []],
         "shards": [shard.summary() for shard in shards],
     }
 

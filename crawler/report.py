@@ -7,7 +7,10 @@ errors. The spider records its own decisions with `record_decision`; the pipelin
 
 report.json also describes the corpus the run wrote: duplicates by kind, near-duplicate clusters of two
 or more articles with their members, articles per detected language, each outlet's range of publication
-days, and the settings that shaped it (which `storycrawl reclean` uses again).
+days, and the settings that shaped it (which `storycrawl reclean` uses again). And what the crawl cost:
+`fetch_cost` (requests by kind, bytes, listings and links skipped by date, wasted fetches, per outlet:
+crawler/fetch_cost.py), `skipped_listings` (each listing left unfetched for its date, with the reason) and
+`budget` (request budgets reached).
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
+from .budget import budget_reached
 from .corpus import JsonLines, write_atomic
 from cleaners.dates import parse_day as parse_date
+from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .report_html import write_report_html_or_log
 
 REASONS = {
@@ -106,6 +111,9 @@ class RunReport:
         self.started = time.monotonic()
         self.started_at = utc_now()
         self.decisions: JsonLines | None = None
+        self.cost = FetchCost()
+        self.skipped_listings: list[dict] = []  # listings not fetched because of their date, each with its reason
+        self.budgets: list[dict] = []  # request budgets reached
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -119,9 +127,14 @@ class RunReport:
         crawler.signals.connect(report.on_decision, decision_recorded)
         crawler.signals.connect(report.on_candidate, candidate_found)
         crawler.signals.connect(report.on_source_failed, source_failed)
+        crawler.signals.connect(report.on_response, signals.response_received)
+        crawler.signals.connect(report.on_listing_skipped, listing_skipped)
+        crawler.signals.connect(report.cost.on_listing_page, fetched_listing_page)
+        crawler.signals.connect(report.on_budget_reached, budget_reached)
         return report
 
     def spider_opened(self, spider):
+        self.cost.hosts.update(getattr(spider, "outlet_hosts", {}))
         self.decisions = JsonLines(self.corpus_dir / "decisions.jsonl", sync=self.crawler.settings.getbool("SYNC_WRITES"))
 
     def on_candidate(self, outlet: str, url: str):
@@ -133,12 +146,24 @@ class RunReport:
         self.crawler.stats.inc_value(f"storycrawl/{decision['reason']}")
         if decision.get("kind"):
             self.duplicate_kinds[decision["kind"]] += 1
+        self.cost.on_decision(decision)
         if self.decisions:
             self.decisions.append(decision)
 
     def on_source_failed(self, record: dict):
         self.source_errors.append(record)
         self.crawler.stats.inc_value("storycrawl/source_errors")
+
+    def on_response(self, response, request, spider=None):
+        self.cost.on_response(request, response)
+
+    def on_listing_skipped(self, record: dict):
+        self.skipped_listings.append(record)
+        self.cost.skipped[record["source"]] += 1
+        self.crawler.stats.inc_value("storycrawl/listings_skipped")
+
+    def on_budget_reached(self, scope: str, limit: int):
+        self.budgets.append({"scope": scope, "max_requests": limit, "at": utc_now()})
 
     def item_scraped(self, item, response, spider):
         self.written.append({name: getattr(item, name) for name in WRITTEN_FIELDS})
@@ -147,6 +172,8 @@ class RunReport:
 
     def item_dropped(self, item, response, exception, spider):
         """A pipeline's rejection, as a decision every listener hears (the crawl state too)."""
+        if getattr(exception, "reason", None) == "out_of_window":  # fetched, and out of the window after all
+            self.cost.wasted[item.outlet] += 1
         record_decision(self.crawler, url=item.url, outlet=item.outlet, reason=getattr(exception, "reason", "not_article"),
                         detail=getattr(exception, "detail", str(exception)), via=item.discovered_via,
                         kind=getattr(exception, "kind", None))
@@ -186,6 +213,10 @@ class RunReport:
             "dates": date_ranges(self.written),
             "source_errors": self.source_errors,
             "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+            "fetch_cost": self.cost.as_report(outlets),
+            "skipped_listings": self.skipped_listings,
+            "budget": [{**reached, "refused": self.crawler.stats.get_value(f"storycrawl/over_budget/{reached['scope']}", 0)}
+                       for reached in self.budgets],
         }
 
 
@@ -238,6 +269,11 @@ def format_summary(report: dict) -> str:
     lines.extend(corpus_summary(report))
     if report["source_errors"]:
         lines.append(f"{len(report['source_errors'])} listing(s) could not be read: see report.json")
+    if report.get("fetch_cost"):
+        lines.append(format_cost(report["fetch_cost"]["total"]))
+    for reached in report.get("budget", []):
+        lines.append(f"request budget reached: {reached['max_requests']} for {reached['scope']}, "
+                     f"{reached['refused']} request(s) not made")
     return "\n".join(lines)
 
 

@@ -32,6 +32,7 @@ from urllib.parse import quote, urlsplit
 
 from .corpus import read_jsonl, write_atomic
 from cleaners.dates import parse_datetime, parse_day
+from .fetch_cost import fetch_cost_html
 
 REPORT_HTML = "report.html"
 
@@ -100,6 +101,7 @@ def render_report(corpus_dir: Path) -> str:
         outlet_section(report),
         cluster_section(report, articles),
         source_error_section(report),
+        fetch_cost_html(report),
         article_section(articles),
         '<footer><p>Built by <code>storycrawl report</code> from <code>report.json</code> and '
         '<code>manifest.jsonl</code> in this folder. Nothing on this page is loaded from the network; '

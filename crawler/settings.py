@@ -52,6 +52,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.MaxSizeMessageMiddleware": 940,  # names DOWNLOAD_MAXSIZE when Scrapy cancels a body silently
     "crawler.middlewares.MetaRefreshGuardMiddleware": 585,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
+    # crawler/robots.py: Scrapy's robots.txt middleware, whose copy of a host's robots.txt also answers the spider's
+    # own request for it (a story listing robots.txt for its sitemaps): fetched once, not twice.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.SharedRobotsTxtMiddleware": 100,
+    "crawler.budget.RequestBudgetMiddleware": 50,  # MAX_REQUESTS*: before robots.txt, so a refused request costs none
 }
 EXTENSIONS = {
     "crawler.report.RunReport": 500,
@@ -93,6 +98,20 @@ RETRY_FAILED_RUNS = 3  # a URL that failed to fetch (timeout, 5xx) is tried by t
 DUPEFILTER_CLASS = "crawler.state.RunDupeFilter"
 CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, clean in the crawl's process
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
+# --- Windowed discovery (crawler/windowing.py): what of a ten-year archive need not be fetched ----------------------
+# Dates in URLs (/2024/10/25/, sitemap-2024-10.xml, ?yyyy=2024&mm=10: crawler/url_dates.py) rule out sitemaps,
+# archive pages and articles wholly outside the story's window, unfetched. False: URLs are not read for dates (an
+# outlet whose URLs lie; a source's `url_dates = false` in the story file does it for one outlet).
+URL_DATES_ENABLED = True
+# Links never followed from a page (searched in the URL's path, case-insensitive): log-in, registration,
+# subscription, account, search and sharing pages, which hold no article and often answer 404 to a crawler.
+SERVICE_LINK_PATTERNS = [
+    r"/(?:log-?in|log-?out|sign-?in|sign-?up|sign-?out|register|registration|account|accounts|my-?account|profile)(?:/|$|\.)",
+    r"/(?:subscribe|subscription|subscriptions|newsletter-signup|checkout|cart|search|share|print|password)(?:/|$|\.)",
+]
+# Request budgets (crawler/budget.py), per process: each worker of a distributed crawl has its own.
+MAX_REQUESTS = 0  # the crawl's request budget (robots.txt included); 0: none. A story file's top-level max_requests overrides it
+MAX_REQUESTS_PER_SOURCE = 0  # each source's request budget; 0: none. A source's max_requests in the story file overrides it
 TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)
     "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",
     "igshid", "_ga", "_gl", "ocid", "cmpid", "at_medium", "at_campaign", "ref_src", "xtor",

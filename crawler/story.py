@@ -49,6 +49,8 @@ class Source:
     gdelt: GdeltQuery | None = None
     allowed_domains: tuple[str, ...] = ()
     follow: FollowRules = field(default_factory=FollowRules)
+    url_dates: bool | None = None  # read dates in this outlet's URLs; None: the URL_DATES_ENABLED setting
+    max_requests: int | None = None  # this outlet's request budget; None: the MAX_REQUESTS_PER_SOURCE setting
 
     def hosts(self) -> set[str]:
         """The hosts this source's own URLs name: articles there belong to this outlet."""
@@ -66,6 +68,7 @@ class Story:
     until: dt.date | None = None
     user_agent: str | None = None
     path: str | None = None
+    max_requests: int | None = None  # the crawl's request budget; None: the MAX_REQUESTS setting
 
     def in_window(self, day: dt.date | None) -> bool:
         """Undated items are in the window: we keep them and mark them undated."""
@@ -90,7 +93,7 @@ def load_story(path: str | Path) -> Story:
 
 
 def parse_story(data: dict, path: str | None = None) -> Story:
-    _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent"}, "")
+    _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent", "max_requests"}, "")
     story_id = _required(data, "id", str, "")
     if not NAME_RE.match(story_id):
         raise StoryError("id", "use lowercase letters, digits, '-' and '_' (it names files)")
@@ -111,6 +114,7 @@ def parse_story(data: dict, path: str | None = None) -> Story:
         until=until,
         user_agent=_optional(data, "user_agent", str, "", None),
         path=path,
+        max_requests=_budget(data, ""),
     )
 
 
@@ -132,7 +136,7 @@ def _source(raw, index: int) -> Source:
     where = f"sources[{index}]."
     if not isinstance(raw, dict):
         raise StoryError(f"sources[{index}]", "each source is a table ([[sources]])")
-    _reject_unknown(raw, {"name", *URL_KEYS, "gdelt", "allowed_domains", "follow"}, where)
+    _reject_unknown(raw, {"name", *URL_KEYS, "gdelt", "allowed_domains", "follow", "url_dates", "max_requests"}, where)
     name = _required(raw, "name", str, where)
     if not NAME_RE.match(name):
         raise StoryError(f"{where}name", "use lowercase letters, digits, '-' and '_' (it names folders)")
@@ -144,7 +148,18 @@ def _source(raw, index: int) -> Source:
     domains = tuple(_list(raw, "allowed_domains", where))
     if not all(isinstance(d, str) and d for d in domains):
         raise StoryError(f"{where}allowed_domains", "a list of host names")
-    return Source(name=name, gdelt=gdelt, allowed_domains=domains, follow=_follow(raw.get("follow"), where), **urls)
+    url_dates = raw.get("url_dates")
+    if url_dates is not None and not isinstance(url_dates, bool):
+        raise StoryError(f"{where}url_dates", "true or false (false: this outlet's URL dates are not to be trusted)")
+    return Source(name=name, gdelt=gdelt, allowed_domains=domains, follow=_follow(raw.get("follow"), where),
+                  url_dates=url_dates, max_requests=_budget(raw, where), **urls)
+
+
+def _budget(data: dict, where: str) -> int | None:
+    value = data.get("max_requests")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise StoryError(f"{where}max_requests", "a whole number of requests, 1 or more")
+    return value
 
 
 def _follow(raw, where: str) -> FollowRules:

@@ -62,6 +62,7 @@ from warcio.warcwriter import WARCWriter
 
 from .corpus import JsonLines, read_jsonl
 from cleaners.dates import parse_timestamp
+from .robots import SHARED_FLAG
 
 CANDIDATE_HEADER = "WARC-Storycrawler-Candidate"
 WARC_REGISTER = Path("state") / "warcs.jsonl"
@@ -152,6 +153,8 @@ class WarcWriterMiddleware:
                 "http-header-user-agent": settings.get("USER_AGENT")}
 
     def process_response(self, request, response, spider=None):
+        if SHARED_FLAG in response.flags:  # the robots.txt recorded once already, when it came off the wire
+            return response
         request.meta["warc"], date = self.write_exchange(request, response)
         request.meta["fetched_at"] = fetched_at(date)
         return response

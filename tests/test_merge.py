@@ -125,6 +125,14 @@ def test_the_report_counts_what_the_whole_crawl_counted(merged):
     assert members(report) == members(expected)
 
 
+def test_the_report_sums_the_fetch_cost_of_the_shards_that_reported_it(merged):
+    """Shard B was killed before writing its report: the cost is shard A's, which is the whole crawl's report's."""
+    whole, out, *_ = merged
+    report, expected = json.loads((out / "report.json").read_text()), json.loads((whole / "report.json").read_text())
+    assert report["fetch_cost"] == expected["fetch_cost"] and report["fetch_cost"]["total"]["requests"] > 0
+    assert report["skipped_listings"] == expected["skipped_listings"]
+
+
 def test_the_report_names_its_shards_and_the_page_is_rendered(merged):
     _, out, summary, _ = merged
     report = json.loads((out / "report.json").read_text())

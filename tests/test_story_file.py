@@ -109,3 +109,27 @@ def test_an_unreadable_story_file_exits_2(tmp_path, content):
         story.write_bytes(content)
     result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"))
     assert result.returncode == 2 and "story:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_source_can_turn_url_dates_off():
+    source = {**MINIMAL["sources"][0], "url_dates": False}
+    assert parse_story({**MINIMAL, "sources": [source]}).sources[0].url_dates is False
+    assert parse_story(MINIMAL).sources[0].url_dates is None  # the URL_DATES_ENABLED setting decides
+
+
+def test_url_dates_must_be_true_or_false():
+    with pytest.raises(StoryError) as error:
+        parse_story({**MINIMAL, "sources": [{**MINIMAL["sources"][0], "url_dates": "no"}]})
+    assert error.value.key == "sources.a.url_dates"
+
+
+def test_request_budgets_for_the_crawl_and_a_source():
+    story = parse_story({**MINIMAL, "max_requests": 500, "sources": [{**MINIMAL["sources"][0], "max_requests": 40}]})
+    assert story.max_requests == 500 and story.sources[0].max_requests == 40
+
+
+@pytest.mark.parametrize("value", [0, -3, "100", True])
+def test_a_request_budget_is_a_positive_whole_number(value):
+    with pytest.raises(StoryError) as error:
+        parse_story({**MINIMAL, "max_requests": value})
+    assert error.value.key == "max_requests"

@@ -17,7 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -27,17 +28,23 @@ from cleaners.metadata import ARTICLE_TYPES
 
 from ..cleaning import ArrivalOrder, CleaningPool
 from ..frontier import LocalFrontier
-from ..discovery import (Listing, ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
+from ..discovery import (Listing, ListingError, gdelt_request_url, parse_date, parse_feed, parse_gdelt, parse_sitemap,
                          robots_sitemaps)
 from ..corpus import read_jsonl
+from ..fetch_cost import fetched_listing_page, listing_skipped
 from ..items import ArticleItem
+from ..relevance import RelevanceMatcher
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
 from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
 from ..urls import UrlCleaner, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
+from ..windowing import PagingByArticles, PendingPage, Skip, Windowing, pagination, time_dates
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
+FETCH_KINDS = {"parse_robots": "robots", "parse_sitemap": "sitemap", "parse_feed": "feed", "parse_gdelt": "api",
+               "parse_start_page": "page"}  # a listing request's kind in the report's fetch cost
+LISTING_DATED_LINKS = 5  # an untyped page with this many links dated by their own <time> is a listing, not an article
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 
 
@@ -85,6 +92,10 @@ class StorySpider(scrapy.Spider):
         spider.crawl_state = spider.open_state(settings)
         spider.recheck_after = dt.timedelta(hours=settings.getfloat("RECHECK_AFTER_HOURS"))
         spider.retry_runs = settings.getint("RETRY_FAILED_RUNS")
+        spider.windowing = Windowing.from_settings(settings, spider.story)
+        spider.relevance = RelevanceMatcher(spider.story.groups)
+        spider.paging = PagingByArticles()
+        crawler.signals.connect(spider.release_held_pages, signals.spider_idle)
         crawler.signals.connect(spider.decision_to_state, decision_recorded)
         return spider
 
@@ -143,15 +154,16 @@ class StorySpider(scrapy.Spider):
                                     source.gdelt.max_records)
             yield from self.listing_request(url, self.parse_gdelt, source, seed, keep_query=True)
 
-    def listing_request(self, url: str, callback, source: Source, claimant: str, keep_query: bool = False, **meta):
+    def listing_request(self, url: str, callback, source: Source, claimant: str, keep_query: bool = False,
+                        priority: int = 0, **meta):
         """`claimant`: the URL of the page that names this listing (SEED_CLAIMANT for the story's own)."""
         if self.replay is not None:  # a replay fetches nothing new
             return
         url = url if keep_query else self.urls.clean(url)
         if not self.frontier.claim(self.urls.identity(url), claimant):
             return
-        yield scrapy.Request(url, callback=callback, errback=self.listing_failed,
-                             meta={"source": source.name, **meta})
+        yield scrapy.Request(url, callback=callback, errback=self.listing_failed, priority=priority,
+                             meta={"source": source.name, "fetch_kind": FETCH_KINDS.get(callback.__name__, "page"), **meta})
 
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
                   claimant: str | None = None):
@@ -165,18 +177,25 @@ class StorySpider(scrapy.Spider):
             return
         outlet = self.outlet_for(url, source)
         self.crawler.signals.send_catch_log(candidate_found, outlet=outlet, url=url)
-        if listing.published and not self.story.in_window(listing.published):
+        if (listing.published and not self.story.in_window(listing.published)
+                and not self.windowing.modified_later(listing, url, source)):
             record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
                             detail=f"listed as {listing.published.isoformat()}", via=via)
+            return
+        span = None if listing.published else self.windowing.span_of(url, source)
+        if self.windowing.is_outside(span):
+            record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window", detail=f"dated by URL: {span}",
+                            via=via)
             return
         known = self.crawl_state.known(identity) if self.crawl_state is not None else None
         follows_links = follow_depth is not None and follow_depth < source.follow.depth
         if known is not None and not self.due_again(known, listing, follows_links):
             record_decision(self.crawler, url=url, outlet=outlet, reason="known", detail=known.outcome, via=via)
             return
+        priority = self.windowing.priority(listing.published or self.windowing.newest_day(span), listing=follows_links)
         yield self.article_request({"url": url, "listed_url": listing.url if listing.url != url else None,
                                     "source": source.name, "outlet": outlet, "via": via, "follow_depth": follow_depth,
-                                    "previous": recheck_of(known)})
+                                    "previous": recheck_of(known)}, priority)
 
     def due_again(self, known: Known, listing: Listing, follows_links: bool) -> bool:
         """Whether a URL an earlier run decided is fetched again:
@@ -196,7 +215,7 @@ class StorySpider(scrapy.Spider):
             return checked is None or listing.published > checked.date()
         return bool(self.recheck_after) and (checked is None or dt.datetime.now(dt.timezone.utc) - checked >= self.recheck_after)
 
-    def article_request(self, candidate: dict) -> scrapy.Request:
+    def article_request(self, candidate: dict, priority: int = 0) -> scrapy.Request:
         """`candidate` (plain JSON) is all the spider knows of the URL; the WARC writer records it with the response.
         A re-check of an article in the corpus is a conditional request: 304 means unchanged."""
         previous = candidate.get("previous") or {}
@@ -206,7 +225,7 @@ class StorySpider(scrapy.Spider):
         if previous:
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(candidate["url"], callback=self.parse_article, errback=self.article_failed,
-                              headers=headers, meta=meta)
+                              headers=headers, meta=meta, priority=priority)
 
     def outlet_for(self, url: str, source: Source) -> str:
         return self.outlet_hosts.get(urlsplit(url).hostname, source.name)
@@ -234,12 +253,27 @@ class StorySpider(scrapy.Spider):
             if depth > self.sitemap_max_depth:
                 self.report_listing_error(response.url, source, f"sitemap index nested deeper than {self.sitemap_max_depth}")
                 return
-            for entry in content.entries:
-                yield from self.listing_request(entry.url, self.parse_sitemap, source, response.url, sitemap_depth=depth)
+            for entry in self.windowing.newest_first(content.entries, source):
+                yield from self.sitemap_child(entry, source, response.url, depth)
             return
         via = {"kind": "sitemap", "url": response.url}
-        for entry in content.entries:
+        for entry in self.windowing.newest_first(content.entries, source):
             yield from self.candidate(entry, source, via)
+
+    def sitemap_child(self, entry: Listing, source: Source, index_url: str, depth: int):
+        """A sitemap index's child, unless its lastmod or the date its URL names rules it out: in-window ones first."""
+        skip = self.windowing.sitemap_child_skip(entry, source)
+        if skip is not None:
+            self.skip_listing(skip, source, index_url)
+            return
+        day = self.windowing.newest_day(self.windowing.span_of(entry.url, source))
+        yield from self.listing_request(entry.url, self.parse_sitemap, source, index_url, sitemap_depth=depth,
+                                        priority=self.windowing.priority(day, listing=True))
+
+    def skip_listing(self, skip: Skip, source: Source, listed_on: str) -> None:
+        self.crawler.signals.send_catch_log(listing_skipped, record={
+            "url": skip.url, "source": source.name, "reason": skip.reason, "detail": skip.detail, "listed_on": listed_on,
+            "at": utc_now()})
 
     def parse_feed(self, response: Response):
         entries = self.read_listing(response, lambda: parse_feed(response.body, response.url, self.max_listing_bytes))
@@ -281,9 +315,55 @@ class StorySpider(scrapy.Spider):
             yield from self.listing_request(feed, self.parse_feed, source, response.url)
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
-        for link in self.link_extractor(source).extract_links(response):
-            if on_domains(urlsplit(link.url).hostname, allowed):
-                yield from self.candidate(Listing(link.url), source, via, follow_depth=depth + 1)
+        links = [link.url for link in self.link_extractor(source).extract_links(response)
+                 if on_domains(urlsplit(link.url).hostname, allowed) and not self.windowing.is_service_link(link.url)]
+        dates = time_dates(response)
+        days = self.windowing.listed_days(links, dates, source)
+        following, jumps = pagination(response.url, links)  # jumps ahead ("last", page 912) are never followed
+        fetched = []
+        for entry in self.windowing.newest_first([Listing(url, published=dates.get(url)) for url in links], source):
+            if entry.url != following and entry.url not in jumps:
+                for request in self.candidate(entry, source, via, follow_depth=depth + 1):
+                    fetched.append(request.meta["candidate"]["url"])
+                    yield request
+        if following is None:
+            return
+        if self.windowing.stale(days):
+            self.skip_listing(Skip(following, "paging stopped", f"every dated item of {response.url} is older than "
+                                                                f"{self.windowing.since}"), source, response.url)
+        elif not days and fetched:  # nothing dated on the page: the articles it led to will tell
+            self.paging.hold(response.url, PendingPage(following, source.name, depth, order=fetched))
+        else:
+            yield from self.candidate(Listing(following), source, via, follow_depth=depth + 1)
+
+    def next_page(self, page_url: str, page: PendingPage):
+        """A held page's next page, unless the articles the page led to are all older than the window."""
+        source = self.sources[page.source]
+        if self.windowing.articles_stale(page.article_days):
+            self.skip_listing(Skip(page.next_url, "paging stopped", f"the articles {page_url} led to are all older "
+                                                                    f"than {self.windowing.since}"), source, page_url)
+            return
+        yield from self.candidate(Listing(page.next_url), source, {"kind": "link", "url": page_url},
+                                  follow_depth=page.depth + 1)
+
+    def article_led_from(self, candidate: dict, verdict) -> list:
+        """Tells a held listing page what one of its links turned out to be; its next page, once all are done."""
+        if candidate["via"].get("kind") != "link":
+            return []
+        page_url, url = candidate["via"]["url"], candidate["url"]
+        if isinstance(verdict, str) or verdict is None:
+            done = self.paging.article_done(page_url, url, None, article=False)
+        else:
+            done = self.paging.article_done(page_url, url, parse_date(verdict.published) if verdict.published else None)
+        return list(self.next_page(*done)) if done else []
+
+    def release_held_pages(self):
+        """At idle, pages still held (a link whose outcome never came back) go on paging: recall first."""
+        requests = [request for url, page in self.paging.release_all() for request in self.next_page(url, page)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def announced_feeds(self, response: HtmlResponse) -> list[str]:
         hrefs = []
@@ -316,14 +396,28 @@ class StorySpider(scrapy.Spider):
             await turn.wait()
             if self.frontier.was_cleaned(self.urls.identity(response.url)):
                 return self.fetched_again(response, draft)
-            verdict = self.article_from(draft)
+            verdict = self.listing_or(self.article_from(draft), response)
             self.frontier.mark_cleaned(self.urls.identity(url) for url in reached_urls(response))
             outputs = self.article_outputs(response, verdict)
-            if isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None:
+            if isinstance(verdict, str) and candidate["follow_depth"] is not None:  # a listing page, for the fetch cost
+                self.crawler.signals.send_catch_log(fetched_listing_page, outlet=candidate["outlet"])
+            if (isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None
+                    and self.leads_to_story(verdict)):
                 outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
+            outputs.extend(self.article_led_from(candidate, verdict))
             return outputs
         finally:
             turn.done()
+
+    def leads_to_story(self, verdict) -> bool:
+        """A page that is no article is a listing: its links are followed. An article's links are followed when it
+        is of the story (in the window, on topic): its related links are likely coverage too; another article's
+        lead to its neighbours in the archive, not to the story."""
+        if isinstance(verdict, str) or verdict is None:
+            return True
+        if not self.story.in_window(parse_date(verdict.published) if verdict.published else None):
+            return False
+        return self.relevance.match(verdict.title, verdict.text).on_topic
 
     def fetched_again(self, response: Response, draft: Draft | str | None) -> list:
         """A page this run cleaned already: a redirect's target also listed, an AMP copy its canonical page
@@ -449,6 +543,19 @@ class StorySpider(scrapy.Spider):
             return f"no article type, {'no date' if not article.published else f'only {words} words'}"
         return article
 
+    def listing_or(self, verdict, response: Response):
+        """An untyped page listing dated entries (an archive day, a section page), or one page of a paginated listing,
+        is no article, however many words its headlines and teasers make."""
+        if isinstance(verdict, str) or not isinstance(response, HtmlResponse):
+            return verdict
+        if (verdict.page_type or "").lower() in ARTICLE_TYPES:
+            return verdict
+        dated = len(time_dates(response))
+        if dated >= LISTING_DATED_LINKS:
+            return f"a listing page: {dated} dated links"
+        following, _jumps = pagination(response.url, [response.urljoin(href) for href in response.xpath("//a/@href").getall()])
+        return f"a listing page: its next page is {following}" if following else verdict
+
     def is_other_page_of_same_site(self, canonical: str, url: str) -> bool:
         same_site = urlsplit(canonical).hostname == urlsplit(url).hostname
         return same_site and self.urls.identity(canonical) != self.urls.identity(url)
@@ -478,6 +585,7 @@ class StorySpider(scrapy.Spider):
         record_decision(self.crawler, url=candidate["url"], outlet=candidate["outlet"], reason=reason, detail=detail,
                         via=candidate["via"])
         self.frontier.done(request)
+        return self.article_led_from(candidate, None)
 
     def listing_failed(self, failure):
         request = failure.request

@@ -9,9 +9,10 @@ A set is a folder holding `gold.json` ({id: {url, file, articleBody, ...}}) and 
 Score: word-4-gram shingles per page; a page's TP/FP/FN are normalised by their sum (every page weighs
 the same), averaged over pages; precision and recall come from the averages, F1 from those two. `<0.3`
 counts the pages whose own F1 falls below 0.3: a few collapsed pages decide a set's mean.
-Time: each page is timed under every extractor in turn, page after page, with the order rotating so each
-extractor goes first on an equal share of the pages (whichever runs second finds the page warm in the CPU's
-caches). With --jobs > 1 the pages are shared among processes; each page is still timed in one process.
+Time: the CPU time of the extracting process (not the wall clock, so that other work on the machine does not
+count), each page under every extractor in turn, with the order rotating so each extractor goes first on an
+equal share of the pages (whichever runs second finds the page warm in the CPU's caches). With --jobs > 1 the
+pages are shared among processes; each page is still timed in one process.
 With --ablate every cleaning step (`cleaners.CleaningOptions.steps()`) is switched off in turn and the
 table gives, per set, 100 × (F1 with the step off − F1 with every step on): a positive number means the step
 costs that set F1.
@@ -158,9 +159,9 @@ def _score_one(task) -> tuple[str, dict[str, PageScore | None]]:
     html = gzip.decompress(Path(path).read_bytes())
     scores = {}
     for name, extractor in in_turn(_JOB.extractors(), number):
-        started = time.perf_counter()
+        started = time.process_time()
         text = extractor(html, url)
-        scores[name] = score_page(page_id, text, gold, time.perf_counter() - started, _JOB.keep_errors)
+        scores[name] = score_page(page_id, text, gold, time.process_time() - started, _JOB.keep_errors)
     return set_name, scores
 
 

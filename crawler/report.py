@@ -41,7 +41,9 @@ REASONS = {
     "wall": "a consent wall or a paywall stub instead of the article: not saved (detail: consent | paywall)",
     "robots": "forbidden by robots.txt",
     "http_error": "the server answered with an error status",
-    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet)",
+    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet, URL too long)",
+    "bad_url": "not an http(s) URL (file:, data:, ftp:, javascript:...) or no host: never fetched",
+    "offsite": "listed on a host that is none of the outlet's (allowed_domains): recorded, not fetched",
 }
 DUPLICATE_KINDS = {  # a `duplicate` decision's kind
     "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",

@@ -24,6 +24,10 @@ RETRY_TIMES = 2  # retries after the first try: of RETRY_HTTP_CODES answers (500
 RETRY_BACKOFF_BASE = 1.0  # seconds before a request's first retry, doubled before each next one (crawler/middlewares.py)
 RETRY_BACKOFF_MAX = 60.0  # the longest wait before a retry, a server's Retry-After header included; 0: retry at once
 COOKIES_ENABLED = False
+# Only http(s) is ever fetched: a listing naming file:///etc/passwd or a data: URI is a decision (crawler/urls.py,
+# UrlPolicy), and Scrapy's handlers for those schemes are off so nothing could read them anyway.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+URLLENGTH_LIMIT = 2083  # a longer URL is decided `fetch_error` "URL too long" (Scrapy's own check drops it silently)
 TELNETCONSOLE_ENABLED = False
 # The pipelines are synchronous CPU work, so the items of one page gain nothing from running concurrently, and
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output: at its default (100) that was a tenth

@@ -43,3 +43,32 @@ def on_domains(host: str | None, domains) -> bool:
     both ask it what an outlet's site is."""
     bare = lambda name: name.lower().removeprefix("www.")  # noqa: E731
     return bool(host) and any(bare(host) == bare(d) or bare(host).endswith("." + bare(d)) for d in domains)
+
+
+FETCHED_SCHEMES = ("http", "https")
+
+
+class UrlPolicy:
+    """Which URLs a listing may send to the downloader: http(s) only, on the outlet's hosts, not too long.
+
+    `refusal` says why a URL is not fetched, or None. A sitemap or feed naming `file:///etc/passwd`, a `data:`
+    URI or an internal address on another host is thus recorded, never read (Scrapy's file, data and FTP
+    download handlers are off as well: DOWNLOAD_HANDLERS). Scrapy's own UrlLengthMiddleware would drop a long
+    URL without a word; here it is a decision."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def refusal(self, url: str, domains) -> tuple[str, str] | None:
+        """(reason, detail) for a URL that is not fetched; `domains`: the outlet's, None for any host (GDELT)."""
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in FETCHED_SCHEMES:
+            return "bad_url", f"not an http(s) URL ({scheme + ':' if scheme else 'no scheme'}): never fetched"
+        if not parts.hostname:
+            return "bad_url", "no host in the URL: never fetched"
+        if self.max_length and len(url) > self.max_length:
+            return "fetch_error", f"URL too long ({len(url)} characters, URLLENGTH_LIMIT {self.max_length})"
+        if domains is not None and not on_domains(parts.hostname, domains):
+            return "offsite", f"on {parts.hostname}, off the outlet's hosts ({', '.join(sorted(domains))}): not fetched"
+        return None

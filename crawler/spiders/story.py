@@ -34,7 +34,7 @@ from ..items import ArticleItem
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
 from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
-from ..urls import UrlCleaner, on_domains
+from ..urls import UrlCleaner, UrlPolicy, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
@@ -67,6 +67,7 @@ class StorySpider(scrapy.Spider):
         if spider.story.user_agent:
             settings.set("USER_AGENT", spider.story.user_agent, priority="spider")
         spider.urls = UrlCleaner(settings.getlist("TRACKING_PARAMETERS"))
+        spider.url_policy = UrlPolicy(settings.getint("URLLENGTH_LIMIT"))
         spider.min_words = settings.getint("MIN_ARTICLE_WORDS")
         spider.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
         spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
@@ -147,6 +148,10 @@ class StorySpider(scrapy.Spider):
         """`claimant`: the URL of the page that names this listing (SEED_CLAIMANT for the story's own)."""
         if self.replay is not None:  # a replay fetches nothing new
             return
+        refused = self.url_policy.refusal(url, None if claimant == SEED_CLAIMANT else source.hosts())
+        if refused:  # a sitemap index or robots.txt naming a local file or another host
+            self.report_listing_error(url, source, f"{refused[0]}: {refused[1]}")
+            return
         url = url if keep_query else self.urls.clean(url)
         if not self.frontier.claim(self.urls.identity(url), claimant):
             return
@@ -159,12 +164,16 @@ class StorySpider(scrapy.Spider):
         that listed it (`via`), or `claimant`."""
         if self.replay is not None:  # a replay fetches nothing new
             return
-        url = self.urls.clean(listing.url)
-        identity = self.urls.identity(url)
+        refused = self.url_policy.refusal(listing.url, None if via["kind"] == "gdelt" else source.hosts())
+        url = listing.url.strip() if refused else self.urls.clean(listing.url)
+        identity = url if refused else self.urls.identity(url)
         if not self.frontier.claim(identity, claimant or via["url"]):
             return
         outlet = self.outlet_for(url, source)
         self.crawler.signals.send_catch_log(candidate_found, outlet=outlet, url=url)
+        if refused:
+            record_decision(self.crawler, url=url, outlet=outlet, reason=refused[0], detail=refused[1], via=via)
+            return
         if listing.published and not self.story.in_window(listing.published):
             record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
                             detail=f"listed as {listing.published.isoformat()}", via=via)

@@ -1,0 +1,95 @@
+"""Issue 3/7 "trust under faults": listings that name local files or other hosts, URLs as the site wrote them,
+canonical traps, pages and listings too big to clean whole. One real crawl of the fault web
+(fixtures/fault-web/, its README has the table) over loopback, then one test per row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from conftest import FAST, FIXTURES, CrawlRun, run_storycrawl
+from crawler.fixture_web import FixtureWeb
+
+FAULTS = FIXTURES / "fault-web"
+LONG_SEGMENT = "musk-putin-" * 200  # a URL of about 2,250 characters: over URLLENGTH_LIMIT (2083)
+SETTINGS = [*FAST, "-s", "SITE_MEMORY_ENABLED=False"]  # one template under many URLs: not the site's boilerplate
+
+
+@dataclass
+class FaultRun(CrawlRun):
+    def decisions_of(self, url: str) -> list[dict]:
+        return [d for d in self.decisions if d["url"] == url]
+
+    def decision(self, url: str) -> dict:
+        found = [d for d in self.decisions_of(url) if not d.get("provisional")] or self.decisions_of(url)
+        assert len(found) == 1, (url, self.decisions_of(url))
+        return found[0]
+
+    def asked(self, outlet: str) -> list[str]:
+        return [r["path"] for r in self.requests if r["outlet"] == outlet]
+
+    def origin(self, outlet: str) -> str:
+        return self.web.origin(outlet)
+
+
+@pytest.fixture(scope="module")
+def faults(tmp_path_factory) -> FaultRun:
+    work = tmp_path_factory.mktemp("fault-web")
+    with FixtureWeb(root=FAULTS, port=0) as web:
+        story = work / "story.toml"
+        text = web.render("schemes", (FAULTS / "story.toml").read_text(encoding="utf-8"))
+        story.write_text(text.replace("{{long}}", LONG_SEGMENT), encoding="utf-8")
+        result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *SETTINGS)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return FaultRun(corpus=work / "corpus", result=result, requests=list(web.requests), web=web)
+
+
+slow = pytest.mark.slow
+
+
+# --- URL schemes and hosts: only http(s) on the outlet's own hosts leaves a listing ---------------------------
+
+@slow
+@pytest.mark.parametrize("url, scheme", [
+    ("file:///etc/passwd", "file:"),
+    ("data:text/html;base64,PGgxPk11c2sgUHV0aW48L2gxPg==", "data:"),
+    ("ftp://127.0.0.61/musk-putin.html", "ftp:"),
+    ("javascript:alert(1)", "javascript:"),
+    ("file:///etc/hostname", "file:"),
+])
+def test_a_listed_url_of_another_scheme_is_a_decision_never_a_fetch(faults, url, scheme):
+    decision = faults.decision(url)
+    assert decision["reason"] == "bad_url" and scheme in decision["detail"]
+
+
+@slow
+def test_no_local_file_reaches_the_corpus(faults):
+    texts = " ".join(path.read_text(encoding="utf-8") for path in faults.corpus.rglob("*.txt"))
+    assert "root:" not in texts and "/bin/" not in texts
+    assert not any("file:" in record["url"] or "data:" in record["url"] for record in faults.manifest)
+
+
+@slow
+@pytest.mark.parametrize("path", ["/internal/musk-putin-admin", "/internal/feed-entry"])
+def test_a_listed_url_on_another_host_is_recorded_offsite(faults, path):
+    decision = faults.decision(faults.origin("elsewhere") + path)
+    assert decision["reason"] == "offsite" and "off the outlet's hosts" in decision["detail"]
+
+
+@slow
+def test_the_other_host_is_never_asked(faults):
+    assert faults.asked("elsewhere") == []
+
+
+@slow
+def test_robots_txt_sitemaps_of_another_scheme_or_host_are_source_errors(faults):
+    errors = {e["url"]: e["detail"] for e in faults.report["source_errors"]}
+    assert errors["file:///etc/passwd"].startswith("bad_url")
+    assert errors[faults.origin("elsewhere") + "/sitemaps/internal.xml"].startswith("offsite")
+
+
+@slow
+def test_the_outlets_own_entries_beside_them_are_written(faults):
+    written = {d["url"] for d in faults.decisions if d["reason"] == "written"}
+    assert {faults.origin("schemes") + "/news/satellite-talks", faults.origin("schemes") + "/news/launch-talks"} <= written

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 IDENTITY_CACHE_SIZE = 4096  # URLs in flight and just decided: a crawl's concurrency is far below this
 
@@ -25,10 +25,13 @@ class UrlCleaner:
         return name in self.exact or name.startswith(self.prefixes)
 
     def clean(self, url: str) -> str:
-        """The URL to fetch: tracking parameters and fragment gone, the rest as the site wrote it."""
-        parts = urlsplit(url.strip())
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not self.is_tracking(k)]
-        return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+        """The URL to fetch: tracking parameters and fragment gone (w3lib's `url_query_cleaner`), the rest byte
+        for byte as the site wrote it: `story.php?12345` and `index.php?/archives/77` are not re-encoded."""
+        url = url.strip()
+        parts = urlsplit(url)
+        names = {piece.split("=", 1)[0] for piece in parts.query.split("&") if piece}
+        tracking = [name for name in names if self.is_tracking(name)]
+        return url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=False)
 
     def canonical_identity(self, url: str) -> str:
         """The form two URLs of one page share: cleaned, then canonicalised (sorted query, case, escapes).

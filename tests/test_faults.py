@@ -93,3 +93,25 @@ def test_robots_txt_sitemaps_of_another_scheme_or_host_are_source_errors(faults)
 def test_the_outlets_own_entries_beside_them_are_written(faults):
     written = {d["url"] for d in faults.decisions if d["reason"] == "written"}
     assert {faults.origin("schemes") + "/news/satellite-talks", faults.origin("schemes") + "/news/launch-talks"} <= written
+
+
+# --- URLs as written ----------------------------------------------------------------------------------------
+
+@slow
+@pytest.mark.parametrize("path", ["/story.php?12345", "/index.php?/archives/77"])
+def test_a_url_is_requested_exactly_as_the_site_wrote_it_and_written(faults, path):
+    assert path in faults.asked("written")
+    assert faults.decision(faults.origin("written") + path)["reason"] == "written"
+
+
+@slow
+def test_tracking_parameters_and_the_fragment_go_before_the_fetch(faults):
+    assert "/read?id=9&ref=home" in faults.asked("written")
+
+
+@slow
+def test_a_url_too_long_to_fetch_is_a_decision_not_silence(faults):
+    url = faults.origin("written") + "/long/" + LONG_SEGMENT
+    decision = faults.decision(url)
+    assert decision["reason"] == "fetch_error" and decision["detail"].startswith("URL too long")
+    assert not any(path.startswith("/long/") for path in faults.asked("written"))

@@ -91,6 +91,9 @@ RETRY_FAILED_RUNS = 3  # a URL that failed to fetch (timeout, 5xx) is tried by t
 # Scrapy's JOBDIR keeps the pending requests on disk, so a killed crawl resumes them: `storycrawl crawl` sets it to
 # <CORPUS_DIR>/state/jobdir. Its filter of requests already made lasts one run (see crawler/state.py).
 DUPEFILTER_CLASS = "crawler.state.RunDupeFilter"
+# Scrapy's scheduler, reading the JOBDIR's queue files itself at open (crawler/jobdir.py): a 0-byte or torn queue
+# file, or an empty active.json, costs the requests it held (found again from the listings), never the crawl.
+SCHEDULER = "crawler.jobdir.ResilientScheduler"
 CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, clean in the crawl's process
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
 TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)

@@ -23,6 +23,7 @@ import struct
 from pathlib import Path
 
 from scrapy.core.scheduler import Scheduler
+from scrapy.extensions.spiderstate import SpiderState
 from scrapy.utils.request import request_from_dict
 
 from .corpus import write_atomic
@@ -49,11 +50,42 @@ class ResilientScheduler(Scheduler):
             self.enqueue_request(request)
         return result
 
+    def _dqpush(self, request) -> bool:
+        """A request the disk has no room for waits in memory (a full disk also stops the crawl: DiskFullGuard)."""
+        try:
+            return super()._dqpush(request)
+        except OSError:
+            logger.error("could not queue %s in %s", request, self.dqdir, exc_info=True)
+            return False
+
+    def _dqpop(self):
+        try:
+            return super()._dqpop()
+        except OSError:  # without this, the engine would ask again every few seconds, forever
+            logger.error("could not read the pending requests in %s", self.dqdir, exc_info=True)
+            return None
+
     def _read_dqs_state(self, dqdir: str):
         return ()  # the folder was emptied at open: what it held is queued again
 
     def _write_dqs_state(self, dqdir: str, state) -> None:
         write_atomic(Path(dqdir, "active.json"), json.dumps(state).encode(), sync=False)
+
+
+class ResilientSpiderState(SpiderState):
+    """Scrapy's `spider.state` in the JOBDIR (spider.state), written atomically; an unreadable one (a kill or a
+    full disk as it was written) is an empty state and a warning, not a crawl that cannot start."""
+
+    def spider_opened(self, spider) -> None:
+        try:
+            super().spider_opened(spider)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, ImportError) as exc:
+            logger.warning("%s unreadable (%s): the spider starts with an empty state", self.statefn, exc)
+            spider.state = {}
+
+    def spider_closed(self, spider) -> None:
+        if self.jobdir:
+            write_atomic(Path(self.statefn), pickle.dumps(spider.state, protocol=4), sync=False)
 
 
 def salvage_requests(dqdir: Path, spider) -> tuple[list, list[str]]:
@@ -95,7 +127,7 @@ def read_lifo_file(path: Path) -> tuple[list[bytes], str | None]:
     the reading. Returned oldest first."""
     data = path.read_bytes()
     if len(data) < SIZE.size:
-        return [], "empty file (a run killed as it was created)" if not data else "torn header"
+        return [], "empty file" if not data else "torn header"
     records, end = [], len(data)
     while end > SIZE.size:
         if end - SIZE.size < SIZE.size:

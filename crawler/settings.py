@@ -61,6 +61,9 @@ EXTENSIONS = {
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
     "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop
+    "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
+    "crawler.jobdir.ResilientSpiderState": 0,
+    "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
 }
 # Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
 # through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.

@@ -4,6 +4,7 @@ a full disk stops a run with one message, the next run just working once there i
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -43,7 +44,7 @@ def lifo_file_exists(queue: Path) -> bool:
 
 def test_an_empty_queue_file_reads_as_no_requests_and_says_so(tmp_path):
     (tmp_path / "0").write_bytes(b"")
-    assert read_lifo_file(tmp_path / "0") == ([], "empty file (a run killed as it was created)")
+    assert read_lifo_file(tmp_path / "0") == ([], "empty file")
 
 
 def test_a_lifo_file_without_its_count_is_read_whole_oldest_first(tmp_path):
@@ -73,6 +74,7 @@ def corrupt_jobdir(jobdir: Path, hosts: list[str]) -> None:
         (queue / slot_folder(host) / "0").write_bytes(b"")
         (queue / slot_folder(host) / "0s" / "q00000").write_bytes(b"")
     (queue / "active.json").write_bytes(b"")
+    (jobdir / "spider.state").write_bytes(b"")
 
 
 @pytest.mark.slow
@@ -109,3 +111,42 @@ def test_a_crawl_killed_as_its_first_queue_file_appears_resumes_to_the_whole_cor
     result = run_storycrawl(*command[1:], timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     assert text_files(corpus) == text_files(demo_crawl.corpus)
+
+
+# --- a full disk ---------------------------------------------------------------------------------------------
+
+DISK_KB, ROOM_KB = 1024, 144  # a demo crawl writes about 300 KB
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB tmpfs, nearly filled by a ballast file (mounting needs root: skipped elsewhere)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_KB}k", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    try:
+        (disk / "ballast").write_bytes(b"\0" * ((DISK_KB - ROOM_KB) << 10))
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_finishes_it(fixture_web, demo_crawl,
+                                                                                    tmp_path, small_disk):
+    story = story_for(fixture_web, tmp_path)
+    corpus = small_disk / "corpus"
+    full = run_storycrawl("crawl", str(story), "--out", str(corpus), *FAST, timeout=120)
+    assert full.returncode == 1
+    assert full.stderr.count("no space left on the disk holding") == 1 and "Traceback" not in full.stderr
+    assert str(corpus) in full.stderr
+    (small_disk / "ballast").unlink()
+    again = run_storycrawl("crawl", str(story), "--out", str(corpus), *FAST, timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "Traceback" not in again.stderr
+    assert text_files(corpus) == text_files(demo_crawl.corpus)
+    urls = [json.loads(line)["url"] for line in (corpus / "manifest.jsonl").read_text().splitlines()]
+    assert len(urls) == len(set(urls)) == len(demo_crawl.manifest)

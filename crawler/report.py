@@ -104,6 +104,7 @@ class RunReport:
         self.source_errors: list[dict] = []
         self.written: list[dict] = []  # the report's fields of each article written in this run (not whole records)
         self.duplicate_kinds: Counter = Counter()
+        self.provisional: dict[str, dict] = {}  # URL -> its provisional decision, replaced by a later one
         self.started = time.monotonic()
         self.started_at = utc_now()
         self.decisions: JsonLines | None = None
@@ -130,6 +131,13 @@ class RunReport:
         self.crawler.stats.inc_value("storycrawl/found")
 
     def on_decision(self, decision: dict):
+        settled = self.provisional.pop(decision["url"], None)  # a copy decided again: its canonical page failed
+        if settled:
+            self.decided[settled["outlet"]][settled["reason"]] -= 1
+            if settled.get("kind"):
+                self.duplicate_kinds[settled["kind"]] -= 1
+        if decision.get("provisional"):
+            self.provisional[decision["url"]] = decision
         self.decided[decision["outlet"]][decision["reason"]] += 1
         self.crawler.stats.inc_value(f"storycrawl/{decision['reason']}")
         if decision.get("kind"):

@@ -98,6 +98,9 @@ DUPEFILTER_CLASS = "crawler.state.RunDupeFilter"
 # file, or an empty active.json, costs the requests it held (found again from the listings), never the crawl.
 SCHEDULER = "crawler.jobdir.ResilientScheduler"
 CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, clean in the crawl's process
+# A page's canonical URL (another page of its site) is believed only if it is no homepage or section above the page,
+# it can be fetched as an article, and no more than this many other pages of the crawl name it (crawler/canonical.py)
+CANONICAL_SHARED_LIMIT = 2
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
 TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)
     "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",

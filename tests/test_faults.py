@@ -115,3 +115,47 @@ def test_a_url_too_long_to_fetch_is_a_decision_not_silence(faults):
     decision = faults.decision(url)
     assert decision["reason"] == "fetch_error" and decision["detail"].startswith("URL too long")
     assert not any(path.startswith("/long/") for path in faults.asked("written"))
+
+
+# --- canonical traps: a canonical is believed only when it names a different article that can be had ----------
+
+def written_urls(run: FaultRun) -> set[str]:
+    return {d["url"] for d in run.decisions if d["reason"] == "written"}
+
+
+@slow
+def test_articles_naming_the_homepage_as_canonical_are_all_written(faults):
+    homes = {faults.origin("canon") + f"/news/home-{n}" for n in range(1, 6)}
+    assert homes <= written_urls(faults)
+    assert "/" not in faults.asked("canon")
+
+
+@slow
+def test_an_article_naming_its_section_as_canonical_is_written(faults):
+    assert faults.origin("canon") + "/politics/musk-putin-section" in written_urls(faults)
+
+
+@slow
+@pytest.mark.parametrize("page, canonical, reason", [
+    ("/news/relative-404", "/news/gone-original", "http_error"),
+    ("/news/robots-canon", "/private/original", "robots"),
+])
+def test_an_article_whose_canonical_cannot_be_had_is_written_on_its_own_merits(faults, page, canonical, reason):
+    assert faults.decision(faults.origin("canon") + canonical)["reason"] == reason
+    assert faults.decision(faults.origin("canon") + page)["reason"] == "written"
+
+
+@slow
+def test_a_canonical_named_by_many_pages_is_not_believed_past_the_limit(faults):
+    limit = 2  # CANONICAL_SHARED_LIMIT's default
+    shared = [faults.origin("canon") + f"/wire/shared-{n}" for n in range(1, 5)]
+    assert faults.origin("canon") + "/news/shared-original" in written_urls(faults)
+    assert len(set(shared) & written_urls(faults)) >= len(shared) - limit
+    assert all(faults.decision(url)["reason"] in ("written", "duplicate") for url in shared)
+
+
+@slow
+def test_every_canonical_trap_ends_with_one_counted_decision(faults):
+    outlet = faults.report["outlets"]["canon"]
+    assert outlet["undecided"] == 0
+    assert outlet["written"] == len(written_urls(faults) & {d["url"] for d in faults.decisions if d["outlet"] == "canon"})

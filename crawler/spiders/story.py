@@ -25,6 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from cleaners import Draft, SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
+from ..canonical import CanonicalPolicy
 from ..cleaning import ArrivalOrder, CleaningPool
 from ..frontier import LocalFrontier
 from ..discovery import (Listing, ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
@@ -68,6 +69,8 @@ class StorySpider(scrapy.Spider):
             settings.set("USER_AGENT", spider.story.user_agent, priority="spider")
         spider.urls = UrlCleaner(settings.getlist("TRACKING_PARAMETERS"))
         spider.url_policy = UrlPolicy(settings.getint("URLLENGTH_LIMIT"))
+        spider.canonicals = CanonicalPolicy(settings.getint("CANONICAL_SHARED_LIMIT"), spider.urls.identity)
+        spider.waiting_copies = {}  # canonical page's identity -> [(response, article)] of copies waiting for it
         spider.min_words = settings.getint("MIN_ARTICLE_WORDS")
         spider.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
         spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
@@ -349,15 +352,20 @@ class StorySpider(scrapy.Spider):
         if isinstance(verdict, str):
             record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="not_article",
                             detail=verdict, via=candidate["via"])
-            return []
+            return self.canonical_failed(reached_urls(response))
         if verdict.wall:
             record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="wall",
                             detail=verdict.wall, via=candidate["via"])
-            return []
+            return self.canonical_failed(reached_urls(response))
         canonical = verdict.canonical_url
-        if (canonical and self.is_other_page_of_same_site(canonical, response.url)
-                and not self.in_corpus_or_cleaned(canonical)):
-            return self.alternate_copy(response, canonical)
+        if canonical and self.is_other_page_of_same_site(canonical, response.url):
+            doubt = self.canonicals.doubt(canonical, response.url)
+            if doubt:  # copies still waiting for a canonical now named too widely are decided on their own too
+                return self.on_own_merits(response, verdict, doubt) + self.release_copies(canonical, doubt)
+            if not self.in_corpus_or_cleaned(canonical):
+                return self.alternate_copy(response, verdict, canonical)
+        for url in reached_urls(response):  # settled by this article: its copies are among its other URLs
+            self.waiting_copies.pop(self.urls.identity(url), None)
         # A copy whose canonical page was cleaned already goes on as an article: the pipelines record it as
         # another URL of that page (duplicate_of), or decide what it is if that page was not kept.
         item = self.article_item(response, verdict)
@@ -386,15 +394,52 @@ class StorySpider(scrapy.Spider):
         known = self.crawl_state.known(identity) if self.crawl_state is not None else None
         return known is not None and known.in_corpus
 
-    def alternate_copy(self, response: Response, canonical: str) -> list:
+    def alternate_copy(self, response: Response, article, canonical: str) -> list:
         """An AMP or other copy of a canonical page not cleaned yet: that page is the article (fetched once,
-        whichever way it came), and lists the URLs of this copy among its other URLs."""
+        whichever way it came), and lists the URLs of this copy among its other URLs. The copy waits for it:
+        if that page cannot be had (crawler/canonical.py), the copy is decided on its own merits."""
         candidate = response.meta["candidate"]
-        self.frontier.add_aliases(self.urls.identity(canonical), reached_urls(response))
+        requests = list(self.candidate(Listing(canonical), self.source_of(response), candidate["via"]))
+        if not requests and self.canonical_unavailable(canonical):
+            return self.on_own_merits(response, article, f"canonical {canonical} could not be had")
+        identity = self.urls.identity(canonical)
+        self.frontier.add_aliases(identity, reached_urls(response))
         record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="duplicate",
                         detail=f"alternate of canonical {canonical}", via=candidate["via"], kind="same_url",
                         provisional=True)
-        return list(self.candidate(Listing(canonical), self.source_of(response), candidate["via"]))
+        self.waiting_copies.setdefault(identity, []).append((response, article))
+        return requests
+
+    def canonical_unavailable(self, canonical: str) -> bool:
+        """Fetched without an article in this run, or decided so by an earlier one."""
+        if self.canonicals.has_failed(canonical):
+            return True
+        known = self.crawl_state.known(self.urls.identity(canonical)) if self.crawl_state is not None else None
+        return known is not None and known.final and not known.in_corpus
+
+    def on_own_merits(self, response: Response, article, doubt: str) -> list:
+        """The page as the article, its canonical not believed (`doubt` says why)."""
+        self.logger.info("%s: %s: decided on its own merits", response.url, doubt)
+        self.crawler.stats.inc_value("storycrawl/canonical_not_believed")
+        item = self.article_item(response, article)
+        item.canonical_url = response.url
+        return [item]
+
+    def release_copies(self, canonical: str, doubt: str) -> list:
+        """The copies waiting for this canonical page, each decided on its own merits."""
+        identity = self.urls.identity(canonical)
+        copies = self.waiting_copies.pop(identity, [])
+        if copies:
+            self.frontier.pop_aliases(identity)
+        return [item for response, article in copies for item in self.on_own_merits(response, article, doubt)]
+
+    def canonical_failed(self, urls: list[str]) -> list:
+        """A page fetched without an article (or not fetched): no copy waits for it any longer."""
+        released = []
+        for url in urls:
+            self.canonicals.mark_failed(url)
+            released.extend(self.release_copies(url, f"canonical {url} could not be had"))
+        return released
 
     def article_item(self, response: Response, article) -> ArticleItem:
         candidate, meta = response.meta["candidate"], response.meta
@@ -483,6 +528,7 @@ class StorySpider(scrapy.Spider):
         record_decision(self.crawler, url=candidate["url"], outlet=candidate["outlet"], reason=reason, detail=detail,
                         via=candidate["via"])
         self.frontier.done(request)
+        return self.canonical_failed([candidate["url"]])
 
     def listing_failed(self, failure):
         request = failure.request

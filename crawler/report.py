@@ -161,9 +161,12 @@ class RunReport:
                         kind=getattr(exception, "kind", None))
 
     def spider_closed(self, spider, reason):
+        report = self.build(spider, reason)
+        # What `storycrawl crawl` takes its exit status from (this run's, not a report.json on disk).
+        self.crawler.stats.set_value("storycrawl/failed_sources", report["failed_sources"])
+        self.crawler.stats.set_value("storycrawl/sources", len(spider.story.sources))
         if self.decisions:
             self.decisions.close()
-        report = self.build(spider, reason)
         write_atomic(self.corpus_dir / "report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
         write_report_html_or_log(self.corpus_dir, logging.getLogger(__name__))  # a failure is logged, not raised
         print(format_summary(report), file=sys.stderr)
@@ -194,8 +197,28 @@ class RunReport:
             "languages": language_counts(self.written),
             "dates": date_ranges(self.written),
             "source_errors": self.source_errors,
+            "failed_sources": failed_sources([s.name for s in story.sources], self.decided, self.source_errors),
             "requests": self.crawler.stats.get_value("downloader/request_count", 0),
         }
+
+
+FETCH_FAILURES = ("robots", "http_error", "fetch_error", "bad_url", "offsite")
+
+
+def failed_sources(names: list[str], decided: dict[str, Counter], source_errors: list[dict]) -> list[dict]:
+    """The story's sources that got nothing this run: no candidate reached (every one refused or failed to fetch)
+    and some listing or fetch failed. When every source failed, `storycrawl crawl` exits EXIT_UNREACHABLE."""
+    failed = []
+    for name in names:
+        counts = decided.get(name, Counter())
+        errors = [error["detail"] for error in source_errors if error["source"] == name]
+        fetch_failures = sum(counts[reason] for reason in FETCH_FAILURES)
+        reached = sum(n for reason, n in counts.items() if reason not in FETCH_FAILURES)
+        if reached == 0 and (errors or fetch_failures):
+            detail = errors[0] if errors else max(FETCH_FAILURES, key=lambda reason: counts[reason])
+            failed.append({"source": name, "detail": detail, "listings_failed": len(errors),
+                           "fetches_failed": fetch_failures})
+    return failed
 
 
 # --- report sections from the written articles' WRITTEN_FIELDS --------------------------------

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
 
 from .article import Article
+from .deep import parse_page
 from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
@@ -94,7 +94,7 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
 
     A consent wall or paywall stub (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
     """
-    tree = load_html(html)
+    tree = parse_page(html)  # as trafilatura's load_html, deep nesting too (cleaners/deep.py)
     if tree is None:
         return None
     lexicon = lexicon or load_lexicon()

@@ -143,18 +143,20 @@ class NearDuplicatePipeline:
     republication is data, so the default marks rather than drops.
     """
 
-    def __init__(self, corpus_dir: Path, mode: str, index):
+    def __init__(self, corpus_dir: Path, mode: str, index, max_words: int = 0):
         if mode not in DEDUP_MODES:
             raise ValueError(f"DEDUP_MODE must be one of {', '.join(DEDUP_MODES)}, not {mode!r}")
         self.corpus_dir = corpus_dir
         self.mode = mode
         self.index = index  # a NearDuplicateIndex: the frontier's, in memory or in Redis
+        self.max_words = max_words  # NEAR_DUPLICATE_MAX_WORDS: the signature reads no further
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         index = crawler.spider.frontier.near_duplicate_index(settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
-        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"), index)
+        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"), index,
+                   settings.getint("NEAR_DUPLICATE_MAX_WORDS"))
 
     def open_spider(self):
         """Articles of earlier runs keep their clusters, and new copies of them join those."""
@@ -162,12 +164,12 @@ class NearDuplicatePipeline:
             path = self.corpus_dir / (record.get("path") or "")
             if record.get("cluster_id") and path.is_file():
                 body = path.read_text(encoding="utf-8").split("\n\n", 1)[-1]
-                self.index.add(record["url"], minhash(body), record.get("language"), record["cluster_id"])
+                self.index.add(record["url"], minhash(body, self.max_words), record.get("language"), record["cluster_id"])
 
     def process_item(self, item: ArticleItem, spider=None):
         if item.duplicate_of:  # no text of its own in the corpus: its kept article is the one clustered
             return item
-        signature = minhash(item.text)  # once per article: it is the costly part
+        signature = minhash(item.text, self.max_words)  # once per article: it is the costly part
         with self.index.locked():
             nearest = self.index.nearest(signature, item.language)
             if nearest is None:

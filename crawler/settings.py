@@ -101,6 +101,13 @@ CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (cr
 # A page's canonical URL (another page of its site) is believed only if it is no homepage or section above the page,
 # it can be fetched as an article, and no more than this many other pages of the crawl name it (crawler/canonical.py)
 CANONICAL_SHARED_LIMIT = 2
+# --- Bounded cost per page (crawler/bounds.py): what is worked on, not what is fetched. ---------------------------
+CLEAN_MAX_CHARS = 4_000_000  # HTML characters of a page cleaned (inline data: URIs emptied first); links read from as many bytes
+NEAR_DUPLICATE_MAX_WORDS = 20_000  # words of an article's text its near-duplicate signature reads
+FOLLOW_MAX_LINKS = 5_000  # links taken from one followed page (a start or section page); more are recorded as capped
+# Sitemaps, feeds and robots.txt have their own download limit: the sitemap protocol allows 50 MB uncompressed (also
+# the most a gzipped one may inflate to), far more than a page (DOWNLOAD_MAXSIZE).
+LISTING_MAXSIZE = 50 * 1024 * 1024
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
 TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compared (utm_* by prefix)
     "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid",

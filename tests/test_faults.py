@@ -4,6 +4,7 @@ canonical traps, pages and listings too big to clean whole. One real crawl of th
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -159,3 +160,118 @@ def test_every_canonical_trap_ends_with_one_counted_decision(faults):
     outlet = faults.report["outlets"]["canon"]
     assert outlet["undecided"] == 0
     assert outlet["written"] == len(written_urls(faults) & {d["url"] for d in faults.decisions if d["outlet"] == "canon"})
+
+
+# --- bounded cost per page; listings' own size limit ----------------------------------------------------------
+
+HEAVY_SETTINGS = [*SETTINGS, "-s", "CLEAN_MAX_CHARS=1000000", "-s", "FOLLOW_MAX_LINKS=20"]
+SECTION_LINKS = 20_000
+BIG_SITEMAP_ENTRIES = 5_000  # each with a 5 KB caption: a valid 25 MB sitemap, over DOWNLOAD_MAXSIZE (16 MB)
+
+
+def article_page(path: str, inside: str = "", wrap: int = 0, paragraphs: list[str] | None = None) -> str:
+    """The fault web's article at `path`, with `inside` put before its paragraphs, `wrap` levels of <div>
+    around it, or other paragraphs."""
+    page = (FAULTS / "_article.html").read_text(encoding="utf-8").replace("{{path}}", path)
+    start, end = page.index("<article>"), page.index("</article>") + len("</article>")
+    article = page[start:end].replace("<h1>", inside + "<h1>", 1)
+    if paragraphs is not None:
+        head = article[:article.index("<p>")]
+        article = head + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"
+    return page[:start] + "<div>" * wrap + article + "</div>" * wrap + page[end:]
+
+
+def long_read_paragraphs() -> list[str]:
+    """About 2.5 MB of text, numbered, the last one marked."""
+    sentence = ("Musk and Putin figure in paragraph {n} of this long read, which goes on about launches, "
+                "contracts and calls for far longer than any reader would follow it. ")
+    paragraphs = [sentence.format(n=n) * 4 for n in range(6_000)]
+    return [*paragraphs, "The last paragraph of the long read, never cleaned."]
+
+
+def build_heavy_outlet(root) -> None:
+    heavy = root / "heavy"
+    (heavy / "news").mkdir(parents=True)
+    (heavy / "section").mkdir()
+    image = '<img alt="" src="data:image/png;base64,' + "iVBORw0KGgoAAAANSUhEUgAA" * 440_000 + '">'
+    (heavy / "news" / "inline-image.html").write_text(article_page("/news/inline-image", inside=image))
+    (heavy / "news" / "deep.html").write_text(article_page("/news/deep", wrap=300))
+    (heavy / "news" / "long-read.html").write_text(article_page("/news/long-read", paragraphs=long_read_paragraphs()))
+    links = "".join(f'<li><a href="/news/gen-{n}">Story {n}</a></li>' for n in range(SECTION_LINKS))
+    (heavy / "section" / "index.html").write_text(
+        f"<!doctype html><html><head><title>All stories</title></head><body><ul>{links}</ul></body></html>")
+    caption = "A caption that goes on. " * 210
+    entries = "".join(f"<url><loc>{{{{origin}}}}/archive/{n}</loc><lastmod>2010-01-01</lastmod>"
+                      f"<image:image><image:loc>{{{{origin}}}}/img/{n}.jpg</image:loc><image:caption>{caption}"
+                      "</image:caption></image:image></url>\n" for n in range(BIG_SITEMAP_ENTRIES))
+    entries += "".join(f"<url><loc>{{{{origin}}}}/news/{name}</loc><lastmod>2024-10-27</lastmod></url>\n"
+                       for name in ("inline-image", "deep", "long-read"))
+    (heavy / "sitemap-big.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n' + entries + "</urlset>\n")
+
+
+@pytest.fixture(scope="module")
+def heavy(tmp_path_factory):
+    from test_hostile_web import run_measured
+
+    work = tmp_path_factory.mktemp("heavy-web")
+    root = work / "web"
+    shutil.copytree(FAULTS, root)
+    build_heavy_outlet(root)
+    with FixtureWeb(root=root, port=0) as web:
+        story = work / "story.toml"
+        story.write_text(web.render("heavy", '''id = "heavy"
+title = "Musk and Putin (heavy pages)"
+since = 2024-10-01
+until = 2024-12-31
+[match]
+groups = [["Musk"], ["Putin*"]]
+[[sources]]
+name = "heavy"
+sitemaps = ["{{origin}}/sitemap-big.xml"]
+start_urls = ["{{origin}}/section/"]
+follow = { depth = 1, allow = ["/news/gen-"] }
+'''), encoding="utf-8")
+        result, peak = run_measured("crawl", str(story), "--out", str(work / "corpus"), *HEAVY_SETTINGS, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return FaultRun(corpus=work / "corpus", result=result, requests=list(web.requests), web=web), peak
+
+
+@slow
+def test_a_valid_25_mb_sitemap_is_read_under_the_listings_own_limit(heavy):
+    run, _ = heavy
+    assert [e for e in run.report["source_errors"] if "sitemap-big" in e["url"]] == []
+    out_of_window = [d for d in run.decisions if d["reason"] == "out_of_window"]
+    assert len(out_of_window) == BIG_SITEMAP_ENTRIES
+
+
+@slow
+@pytest.mark.parametrize("name", ["inline-image", "deep", "long-read"])
+def test_a_heavy_page_is_written(heavy, name):
+    run, _ = heavy
+    assert run.decision(run.origin("heavy") + f"/news/{name}")["reason"] == "written"
+
+
+@slow
+def test_a_page_is_cleaned_only_up_to_the_cap(heavy):
+    run, _ = heavy
+    record = next(r for r in run.written if r["url"].endswith("/news/long-read"))
+    text = (run.corpus / record["path"]).read_text(encoding="utf-8")
+    assert "paragraph 1 of this long read" in text and "never cleaned" not in text
+    assert len(text) < 1_000_000
+
+
+@slow
+def test_the_links_taken_from_one_page_are_capped_and_the_cap_recorded(heavy):
+    run, _ = heavy
+    followed = [d for d in run.decisions if "/news/gen-" in d["url"]]
+    assert len(followed) == 20
+    errors = [e for e in run.report["source_errors"] if e["url"].endswith("/section/")]
+    assert len(errors) == 1 and "capped (FOLLOW_MAX_LINKS 20" in errors[0]["detail"]
+
+
+@slow
+def test_heavy_pages_leave_the_crawls_memory_bounded(heavy):
+    _, peak_mb = heavy
+    assert 0 < peak_mb < 450

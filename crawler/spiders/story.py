@@ -25,6 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from cleaners import Draft, SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
+from ..bounds import bounded_links
 from ..canonical import CanonicalPolicy
 from ..cleaning import ArrivalOrder, CleaningPool
 from ..frontier import LocalFrontier
@@ -75,7 +76,8 @@ class StorySpider(scrapy.Spider):
         spider.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
         spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
         spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
-        spider.max_listing_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.max_listing_bytes = settings.getint("LISTING_MAXSIZE")
+        spider.max_links, spider.max_link_bytes = settings.getint("FOLLOW_MAX_LINKS"), settings.getint("CLEAN_MAX_CHARS")
         spider.frontier = frontier_for(crawler, spider.story.id)  # what is taken, cleaned, kept: here or in Redis
         spider.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
         replayed = settings.getlist("WARC_REPLAY")
@@ -159,7 +161,8 @@ class StorySpider(scrapy.Spider):
         if not self.frontier.claim(self.urls.identity(url), claimant):
             return
         yield scrapy.Request(url, callback=callback, errback=self.listing_failed,
-                             meta={"source": source.name, **meta})
+                             meta={"source": source.name, "download_maxsize": self.max_listing_bytes,
+                                   "download_warnsize": self.max_listing_bytes, **meta})
 
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
                   claimant: str | None = None):
@@ -290,7 +293,11 @@ class StorySpider(scrapy.Spider):
             yield from self.listing_request(feed, self.parse_feed, source, response.url)
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
-        for link in self.link_extractor(source).extract_links(response):
+        links, cut = bounded_links(self.link_extractor(source), response, self.max_links, self.max_link_bytes)
+        if cut:
+            self.report_listing_error(response.url, source, f"links taken from it capped (FOLLOW_MAX_LINKS "
+                                      f"{self.max_links}, CLEAN_MAX_CHARS {self.max_link_bytes}): {len(links)} followed")
+        for link in links:
             if on_domains(urlsplit(link.url).hostname, allowed):
                 yield from self.candidate(Listing(link.url), source, via, follow_depth=depth + 1)
 

@@ -91,6 +91,12 @@ def test_robots_txt_sitemaps_of_another_scheme_or_host_are_source_errors(faults)
 
 
 @slow
+def test_a_listing_named_by_robots_txt_may_not_redirect_off_the_outlet(faults):
+    errors = {e["url"]: e["detail"] for e in faults.report["source_errors"]}
+    assert "OffsiteRedirect" in errors[faults.origin("schemes") + "/sitemaps/redirecting.xml"]
+
+
+@slow
 def test_the_outlets_own_entries_beside_them_are_written(faults):
     written = {d["url"] for d in faults.decisions if d["reason"] == "written"}
     assert {faults.origin("schemes") + "/news/satellite-talks", faults.origin("schemes") + "/news/launch-talks"} <= written

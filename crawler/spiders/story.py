@@ -162,7 +162,8 @@ class StorySpider(scrapy.Spider):
             return
         yield scrapy.Request(url, callback=callback, errback=self.listing_failed,
                              meta={"source": source.name, "download_maxsize": self.max_listing_bytes,
-                                   "download_warnsize": self.max_listing_bytes, **meta})
+                                   "download_warnsize": self.max_listing_bytes,
+                                   "on_outlet": claimant != SEED_CLAIMANT, **meta})  # redirects too: middlewares.py
 
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
                   claimant: str | None = None):

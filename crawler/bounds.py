@@ -29,11 +29,16 @@ def bounded_html(html: str, max_chars: int) -> str:
     return html[:max_chars] if max_chars and len(html) > max_chars else html
 
 
-def bounded_links(extractor, response, max_links: int, max_bytes: int) -> tuple[list[Link], bool]:
-    """The page's links the extractor allows, in page order, unique, at most `max_links` of them, from at most
-    the first `max_bytes` of the page; and whether anything was left out."""
-    cut = bool(max_bytes) and len(response.body) > max_bytes
-    page = response.replace(body=response.body[:max_bytes]) if cut else response
+def bounded_page(response, max_bytes: int):
+    """The response, or its first `max_bytes` (0: all) as a response of its own: what its links are read from."""
+    if max_bytes and len(response.body) > max_bytes:
+        return response.replace(body=response.body[:max_bytes]), True
+    return response, False
+
+
+def bounded_links(extractor, page, max_links: int) -> tuple[list[Link], bool]:
+    """The page's links the extractor allows, in page order, unique, at most `max_links` of them (0: all);
+    and whether some were left out."""
     links, seen, base = [], set(), get_base_url(page)
     for anchor in page.selector.root.iter("a", "area"):
         href = (anchor.get("href") or "").strip()
@@ -46,4 +51,4 @@ def bounded_links(extractor, response, max_links: int, max_bytes: int) -> tuple[
         links.append(link)
         if max_links and len(links) >= max_links:
             return links, True
-    return links, cut
+    return links, False

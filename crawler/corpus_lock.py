@@ -1,7 +1,7 @@
 """One crawl at a time per corpus directory: `storycrawl crawl` holds an exclusive lock on
 `<corpus>/state/crawl.lock` (fcntl.flock) for the whole run. A second run into the same corpus (a slow cron run
 and the next one) exits at once with EXIT_LOCKED instead of doubling manifest records. The lock goes with the
-process, however it ends (a kill too): the file left behind locks nothing."""
+process, however it ends (a kill too): the file left behind locks nothing, and its forked workers do not keep it."""
 
 from __future__ import annotations
 
@@ -35,7 +35,15 @@ class CorpusLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}, started {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n".encode())
         self._fd = fd
+        # Forked children (the cleaning workers) would share the lock and hold it after a killed crawl until they
+        # noticed; each closes its copy instead (closing a copy, unlike LOCK_UN, leaves the crawl's lock held).
+        os.register_at_fork(after_in_child=self._close_in_child)
         return self
+
+    def _close_in_child(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def release(self) -> None:
         if self._fd is not None:

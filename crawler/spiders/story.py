@@ -25,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from cleaners import Draft, SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
-from ..bounds import bounded_links
+from ..bounds import bounded_links, bounded_page
 from ..canonical import CanonicalPolicy
 from ..cleaning import ArrivalOrder, CleaningPool
 from ..frontier import LocalFrontier
@@ -290,12 +290,13 @@ class StorySpider(scrapy.Spider):
         """Links of a start page (depth 0) or a followed page, while the source's depth allows."""
         if depth >= source.follow.depth:
             return
-        for feed in self.announced_feeds(response):
+        page, cut = bounded_page(response, self.max_link_bytes)  # a page of megabytes is not parsed whole
+        for feed in self.announced_feeds(page):
             yield from self.listing_request(feed, self.parse_feed, source, response.url)
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
-        links, cut = bounded_links(self.link_extractor(source), response, self.max_links, self.max_link_bytes)
-        if cut:
+        links, capped = bounded_links(self.link_extractor(source), page, self.max_links)
+        if cut or capped:
             self.report_listing_error(response.url, source, f"links taken from it capped (FOLLOW_MAX_LINKS "
                                       f"{self.max_links}, CLEAN_MAX_CHARS {self.max_link_bytes}): {len(links)} followed")
         for link in links:

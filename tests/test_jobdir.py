@@ -150,3 +150,22 @@ def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_finishes_
     assert text_files(corpus) == text_files(demo_crawl.corpus)
     urls = [json.loads(line)["url"] for line in (corpus / "manifest.jsonl").read_text().splitlines()]
     assert len(urls) == len(set(urls)) == len(demo_crawl.manifest)
+
+
+def test_a_request_scrapy_queued_is_read_back_with_its_callback(tmp_path):
+    import pickle
+
+    import scrapy
+
+    from crawler.jobdir import salvage_requests
+    from crawler.spiders.story import StorySpider
+
+    spider = StorySpider()
+    queued = scrapy.Request("http://127.0.0.11/news/kept", callback=spider.parse_article, meta={"source": "x"})
+    slot = tmp_path / slot_folder("127.0.0.11")
+    slot.mkdir()
+    (slot / "0").write_bytes(SIZE + record(pickle.dumps(queued.to_dict(spider=spider), protocol=4)))
+    (slot / "1").write_bytes(b"")
+    requests, problems = salvage_requests(tmp_path, spider)
+    assert [(r.url, r.callback.__name__, r.meta["source"]) for r in requests] == [(queued.url, "parse_article", "x")]
+    assert problems == [f"{slot_folder('127.0.0.11')}/1: empty file"]

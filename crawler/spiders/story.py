@@ -296,9 +296,12 @@ class StorySpider(scrapy.Spider):
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
         links, capped = bounded_links(self.link_extractor(source), page, self.max_links)
-        if cut or capped:
-            self.report_listing_error(response.url, source, f"links taken from it capped (FOLLOW_MAX_LINKS "
-                                      f"{self.max_links}, CLEAN_MAX_CHARS {self.max_link_bytes}): {len(links)} followed")
+        if cut or capped:  # recorded with the listings' problems: what the page lists is not all followed
+            detail = (f"links taken from it capped (FOLLOW_MAX_LINKS {self.max_links}, CLEAN_MAX_CHARS "
+                      f"{self.max_link_bytes}): {len(links)} followed")
+            self.logger.warning("%s: %s", response.url, detail)
+            self.crawler.signals.send_catch_log(source_failed, record={"url": response.url, "source": source.name,
+                                                                       "detail": detail, "at": utc_now()})
         for link in links:
             if on_domains(urlsplit(link.url).hostname, allowed):
                 yield from self.candidate(Listing(link.url), source, via, follow_depth=depth + 1)

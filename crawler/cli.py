@@ -237,7 +237,8 @@ def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -
         return EXIT_USAGE
     problem = unwritable(out)
     if problem:
-        return usage_error(problem)
+        print(f"storycrawl: {problem[0]}", file=sys.stderr)
+        return problem[1]
     try:
         with CorpusLock(out):
             return run_crawler(story_path, out, overrides, verbose)
@@ -246,15 +247,22 @@ def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -
         return EXIT_LOCKED
 
 
-def unwritable(out: Path) -> str | None:
-    """Why the corpus directory cannot be written (a file, a read-only directory), in one line; None if it can."""
+def unwritable(out: Path) -> tuple[str, int] | None:
+    """Why the corpus directory cannot be written (a file, a read-only directory: EXIT_USAGE; a full disk:
+    EXIT_INCOMPLETE, as when it fills during the crawl), in one line, with the exit status; None if it can."""
     import tempfile
+
+    from .faults import disk_full_error
 
     try:
         (out / "state").mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=out / "state").close()
+        with tempfile.TemporaryFile(dir=out / "state") as probe:  # room for a few records at least
+            probe.write(b"\0" * 65536)
+            probe.flush()
     except OSError as exc:
-        return f"{out}: cannot write the corpus there ({exc.strerror or exc})"
+        if disk_full_error(exc):
+            return f"no space left on the disk holding {out} ({exc.strerror}): the crawl does not start", EXIT_INCOMPLETE
+        return f"{out}: cannot write the corpus there ({exc.strerror or exc})", EXIT_USAGE
     return None
 
 
@@ -274,10 +282,27 @@ def run_crawler(story_path: Path, out: Path, overrides: dict, verbose: bool) -> 
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("story")
-    process.crawl(crawler, story=str(story_path))
+    start_failures = []  # what stopped the crawl from starting (the spider's set-up, the crawl state...)
+    process.crawl(crawler, story=str(story_path)).addErrback(start_failures.append)
     process.start()
+    if start_failures:
+        return could_not_start(start_failures[0], out, verbose)
     return exit_status(crawler.stats.get_value("finish_reason"), crawler.stats.get_value("storycrawl/failed_sources"),
                        crawler.stats.get_value("storycrawl/sources"))
+
+
+def could_not_start(failure, out: Path, verbose: bool) -> int:
+    """One line saying why (the traceback too with --verbose), not Twisted's "Unhandled error in Deferred"."""
+    from .faults import disk_full_error
+
+    if verbose:
+        failure.printTraceback(file=sys.stderr)
+    error = failure.value
+    if disk_full_error(error):
+        print(f"storycrawl: no space left on the disk holding {out} ({error}): the crawl does not start", file=sys.stderr)
+    else:
+        print(f"storycrawl: the crawl could not start: {type(error).__name__}: {error}", file=sys.stderr)
+    return EXIT_INCOMPLETE
 
 
 def exit_status(finish_reason: str | None, failed_sources: list | None, sources: int | None) -> int:

@@ -32,8 +32,11 @@ class CorpusLock:
             os.close(fd)
             raise CorpusLocked(f"{self.path.parent.parent}: another crawl is running into this corpus ({holder}); "
                                "not started") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}, started {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n".encode())
+        try:  # who holds it, for the message a second run prints; the lock itself needs no room on the disk
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}, started {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n".encode())
+        except OSError:
+            pass
         self._fd = fd
         # Forked children (the cleaning workers) would share the lock and hold it after a killed crawl until they
         # noticed; each closes its copy instead (closing a copy, unlike LOCK_UN, leaves the crawl's lock held).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from cleaners.article import count_words
@@ -87,9 +88,14 @@ class DuplicatePipeline:
                    crawler.spider.frontier.kept_index())
 
     def open_spider(self):
-        for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
-            self.remember(record_urls(record), record.get("text_key"), record.get("duplicate_of") or record["url"])
-            self.index.commit(record.get("duplicate_of") or record["url"])
+        records = read_jsonl(self.corpus_dir / "manifest.jsonl")
+        written = {self.urls.identity(record["url"]) for record in records if record.get("path")}
+        for record in records:
+            kept = record.get("duplicate_of") or record["url"]
+            if self.urls.identity(kept) not in written:  # its article's file never made it (a full disk): decided again
+                continue
+            self.remember(record_urls(record), record.get("text_key"), kept)
+            self.index.commit(kept)
 
     def process_item(self, item: ArticleItem, spider=None):
         key = text_key(item)
@@ -186,6 +192,10 @@ class NearDuplicatePipeline:
         return item
 
 
+class CorpusWriteStopped(Exception):
+    """An item not written because an earlier write of this run failed."""
+
+
 class CorpusWriterPipeline:
     """`<lang>/<outlet>/<yyyy-mm-dd>-<slug>.txt`, written atomically, then one manifest record.
 
@@ -205,6 +215,8 @@ class CorpusWriterPipeline:
         self.urls = crawler.spider.urls
         self.paths = crawler.spider.frontier.path_claims()  # path -> URL identity: the frontier's, maybe in Redis
         self.kept = crawler.spider.frontier.kept_index()  # told of each article written: its claims then stand
+        self.duplicate_records: set[tuple[str, str]] = set()  # (URL, kept URL) identities of the manifest's duplicates
+        self.failed: Exception | None = None  # the write that failed: nothing is written after it
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -214,6 +226,8 @@ class CorpusWriterPipeline:
         for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
             if record.get("path"):
                 self.paths.claim(record["path"], self.urls.identity(record["url"]))
+            elif record.get("duplicate_of"):  # decided again if its article's file never made it: recorded once
+                self.duplicate_records.add((self.urls.identity(record["url"]), self.urls.identity(record["duplicate_of"])))
         for leftover in self.corpus_dir.glob("*/*/.*.tmp"):  # write_atomic's temporary files of a killed run
             leftover.unlink(missing_ok=True)
         self.manifest = JsonLines(self.corpus_dir / "manifest.jsonl", sync=self.sync)
@@ -223,9 +237,21 @@ class CorpusWriterPipeline:
             self.manifest.close()
 
     def process_item(self, item: ArticleItem, spider=None):
+        """After a write failed (a full disk), nothing more is written this run: a duplicate record must not
+        name an article whose file failed. Those items get no decision, so the next run decides them."""
+        if self.failed is not None:
+            raise CorpusWriteStopped(f"{item.url} not written: writing the corpus failed ({self.failed})") from self.failed
+        try:
+            return self.write(item)
+        except (OSError, sqlite3.Error) as exc:  # the text file, the manifest, the crawl state
+            self.failed = exc
+            raise
+
+    def write(self, item: ArticleItem):
         item.word_count = count_words(item.text)
         if item.duplicate_of:
-            self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+            if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
+                self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
             detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")

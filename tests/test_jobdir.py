@@ -115,11 +115,11 @@ def test_a_crawl_killed_as_its_first_queue_file_appears_resumes_to_the_whole_cor
 
 # --- a full disk ---------------------------------------------------------------------------------------------
 
-DISK_KB, ROOM_KB = 1024, 144  # a demo crawl writes about 300 KB
+DISK_KB = 1024  # a demo crawl writes about 300 KB: the rooms below fill at different moments of it
 
 
-@pytest.fixture
-def small_disk(tmp_path):
+@pytest.fixture(params=[144, 224, 324], ids=lambda kb: f"{kb}KB-free")
+def small_disk(request, tmp_path):
     """A 1 MB tmpfs, nearly filled by a ballast file (mounting needs root: skipped elsewhere)."""
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -128,7 +128,7 @@ def small_disk(tmp_path):
     if mounted.returncode:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
-        (disk / "ballast").write_bytes(b"\0" * ((DISK_KB - ROOM_KB) << 10))
+        (disk / "ballast").write_bytes(b"\0" * ((DISK_KB - request.param) << 10))
         yield disk
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
@@ -140,7 +140,7 @@ def test_a_full_disk_stops_the_crawl_with_one_message_and_the_next_run_finishes_
     story = story_for(fixture_web, tmp_path)
     corpus = small_disk / "corpus"
     full = run_storycrawl("crawl", str(story), "--out", str(corpus), *FAST, timeout=120)
-    assert full.returncode == 1
+    assert full.returncode == 1, full.stderr[-3000:]
     assert full.stderr.count("no space left on the disk holding") == 1 and "Traceback" not in full.stderr
     assert str(corpus) in full.stderr
     (small_disk / "ballast").unlink()

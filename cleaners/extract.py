@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 
 from lxml.etree import XPath
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
 
 from .agreement import (independent_text, medoid, needs_vote, plain_trafilatura_lines, readability_lines,
                         shingle_set)
 from .article import Article
+from .deep import parse_page
 from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
@@ -142,7 +142,7 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
     `options` switches cleaning steps (`CleaningOptions`); keyword arguments beyond it go to trafilatura.
     A consent wall or paywall stub (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
     """
-    tree = load_html(html)
+    tree = parse_page(html)  # as trafilatura's load_html, deep nesting too (cleaners/deep.py)
     if tree is None:
         return None
     options = _with_trafilatura(options or CleaningOptions(), trafilatura_options)

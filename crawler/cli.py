@@ -14,7 +14,15 @@ from .story import StoryError, load_story
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_STORY = PROJECT_ROOT / "stories" / "demo.toml"
-EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
+# Exit statuses a scheduler can trust (README, `storycrawl crawl --help`).
+EXIT_OK = 0  # the crawl finished and some source was reachable
+EXIT_INCOMPLETE = 1  # the crawl did not finish, or could not start (killed, a full disk, an error at start-up)
+EXIT_USAGE = 2  # a bad story file or command line, an --out that cannot be written
+EXIT_UNREACHABLE = 3  # the crawl finished, but every source failed (nothing listed or fetched)
+EXIT_LOCKED = 75  # another crawl is running into the same corpus (EX_TEMPFAIL: try again later)
+EXIT_STATUSES = (f"exit status: {EXIT_OK} finished and some source reachable; {EXIT_INCOMPLETE} did not finish or could "
+                 f"not start; {EXIT_USAGE} bad story file, option or --out; {EXIT_UNREACHABLE} every source failed; "
+                 f"{EXIT_LOCKED} another crawl is running into the same corpus")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storycrawl", description="Find a story's news coverage and build a clean text corpus.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    crawl = commands.add_parser("crawl", help="crawl a story file into a corpus directory")
+    crawl = commands.add_parser("crawl", help="crawl a story file into a corpus directory", epilog=EXIT_STATUSES)
     crawl.add_argument("story", type=Path, help="the story file (TOML)")
     add_crawl_options(crawl, default_out=None)
     crawl.add_argument("--redis", metavar="URL",
@@ -174,8 +182,19 @@ def run_status_command(args) -> int:
         summary = state_summary(state)
     finally:
         state.close()
+    summary["last_run_failed_sources"] = last_run_failed_sources(args.corpus)
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else format_state_summary(summary))
+    for failed in summary["last_run_failed_sources"]:
+        print(f"last run: source {failed['source']} failed: {failed['detail']}")
     return EXIT_OK
+
+
+def last_run_failed_sources(corpus: Path) -> list[dict]:
+    """The sources the last finished run got nothing from (its report.json)."""
+    try:
+        return json.loads((corpus / "report.json").read_text()).get("failed_sources", [])
+    except (OSError, ValueError):
+        return []
 
 
 def usage_error(message: str) -> int:
@@ -207,12 +226,47 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
 
 
 def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -> int:
-    """One crawl in this process; exit status 2 for an unusable story file, 1 if the crawl did not finish."""
+    """One crawl in this process, holding the corpus's lock; its exit status (EXIT_STATUSES) comes from this
+    run alone, never from a report.json an earlier run left."""
+    from .corpus_lock import CorpusLock, CorpusLocked
+
     try:
         load_story(story_path)
     except StoryError as exc:
         print(f"storycrawl: {story_path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    problem = unwritable(out)
+    if problem:
+        print(f"storycrawl: {problem[0]}", file=sys.stderr)
+        return problem[1]
+    try:
+        with CorpusLock(out):
+            return run_crawler(story_path, out, overrides, verbose)
+    except CorpusLocked as exc:
+        print(f"storycrawl: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def unwritable(out: Path) -> tuple[str, int] | None:
+    """Why the corpus directory cannot be written (a file, a read-only directory: EXIT_USAGE; a full disk:
+    EXIT_INCOMPLETE, as when it fills during the crawl), in one line, with the exit status; None if it can."""
+    import tempfile
+
+    from .faults import disk_full_error
+
+    try:
+        (out / "state").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out / "state") as probe:  # room for a few records at least
+            probe.write(b"\0" * 65536)
+            probe.flush()
+    except OSError as exc:
+        if disk_full_error(exc):
+            return f"no space left on the disk holding {out} ({exc.strerror}): the crawl does not start", EXIT_INCOMPLETE
+        return f"{out}: cannot write the corpus there ({exc.strerror or exc})", EXIT_USAGE
+    return None
+
+
+def run_crawler(story_path: Path, out: Path, overrides: dict, verbose: bool) -> int:
     from scrapy.crawler import CrawlerProcess  # imported late: `storycrawl --help` stays fast
     from scrapy.settings import Settings
 
@@ -227,12 +281,38 @@ def crawl(story_path: Path, out: Path, overrides: dict, verbose: bool = False) -
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
-    process.crawl("story", story=str(story_path))
+    crawler = process.create_crawler("story")
+    start_failures = []  # what stopped the crawl from starting (the spider's set-up, the crawl state...)
+    process.crawl(crawler, story=str(story_path)).addErrback(start_failures.append)
     process.start()
-    report = out / "report.json"
-    if not report.exists():
+    if start_failures:
+        return could_not_start(start_failures[0], out, verbose)
+    return exit_status(crawler.stats.get_value("finish_reason"), crawler.stats.get_value("storycrawl/failed_sources"),
+                       crawler.stats.get_value("storycrawl/sources"))
+
+
+def could_not_start(failure, out: Path, verbose: bool) -> int:
+    """One line saying why (the traceback too with --verbose), not Twisted's "Unhandled error in Deferred"."""
+    from .faults import disk_full_error
+
+    if verbose:
+        failure.printTraceback(file=sys.stderr)
+    error = failure.value
+    if disk_full_error(error):
+        print(f"storycrawl: no space left on the disk holding {out} ({error}): the crawl does not start", file=sys.stderr)
+    else:
+        print(f"storycrawl: the crawl could not start: {type(error).__name__}: {error}", file=sys.stderr)
+    return EXIT_INCOMPLETE
+
+
+def exit_status(finish_reason: str | None, failed_sources: list | None, sources: int | None) -> int:
+    if finish_reason != "finished" or failed_sources is None:
         return EXIT_INCOMPLETE
-    return EXIT_OK if json.loads(report.read_text())["finish_reason"] == "finished" else EXIT_INCOMPLETE
+    if sources and len(failed_sources) == sources:
+        print(f"storycrawl: every source failed ({', '.join(s['source'] for s in failed_sources)}): nothing reachable",
+              file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return EXIT_OK
 
 
 if __name__ == "__main__":

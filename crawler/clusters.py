@@ -11,6 +11,7 @@ import re
 import zlib
 from contextlib import nullcontext
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -24,13 +25,14 @@ WORD_HASH_MASK = np.uint64(0xFFFFFFFF)
 DEDUP_MODES = ("keep", "mark", "drop")  # what happens to later copies: see NearDuplicatePipeline
 
 
-def shingle_hashes(text: str) -> np.ndarray:
-    """32-bit hashes of the text's distinct SHINGLE_WORDS-word shingles (the whole text when shorter).
+def shingle_hashes(text: str, max_words: int = 0) -> np.ndarray:
+    """32-bit hashes of the text's distinct SHINGLE_WORDS-word shingles (the whole text when shorter), over its
+    first `max_words` words (0: all): a text of megabytes costs no more than a long article.
 
     Each word is hashed once (crc32, a C call) and the shingles' hashes are rolled from them in numpy: a
     page's hundreds of shingles cost no Python loop of their own. The crawl's reactor does this per article.
     """
-    words = WORD.findall(text.casefold())
+    words = [match.group().casefold() for match in islice(WORD.finditer(text), max_words)] if max_words else WORD.findall(text.casefold())
     if not words:
         words = [""]
     word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
@@ -42,10 +44,10 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.unique(rolled).astype(np.uint32)
 
 
-def minhash(text: str) -> MinHash:
+def minhash(text: str, max_words: int = 0) -> MinHash:
     # The permutations are drawn once, not for every article; the hashes come from shingle_hashes.
     signature = MinHash(num_perm=NUM_PERM, hashfunc=_as_is, permutations=permutations(), scheme=SCHEME)
-    signature.update_batch(shingle_hashes(text))
+    signature.update_batch(shingle_hashes(text, max_words))
     return signature
 
 

@@ -61,24 +61,43 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
 
 class JsonLines:
     """An append-only JSON Lines file; every record is handed to the OS whole before the next (a killed
-    process loses none), with `sync` also to the disk (a power cut loses none). Closing always syncs."""
+    process loses none), with `sync` also to the disk (a power cut loses none). Closing always syncs.
+
+    A record the disk had no room for is taken back (the file truncated to where it was), and a line a crash
+    left torn is ended at open: the next record never runs into half of one."""
 
     def __init__(self, path: Path, sync: bool = True):
         self.path = path
         self.sync = sync
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("a", encoding="utf-8")
+        self._fh = path.open("ab+", buffering=0)
+        if self._fh.seek(0, os.SEEK_END) and not self._ends_with_newline():
+            self._write(b"\n")
+
+    def _ends_with_newline(self) -> bool:
+        self._fh.seek(-1, os.SEEK_END)
+        return self._fh.read(1) == b"\n"
+
+    def _write(self, data: bytes) -> None:
+        start = self._fh.seek(0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[self._fh.write(view):]
+        except BaseException:
+            os.ftruncate(self._fh.fileno(), start)
+            raise
 
     def append(self, record: dict) -> None:
-        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._fh.flush()
+        self._write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         if self.sync:
             os.fsync(self._fh.fileno())
 
     def close(self) -> None:
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
+        try:
+            os.fsync(self._fh.fileno())
+        finally:
+            self._fh.close()
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -122,8 +122,9 @@ class OffsiteRedirect(IgnoreRequest):
 class RedirectGuardMiddleware:
     """Refuses a 3xx redirect that loops, that exceeds REDIRECT_MAX_TIMES, or that takes an article candidate off
     its outlet's domains: the source's hosts and allowed_domains (`Source.hosts()`) and the candidate's own host
-    (GDELT finds articles on any host), each with its subdomains, `www.` or not. Listings (named by the story
-    file) and robots.txt may redirect anywhere."""
+    (GDELT finds articles on any host), each with its subdomains, `www.` or not. So may no listing that another
+    listing named (`on_outlet`: a sitemap of an index or of robots.txt, an announced feed). The story file's own
+    listings and robots.txt may redirect anywhere."""
 
     enabled_setting = "REDIRECT_ENABLED"
 
@@ -151,7 +152,7 @@ class RedirectGuardMiddleware:
             raise RedirectLoop(" -> ".join([*chain, target]))
         if len(chain) > self.max_redirects:
             raise RedirectLimit(f"more than {self.max_redirects} redirects from {chain[0]} (the last to {target})")
-        if "candidate" in request.meta:
+        if "candidate" in request.meta or request.meta.get("on_outlet"):  # a listing another listing named too
             domains = self.outlet_domains(request, chain[0])
             if domains is not None and not on_domains(urlsplit(target).hostname, domains):
                 raise OffsiteRedirect(f"to {target}, off the outlet's domains ({', '.join(sorted(domains))}): "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from cleaners.article import count_words
@@ -94,9 +95,14 @@ class DuplicatePipeline:
                    crawler.spider.frontier.kept_index())
 
     def open_spider(self):
-        for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
-            self.remember(record_urls(record), record.get("text_key"), record.get("duplicate_of") or record["url"])
-            self.index.commit(record.get("duplicate_of") or record["url"])
+        records = read_jsonl(self.corpus_dir / "manifest.jsonl")
+        written = {self.urls.identity(record["url"]) for record in records if record.get("path")}
+        for record in records:
+            kept = record.get("duplicate_of") or record["url"]
+            if self.urls.identity(kept) not in written:  # its article's file never made it (a full disk): decided again
+                continue
+            self.remember(record_urls(record), record.get("text_key"), kept)
+            self.index.commit(kept)
 
     def process_item(self, item: ArticleItem, spider=None):
         key = text_key(item)
@@ -150,18 +156,20 @@ class NearDuplicatePipeline:
     republication is data, so the default marks rather than drops.
     """
 
-    def __init__(self, corpus_dir: Path, mode: str, index):
+    def __init__(self, corpus_dir: Path, mode: str, index, max_words: int = 0):
         if mode not in DEDUP_MODES:
             raise ValueError(f"DEDUP_MODE must be one of {', '.join(DEDUP_MODES)}, not {mode!r}")
         self.corpus_dir = corpus_dir
         self.mode = mode
         self.index = index  # a NearDuplicateIndex: the frontier's, in memory or in Redis
+        self.max_words = max_words  # NEAR_DUPLICATE_MAX_WORDS: the signature reads no further
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         index = crawler.spider.frontier.near_duplicate_index(settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
-        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"), index)
+        return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"), index,
+                   settings.getint("NEAR_DUPLICATE_MAX_WORDS"))
 
     def open_spider(self):
         """Articles of earlier runs keep their clusters, and new copies of them join those."""
@@ -169,12 +177,12 @@ class NearDuplicatePipeline:
             path = self.corpus_dir / (record.get("path") or "")
             if record.get("cluster_id") and path.is_file():
                 body = path.read_text(encoding="utf-8").split("\n\n", 1)[-1]
-                self.index.add(record["url"], minhash(body), record.get("language"), record["cluster_id"])
+                self.index.add(record["url"], minhash(body, self.max_words), record.get("language"), record["cluster_id"])
 
     def process_item(self, item: ArticleItem, spider=None):
         if item.duplicate_of:  # no text of its own in the corpus: its kept article is the one clustered
             return item
-        signature = minhash(item.text)  # once per article: it is the costly part
+        signature = minhash(item.text, self.max_words)  # once per article: it is the costly part
         with self.index.locked():
             nearest = self.index.nearest(signature, item.language)
             if nearest is None:
@@ -189,6 +197,10 @@ class NearDuplicatePipeline:
                     item.near_duplicate_of = first_url
             self.index.add(item.url, signature, item.language, item.cluster_id)
         return item
+
+
+class CorpusWriteStopped(Exception):
+    """An item not written because an earlier write of this run failed."""
 
 
 class CorpusWriterPipeline:
@@ -210,6 +222,8 @@ class CorpusWriterPipeline:
         self.urls = crawler.spider.urls
         self.paths = crawler.spider.frontier.path_claims()  # path -> URL identity: the frontier's, maybe in Redis
         self.kept = crawler.spider.frontier.kept_index()  # told of each article written: its claims then stand
+        self.duplicate_records: set[tuple[str, str]] = set()  # (URL, kept URL) identities of the manifest's duplicates
+        self.failed: Exception | None = None  # the write that failed: nothing is written after it
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -219,6 +233,8 @@ class CorpusWriterPipeline:
         for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
             if record.get("path"):
                 self.paths.claim(record["path"], self.urls.identity(record["url"]))
+            elif record.get("duplicate_of"):  # decided again if its article's file never made it: recorded once
+                self.duplicate_records.add((self.urls.identity(record["url"]), self.urls.identity(record["duplicate_of"])))
         for leftover in self.corpus_dir.glob("*/*/.*.tmp"):  # write_atomic's temporary files of a killed run
             leftover.unlink(missing_ok=True)
         self.manifest = JsonLines(self.corpus_dir / "manifest.jsonl", sync=self.sync)
@@ -228,9 +244,21 @@ class CorpusWriterPipeline:
             self.manifest.close()
 
     def process_item(self, item: ArticleItem, spider=None):
+        """After a write failed (a full disk), nothing more is written this run: a duplicate record must not
+        name an article whose file failed. Those items get no decision, so the next run decides them."""
+        if self.failed is not None:
+            raise CorpusWriteStopped(f"{item.url} not written: writing the corpus failed ({self.failed})") from self.failed
+        try:
+            return self.write(item)
+        except (OSError, sqlite3.Error) as exc:  # the text file, the manifest, the crawl state
+            self.failed = exc
+            raise
+
+    def write(self, item: ArticleItem):
         item.word_count = count_words(item.text)
         if item.duplicate_of:
-            self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+            if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
+                self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
             detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")

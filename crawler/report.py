@@ -47,7 +47,9 @@ REASONS = {
     "wall": "a consent wall or a paywall stub instead of the article: not saved (detail: consent | paywall)",
     "robots": "forbidden by robots.txt",
     "http_error": "the server answered with an error status",
-    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet)",
+    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet, URL too long)",
+    "bad_url": "not an http(s) URL (file:, data:, ftp:, javascript:...) or no host: never fetched",
+    "offsite": "listed on a host that is none of the outlet's (allowed_domains): recorded, not fetched",
 }
 DUPLICATE_KINDS = {  # a `duplicate` decision's kind
     "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",
@@ -108,6 +110,7 @@ class RunReport:
         self.source_errors: list[dict] = []
         self.written: list[dict] = []  # the report's fields of each article written in this run (not whole records)
         self.duplicate_kinds: Counter = Counter()
+        self.provisional: dict[str, dict] = {}  # URL -> its provisional decision, replaced by a later one
         self.started = time.monotonic()
         self.started_at = utc_now()
         self.decisions: JsonLines | None = None
@@ -142,6 +145,13 @@ class RunReport:
         self.crawler.stats.inc_value("storycrawl/found")
 
     def on_decision(self, decision: dict):
+        settled = self.provisional.pop(decision["url"], None)  # a copy decided again: its canonical page failed
+        if settled:
+            self.decided[settled["outlet"]][settled["reason"]] -= 1
+            if settled.get("kind"):
+                self.duplicate_kinds[settled["kind"]] -= 1
+        if decision.get("provisional"):
+            self.provisional[decision["url"]] = decision
         self.decided[decision["outlet"]][decision["reason"]] += 1
         self.crawler.stats.inc_value(f"storycrawl/{decision['reason']}")
         if decision.get("kind"):
@@ -179,9 +189,12 @@ class RunReport:
                         kind=getattr(exception, "kind", None))
 
     def spider_closed(self, spider, reason):
+        report = self.build(spider, reason)
+        # What `storycrawl crawl` takes its exit status from (this run's, not a report.json on disk).
+        self.crawler.stats.set_value("storycrawl/failed_sources", report["failed_sources"])
+        self.crawler.stats.set_value("storycrawl/sources", len(spider.story.sources))
         if self.decisions:
             self.decisions.close()
-        report = self.build(spider, reason)
         write_atomic(self.corpus_dir / "report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
         write_report_html_or_log(self.corpus_dir, logging.getLogger(__name__))  # a failure is logged, not raised
         print(format_summary(report), file=sys.stderr)
@@ -212,12 +225,32 @@ class RunReport:
             "languages": language_counts(self.written),
             "dates": date_ranges(self.written),
             "source_errors": self.source_errors,
+            "failed_sources": failed_sources([s.name for s in story.sources], self.decided, self.source_errors),
             "requests": self.crawler.stats.get_value("downloader/request_count", 0),
             "fetch_cost": self.cost.as_report(outlets),
             "skipped_listings": self.skipped_listings,
             "budget": [{**reached, "refused": self.crawler.stats.get_value(f"storycrawl/over_budget/{reached['scope']}", 0)}
                        for reached in self.budgets],
         }
+
+
+FETCH_FAILURES = ("robots", "http_error", "fetch_error", "bad_url", "offsite")
+
+
+def failed_sources(names: list[str], decided: dict[str, Counter], source_errors: list[dict]) -> list[dict]:
+    """The story's sources that got nothing this run: no candidate reached (every one refused or failed to fetch)
+    and some listing or fetch failed. When every source failed, `storycrawl crawl` exits EXIT_UNREACHABLE."""
+    failed = []
+    for name in names:
+        counts = decided.get(name, Counter())
+        errors = [error["detail"] for error in source_errors if error["source"] == name]
+        fetch_failures = sum(counts[reason] for reason in FETCH_FAILURES)
+        reached = sum(n for reason, n in counts.items() if reason not in FETCH_FAILURES)
+        if reached == 0 and (errors or fetch_failures):
+            detail = errors[0] if errors else max(FETCH_FAILURES, key=lambda reason: counts[reason])
+            failed.append({"source": name, "detail": detail, "listings_failed": len(errors),
+                           "fetches_failed": fetch_failures})
+    return failed
 
 
 # --- report sections from the written articles' WRITTEN_FIELDS --------------------------------

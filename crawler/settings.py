@@ -24,6 +24,10 @@ RETRY_TIMES = 2  # retries after the first try: of RETRY_HTTP_CODES answers (500
 RETRY_BACKOFF_BASE = 1.0  # seconds before a request's first retry, doubled before each next one (crawler/middlewares.py)
 RETRY_BACKOFF_MAX = 60.0  # the longest wait before a retry, a server's Retry-After header included; 0: retry at once
 COOKIES_ENABLED = False
+# Only http(s) is ever fetched: a listing naming file:///etc/passwd or a data: URI is a decision (crawler/urls.py,
+# UrlPolicy), and Scrapy's handlers for those schemes are off so nothing could read them anyway.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+URLLENGTH_LIMIT = 2083  # a longer URL is decided `fetch_error` "URL too long" (Scrapy's own check drops it silently)
 TELNETCONSOLE_ENABLED = False
 # The pipelines are synchronous CPU work, so the items of one page gain nothing from running concurrently, and
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output: at its default (100) that was a tenth
@@ -62,6 +66,9 @@ EXTENSIONS = {
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
     "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop
+    "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
+    "crawler.jobdir.ResilientSpiderState": 0,
+    "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
 }
 # Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
 # through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
@@ -96,7 +103,20 @@ RETRY_FAILED_RUNS = 3  # a URL that failed to fetch (timeout, 5xx) is tried by t
 # Scrapy's JOBDIR keeps the pending requests on disk, so a killed crawl resumes them: `storycrawl crawl` sets it to
 # <CORPUS_DIR>/state/jobdir. Its filter of requests already made lasts one run (see crawler/state.py).
 DUPEFILTER_CLASS = "crawler.state.RunDupeFilter"
+# Scrapy's scheduler, reading the JOBDIR's queue files itself at open (crawler/jobdir.py): a 0-byte or torn queue
+# file, or an empty active.json, costs the requests it held (found again from the listings), never the crawl.
+SCHEDULER = "crawler.jobdir.ResilientScheduler"
 CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, clean in the crawl's process
+# A page's canonical URL (another page of its site) is believed only if it is no homepage or section above the page,
+# it can be fetched as an article, and no more than this many other pages of the crawl name it (crawler/canonical.py)
+CANONICAL_SHARED_LIMIT = 2
+# --- Bounded cost per page (crawler/bounds.py): what is worked on, not what is fetched. ---------------------------
+CLEAN_MAX_CHARS = 4_000_000  # HTML characters of a page cleaned (inline data: URIs emptied first); links read from as many bytes
+NEAR_DUPLICATE_MAX_WORDS = 20_000  # words of an article's text its near-duplicate signature reads
+FOLLOW_MAX_LINKS = 5_000  # links taken from one followed page (a start or section page); more are recorded as capped
+# Sitemaps, feeds and robots.txt have their own download limit: the sitemap protocol allows 50 MB uncompressed (also
+# the most a gzipped one may inflate to), far more than a page (DOWNLOAD_MAXSIZE).
+LISTING_MAXSIZE = 50 * 1024 * 1024
 SITEMAP_MAX_DEPTH = 4  # sitemap indexes nested deeper than this are not followed
 # --- Windowed discovery (crawler/windowing.py): what of a ten-year archive need not be fetched ----------------------
 # Dates in URLs (/2024/10/25/, sitemap-2024-10.xml, ?yyyy=2024&mm=10: crawler/url_dates.py) rule out sitemaps,

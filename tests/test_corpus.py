@@ -56,3 +56,14 @@ def test_a_torn_last_manifest_line_is_skipped(tmp_path):
     with (tmp_path / "manifest.jsonl").open("a") as fh:
         fh.write('{"url": "b", "ti')
     assert read_jsonl(tmp_path / "manifest.jsonl") == [{"url": "a"}]
+
+
+def test_a_line_a_crash_left_torn_is_ended_before_the_next_record(tmp_path):
+    from crawler.corpus import JsonLines, read_jsonl
+
+    path = tmp_path / "manifest.jsonl"
+    path.write_text('{"url": "a"}\n{"url": "b", "ti')
+    lines = JsonLines(path, sync=False)
+    lines.append({"url": "c"})
+    lines.close()
+    assert read_jsonl(path) == [{"url": "a"}, {"url": "c"}]

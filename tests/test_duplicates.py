@@ -114,3 +114,21 @@ def test_a_declared_amp_copy_is_decided_as_duplicate_of_the_article_that_declare
     assert [d["reason"] for d in amp] == ["duplicate", "known"]
     assert amp[0]["detail"].split()[-1] == article["url"]
     assert [path_of(u) for u in article["other_urls"]] == [NORTHPOST_AMP]
+
+
+def test_a_duplicate_record_whose_article_never_got_its_file_is_decided_again(tmp_path):
+    """A full disk can stop the writer after a duplicate's record named an article whose own file failed: the
+    next run must not take that article for a duplicate of itself."""
+    import json
+
+    from crawler.frontier import KeptIndex
+    from crawler.pipelines import DuplicatePipeline
+    from crawler.settings import TRACKING_PARAMETERS
+    from crawler.urls import UrlCleaner
+
+    record = {"url": "http://a.example/news/1", "canonical_url": None, "other_urls": [], "path": None,
+              "duplicate_of": "http://a.example/stories/1", "text_key": "k1"}
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(record) + "\n")
+    urls, index = UrlCleaner(TRACKING_PARAMETERS), KeptIndex()
+    DuplicatePipeline(tmp_path, urls, index).open_spider()
+    assert index.text("k1") is None and index.url(urls.identity("http://a.example/stories/1")) is None

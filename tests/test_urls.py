@@ -22,3 +22,23 @@ def test_identity_is_shared_by_variants_of_one_url():
 
 def test_identity_tells_different_articles_apart():
     assert urls.identity("https://a.example/x?id=1") != urls.identity("https://a.example/x?id=2")
+
+
+def test_a_query_without_a_value_is_fetched_as_written():
+    assert urls.clean("https://a.example/story.php?12345") == "https://a.example/story.php?12345"
+
+
+def test_a_path_in_the_query_is_not_reencoded():
+    assert urls.clean("https://a.example/index.php?/archives/77") == "https://a.example/index.php?/archives/77"
+
+
+def test_tracking_parameters_go_and_the_rest_stays_byte_for_byte():
+    cleaned = urls.clean("https://a.example/x?q=a%20b;c&utm_campaign=z&tag=1&tag=2&UTM_Source=y")
+    assert cleaned == "https://a.example/x?q=a%20b;c&tag=1&tag=2"
+
+
+def test_a_huge_inline_data_uri_is_emptied_before_cleaning():
+    from crawler.bounds import bounded_html
+
+    page = '<p>before</p><img src="data:image/png;base64,' + "QUJD" * 1000 + '"><p>after</p>'
+    assert bounded_html(page, 0) == '<p>before</p><img src="data:image/png;base64,"><p>after</p>'

@@ -26,6 +26,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from cleaners import Draft, SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
+from ..bounds import bounded_links, bounded_page
+from ..canonical import CanonicalPolicy
 from ..cleaning import ArrivalOrder, CleaningPool
 from ..frontier import LocalFrontier
 from ..discovery import (Listing, ListingError, gdelt_request_url, parse_date, parse_feed, parse_gdelt, parse_sitemap,
@@ -37,7 +39,7 @@ from ..relevance import RelevanceMatcher
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
 from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
-from ..urls import UrlCleaner, on_domains
+from ..urls import UrlCleaner, UrlPolicy, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
 from ..windowing import PagingByArticles, PendingPage, Skip, Windowing, pagination, time_dates
 
@@ -74,11 +76,15 @@ class StorySpider(scrapy.Spider):
         if spider.story.user_agent:
             settings.set("USER_AGENT", spider.story.user_agent, priority="spider")
         spider.urls = UrlCleaner(settings.getlist("TRACKING_PARAMETERS"))
+        spider.url_policy = UrlPolicy(settings.getint("URLLENGTH_LIMIT"))
+        spider.canonicals = CanonicalPolicy(settings.getint("CANONICAL_SHARED_LIMIT"), spider.urls.identity)
+        spider.waiting_copies = {}  # canonical page's identity -> [(response, article)] of copies waiting for it
         spider.min_words = settings.getint("MIN_ARTICLE_WORDS")
         spider.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
         spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
         spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
-        spider.max_listing_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.max_listing_bytes = settings.getint("LISTING_MAXSIZE")
+        spider.max_links, spider.max_link_bytes = settings.getint("FOLLOW_MAX_LINKS"), settings.getint("CLEAN_MAX_CHARS")
         spider.frontier = frontier_for(crawler, spider.story.id)  # what is taken, cleaned, kept: here or in Redis
         spider.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
         replayed = settings.getlist("WARC_REPLAY")
@@ -159,11 +165,18 @@ class StorySpider(scrapy.Spider):
         """`claimant`: the URL of the page that names this listing (SEED_CLAIMANT for the story's own)."""
         if self.replay is not None:  # a replay fetches nothing new
             return
+        refused = self.url_policy.refusal(url, None if claimant == SEED_CLAIMANT else source.hosts())
+        if refused:  # a sitemap index or robots.txt naming a local file or another host
+            self.report_listing_error(url, source, f"{refused[0]}: {refused[1]}")
+            return
         url = url if keep_query else self.urls.clean(url)
         if not self.frontier.claim(self.urls.identity(url), claimant):
             return
         yield scrapy.Request(url, callback=callback, errback=self.listing_failed, priority=priority,
-                             meta={"source": source.name, "fetch_kind": FETCH_KINDS.get(callback.__name__, "page"), **meta})
+                             meta={"source": source.name, "fetch_kind": FETCH_KINDS.get(callback.__name__, "page"),
+                                   "download_maxsize": self.max_listing_bytes,
+                                   "download_warnsize": self.max_listing_bytes,
+                                   "on_outlet": claimant != SEED_CLAIMANT, **meta})  # redirects too: middlewares.py
 
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
                   claimant: str | None = None):
@@ -171,12 +184,16 @@ class StorySpider(scrapy.Spider):
         that listed it (`via`), or `claimant`."""
         if self.replay is not None:  # a replay fetches nothing new
             return
-        url = self.urls.clean(listing.url)
-        identity = self.urls.identity(url)
+        refused = self.url_policy.refusal(listing.url, None if via["kind"] == "gdelt" else source.hosts())
+        url = listing.url.strip() if refused else self.urls.clean(listing.url)
+        identity = url if refused else self.urls.identity(url)
         if not self.frontier.claim(identity, claimant or via["url"]):
             return
         outlet = self.outlet_for(url, source)
         self.crawler.signals.send_catch_log(candidate_found, outlet=outlet, url=url)
+        if refused:
+            record_decision(self.crawler, url=url, outlet=outlet, reason=refused[0], detail=refused[1], via=via)
+            return
         if (listing.published and not self.story.in_window(listing.published)
                 and not self.windowing.modified_later(listing, url, source)):
             record_decision(self.crawler, url=url, outlet=outlet, reason="out_of_window",
@@ -311,13 +328,21 @@ class StorySpider(scrapy.Spider):
         """Links of a start page (depth 0) or a followed page, while the source's depth allows."""
         if depth >= source.follow.depth:
             return
-        for feed in self.announced_feeds(response):
+        page, cut = bounded_page(response, self.max_link_bytes)  # a page of megabytes is not parsed whole
+        for feed in self.announced_feeds(page):
             yield from self.listing_request(feed, self.parse_feed, source, response.url)
         via = {"kind": "link", "url": response.url}
         allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
-        links = [link.url for link in self.link_extractor(source).extract_links(response)
+        links, capped = bounded_links(self.link_extractor(source), page, self.max_links)
+        if cut or capped:  # recorded with the listings' problems: what the page lists is not all followed
+            detail = (f"links taken from it capped (FOLLOW_MAX_LINKS {self.max_links}, CLEAN_MAX_CHARS "
+                      f"{self.max_link_bytes}): {len(links)} followed")
+            self.logger.warning("%s: %s", response.url, detail)
+            self.crawler.signals.send_catch_log(source_failed, record={"url": response.url, "source": source.name,
+                                                                       "detail": detail, "at": utc_now()})
+        links = [link.url for link in links
                  if on_domains(urlsplit(link.url).hostname, allowed) and not self.windowing.is_service_link(link.url)]
-        dates = time_dates(response)
+        dates = time_dates(page)
         days = self.windowing.listed_days(links, dates, source)
         following, jumps = pagination(response.url, links)  # jumps ahead ("last", page 912) are never followed
         fetched = []
@@ -437,15 +462,20 @@ class StorySpider(scrapy.Spider):
         if isinstance(verdict, str):
             record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="not_article",
                             detail=verdict, via=candidate["via"])
-            return []
+            return self.canonical_failed(reached_urls(response))
         if verdict.wall:
             record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="wall",
                             detail=verdict.wall, via=candidate["via"])
-            return []
+            return self.canonical_failed(reached_urls(response))
         canonical = verdict.canonical_url
-        if (canonical and self.is_other_page_of_same_site(canonical, response.url)
-                and not self.in_corpus_or_cleaned(canonical)):
-            return self.alternate_copy(response, canonical)
+        if canonical and self.is_other_page_of_same_site(canonical, response.url):
+            doubt = self.canonicals.doubt(canonical, response.url)
+            if doubt:  # copies still waiting for a canonical now named too widely are decided on their own too
+                return self.on_own_merits(response, verdict, doubt) + self.release_copies(canonical, doubt)
+            if not self.in_corpus_or_cleaned(canonical):
+                return self.alternate_copy(response, verdict, canonical)
+        for url in reached_urls(response):  # settled by this article: its copies are among its other URLs
+            self.waiting_copies.pop(self.urls.identity(url), None)
         # A copy whose canonical page was cleaned already goes on as an article: the pipelines record it as
         # another URL of that page (duplicate_of), or decide what it is if that page was not kept.
         item = self.article_item(response, verdict)
@@ -474,15 +504,52 @@ class StorySpider(scrapy.Spider):
         known = self.crawl_state.known(identity) if self.crawl_state is not None else None
         return known is not None and known.in_corpus
 
-    def alternate_copy(self, response: Response, canonical: str) -> list:
+    def alternate_copy(self, response: Response, article, canonical: str) -> list:
         """An AMP or other copy of a canonical page not cleaned yet: that page is the article (fetched once,
-        whichever way it came), and lists the URLs of this copy among its other URLs."""
+        whichever way it came), and lists the URLs of this copy among its other URLs. The copy waits for it:
+        if that page cannot be had (crawler/canonical.py), the copy is decided on its own merits."""
         candidate = response.meta["candidate"]
-        self.frontier.add_aliases(self.urls.identity(canonical), reached_urls(response))
+        requests = list(self.candidate(Listing(canonical), self.source_of(response), candidate["via"]))
+        if not requests and self.canonical_unavailable(canonical):
+            return self.on_own_merits(response, article, f"canonical {canonical} could not be had")
+        identity = self.urls.identity(canonical)
+        self.frontier.add_aliases(identity, reached_urls(response))
         record_decision(self.crawler, url=response.url, outlet=candidate["outlet"], reason="duplicate",
                         detail=f"alternate of canonical {canonical}", via=candidate["via"], kind="same_url",
                         provisional=True)
-        return list(self.candidate(Listing(canonical), self.source_of(response), candidate["via"]))
+        self.waiting_copies.setdefault(identity, []).append((response, article))
+        return requests
+
+    def canonical_unavailable(self, canonical: str) -> bool:
+        """Fetched without an article in this run, or decided so by an earlier one."""
+        if self.canonicals.has_failed(canonical):
+            return True
+        known = self.crawl_state.known(self.urls.identity(canonical)) if self.crawl_state is not None else None
+        return known is not None and known.final and not known.in_corpus
+
+    def on_own_merits(self, response: Response, article, doubt: str) -> list:
+        """The page as the article, its canonical not believed (`doubt` says why)."""
+        self.logger.info("%s: %s: decided on its own merits", response.url, doubt)
+        self.crawler.stats.inc_value("storycrawl/canonical_not_believed")
+        item = self.article_item(response, article)
+        item.canonical_url = response.url
+        return [item]
+
+    def release_copies(self, canonical: str, doubt: str) -> list:
+        """The copies waiting for this canonical page, each decided on its own merits."""
+        identity = self.urls.identity(canonical)
+        copies = self.waiting_copies.pop(identity, [])
+        if copies:
+            self.frontier.pop_aliases(identity)
+        return [item for response, article in copies for item in self.on_own_merits(response, article, doubt)]
+
+    def canonical_failed(self, urls: list[str]) -> list:
+        """A page fetched without an article (or not fetched): no copy waits for it any longer."""
+        released = []
+        for url in urls:
+            self.canonicals.mark_failed(url)
+            released.extend(self.release_copies(url, f"canonical {url} could not be had"))
+        return released
 
     def article_item(self, response: Response, article) -> ArticleItem:
         candidate, meta = response.meta["candidate"], response.meta
@@ -585,7 +652,7 @@ class StorySpider(scrapy.Spider):
         record_decision(self.crawler, url=candidate["url"], outlet=candidate["outlet"], reason=reason, detail=detail,
                         via=candidate["via"])
         self.frontier.done(request)
-        return self.article_led_from(candidate, None)
+        return self.article_led_from(candidate, None) + self.canonical_failed([candidate["url"]])
 
     def listing_failed(self, failure):
         request = failure.request

@@ -170,6 +170,16 @@ def _web_url(base_url: str, href) -> str | None:
     return url if parts.scheme in WEB_SCHEMES and parts.netloc else None
 
 
+def _listed_url(base_url: str, href) -> str | None:
+    """An entry's URL as `_web_url` gives it, or, written with another scheme (`file:`, `data:`, `ftp:`), as
+    written: the spider decides such an entry (`bad_url`, with its reason) rather than the listing losing it."""
+    url = _web_url(base_url, href)
+    if url or not isinstance(href, str):
+        return url
+    scheme = href.strip().split(":", 1)[0].lower() if ":" in href else ""
+    return href.strip() if scheme.isalpha() and scheme not in WEB_SCHEMES and len(scheme) > 1 else None
+
+
 def _title(value) -> str | None:
     if not isinstance(value, str):
         return None
@@ -177,9 +187,10 @@ def _title(value) -> str | None:
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
-    """The `Sitemap:` lines of a robots.txt (also spelled `Site-map:`), as absolute URLs."""
+    """The `Sitemap:` lines of a robots.txt (also spelled `Site-map:`), as absolute URLs (another scheme as
+    written: the spider records it as a source error)."""
     text = body.decode("utf-8-sig", "replace")  # a byte order mark would hide the first line
-    urls = (_web_url(base_url, match.group(1)) for match in SITEMAP_LINE.finditer(text))
+    urls = (_listed_url(base_url, match.group(1)) for match in SITEMAP_LINE.finditer(text))
     return list(dict.fromkeys(url for url in urls if url))
 
 
@@ -212,7 +223,7 @@ def parse_sitemap(body: bytes, base_url: str, max_size: int = 0) -> SitemapConte
 
 def _sitemap_entry(element, base_url: str) -> Listing | None:
     loc = next((c.text for c in element if _local(c.tag) == "loc" and c.text and c.text.strip()), None)
-    url = _web_url(base_url, loc)
+    url = _listed_url(base_url, loc)
     if not url:
         return None
     date = _child_text(element, "publication_date") or _child_text(element, "lastmod")
@@ -248,13 +259,23 @@ def _xml_feed(root, truncated: bool, base_url: str) -> list[Listing]:
         raise ListingError(f"not an RSS or Atom feed (root element <{kind}>)")
     if truncated:
         raise ListingError(f"truncated XML: no </{_name(root.tag)}> at the end")
+    elsewhere = _other_scheme_entries(root, base_url)
     try:
         # No base URL given to feedparser (with one it joins a URL at every element: most of its time); its links
         # are absolute or relative to the feed's own xml:base, and made absolute against the feed's URL here.
         parsed = feedparser.parse(io.BytesIO(_entries_skeleton(root)), sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - a bug of the library on one feed must cost that feed only
         raise ListingError(f"feedparser failed: {type(exc).__name__}: {exc}") from None
-    return [listing for listing in map(lambda entry: _feed_entry(entry, base_url), parsed.entries) if listing]
+    return [listing for listing in map(lambda entry: _feed_entry(entry, base_url), parsed.entries) if listing] + elsewhere
+
+
+def _other_scheme_entries(root, base_url: str) -> list[Listing]:
+    """Items linking with another scheme (`file:`, `data:`): feedparser drops such links as unsafe, and the item
+    with them; they are kept here for the spider to decide, with its reason (`bad_url`)."""
+    hrefs = (link.get("href") or link.text for entry in root.iter("{*}item", "{*}entry") for link in entry
+             if isinstance(link.tag, str) and _local(link.tag) == "link")
+    return [Listing(url) for url in (_listed_url(base_url, href) for href in hrefs)
+            if url and not url.lower().startswith(("http://", "https://"))]
 
 
 def _entries_skeleton(root) -> bytes:
@@ -290,7 +311,7 @@ def _first_alternate(entry) -> str | None:
 def _feed_entry(entry, base_url: str) -> Listing | None:
     """feedparser's `link`: the item's own `<link>` (never an `<image>`'s), an Atom entry's alternate link (never
     `self` or an enclosure), else an RSS `<guid>` that is a permalink; resolved against xml:base."""
-    url = _web_url(base_url, _first_alternate(entry) or dict.get(entry, "link"))
+    url = _listed_url(base_url, _first_alternate(entry) or dict.get(entry, "link"))
     if not url:
         return None
     # The stated string, not feedparser's UTC struct: the entry's day is the day in the feed's own zone.
@@ -314,7 +335,7 @@ def _json_feed(body: bytes, base_url: str) -> list[Listing]:
     for item in items:
         if not isinstance(item, dict):
             continue
-        url = _web_url(base_url, item.get("url")) or _web_url(base_url, item.get("id"))
+        url = _listed_url(base_url, item.get("url")) or _web_url(base_url, item.get("id"))
         if url:
             stated = item.get("date_published") or item.get("date_modified")
             entries.append(Listing(url=url, published=parse_date(stated), title=_title(item.get("title"))))

@@ -228,7 +228,8 @@ def test_a_page_redirecting_to_itself_is_a_redirect_loop(hostile):
 def test_an_endless_redirect_chain_ends_at_the_redirect_limit(hostile):
     decision = redirect_failure(hostile, "RedirectLimit", "/chain/1")
     assert decision["reason"] == "fetch_error" and f"more than {REDIRECT_MAX_TIMES} redirects" in decision["detail"]
-    assert len(hostile.requested("redirects", prefix="/chain/")) == REDIRECT_MAX_TIMES + 1
+    hops = {request["path"] for request in hostile.requested("redirects", prefix="/chain/")}  # a hop retried
+    assert len(hops) == REDIRECT_MAX_TIMES + 1  # after a timeout on a loaded machine is still one hop
 
 
 @slow

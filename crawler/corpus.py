@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -44,9 +44,10 @@ def article_path(language: str | None, outlet: str, day: str | None, slug: str) 
 
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Readers see the old file or the new one, never half of one. `sync` also waits for the disk: the
-    file then survives a power cut, not only a killed process."""
+    file then survives a power cut, not only a killed process. The file's mode follows the umask, as any
+    file the user creates (mkstemp's 0600 would hide the corpus from colleagues and web servers)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -57,6 +58,16 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def create_temporary(path: Path) -> tuple[int, Path]:
+    """A new, exclusive temporary file beside `path`, created with mode 0666 less the umask."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 class JsonLines:

@@ -62,11 +62,41 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print it as JSON")
     status.set_defaults(run=run_status_command)
 
+    add_export_command(commands)
+
     serve = commands.add_parser("serve-fixtures", help="serve the fixture web until interrupted")
     serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.add_argument("--log", type=Path, help="append every request as a JSON line to this file")
     serve.set_defaults(run=run_serve_command)
     return parser
+
+
+def add_export_command(commands) -> None:
+    export = commands.add_parser("export", help="write a corpus's articles (text and manifest fields) to one "
+                                                "JSON Lines or Parquet file")
+    export.add_argument("corpus", type=Path, help="a corpus directory")
+    export.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
+                        help="jsonl (default), or parquet (needs pyarrow: pip install 'storycrawler[export]')")
+    export.add_argument("--out", type=Path, help="the file to write, or a directory to write articles.FORMAT in "
+                                                 "(default: CORPUS.FORMAT beside the corpus directory)")
+    export.set_defaults(run=run_export_command)
+
+
+def run_export_command(args) -> int:
+    from .corpus import CorpusReadError
+    from .export import export
+
+    out = args.out or args.corpus.with_name(f"{args.corpus.resolve().name}.{args.format}")
+    if out.is_dir():
+        out = out / f"articles.{args.format}"
+    try:
+        count = export(args.corpus, out, args.format)
+    except CorpusReadError as exc:
+        return usage_error(str(exc))
+    except OSError as exc:
+        return usage_error(f"{out}: cannot write: {exc.strerror}")
+    print(f"storycrawl: exported {count} articles to {out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def add_crawl_options(parser: argparse.ArgumentParser, default_out: Path | None) -> None:

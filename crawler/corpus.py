@@ -1,4 +1,5 @@
-"""The corpus on disk: safe file names, atomic writes, an append-only manifest."""
+"""The corpus on disk: safe file names, atomic writes, an append-only manifest; `read` gives its articles back
+as records (crawler/export.py writes them to one JSON Lines or Parquet file)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -103,3 +105,32 @@ def read_jsonl(path: Path) -> list[dict]:
         except ValueError:
             continue
     return records
+
+
+class CorpusReadError(Exception):
+    """A corpus that cannot be read back: no manifest, or a text file the manifest names is gone."""
+
+
+def read(corpus: str | Path) -> Iterator[dict]:
+    """Each article of the corpus directory, as its manifest record plus `text`, in manifest order."""
+    corpus = Path(corpus)
+    manifest = corpus / "manifest.jsonl"
+    if not manifest.is_file():
+        raise CorpusReadError(f"{corpus}: no manifest.jsonl (not a corpus directory)")
+    records = [record for record in read_jsonl(manifest) if record.get("path")]
+    replaced = {record["previous_version"] for record in records if record.get("previous_version")}
+    for record in records:
+        if record["path"] in replaced:
+            continue
+        path = corpus / record["path"]
+        try:
+            content = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CorpusReadError(f"{path}: the text file of {record['url']} is missing") from None
+        yield {**record, "text": body_of(content, record.get("title") or "")}
+
+
+def body_of(content: str, title: str) -> str:
+    """The text file is the title, a blank line, then the body."""
+    head = title + "\n\n"
+    return (content[len(head):] if content.startswith(head) else content).rstrip("\n")

@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storycrawl", description="Find a story's news coverage and build a clean text corpus.")
+    parser.add_argument("--version", action="version", version=f"storycrawl {package_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     crawl = commands.add_parser("crawl", help="crawl a story file into a corpus directory")
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--redis", metavar="URL",
                        help="be one worker of a distributed crawl sharing its frontier in this Redis "
                             "(redis://HOST:PORT/DB); --out is then this worker's shard: see `storycrawl merge`")
+    crawl.add_argument("--dry-run", action="store_true",
+                       help="read the listings only and print what would be fetched, per outlet, and why; "
+                            "no article is fetched, nothing is written to --out")
     crawl.set_defaults(run=run_crawl_command)
 
     demo = commands.add_parser("demo", help="serve the fixture web on loopback and crawl stories/demo.toml (offline)")
@@ -69,6 +73,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log", type=Path, help="append every request as a JSON line to this file")
     serve.set_defaults(run=run_serve_command)
     return parser
+
+
+def run_dry_run(args) -> int:
+    from .dry_run import dry_run
+
+    try:
+        load_story(args.story)
+    except StoryError as exc:
+        print(f"storycrawl: {args.story}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return dry_run(args.story, args.out, crawl_overrides(args), crawl, verbose=args.verbose)
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("storycrawler")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def add_export_command(commands) -> None:
@@ -129,6 +153,8 @@ def crawl_overrides(args) -> dict:
 
 
 def run_crawl_command(args) -> int:
+    if args.dry_run:
+        return run_dry_run(args)
     return crawl(args.story, args.out, crawl_overrides(args), verbose=args.verbose)
 
 

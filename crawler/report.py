@@ -43,6 +43,10 @@ REASONS = {
     "robots": "forbidden by robots.txt",
     "http_error": "the server answered with an error status",
     "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet)",
+    # crawler/story_gates.py
+    "off_language": "written in a language the story's `languages` does not list",
+    "over_cap": "the story's max_articles (for its outlet, or in all) was reached: not fetched, or not written",
+    "would_fetch": "a dry run (--dry-run): would be fetched; the detail says why",
 }
 DUPLICATE_KINDS = {  # a `duplicate` decision's kind
     "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",

@@ -36,6 +36,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.DuplicatePipeline": 300,
     "crawler.pipelines.NearDuplicatePipeline": 400,
+    "crawler.story_gates.LanguagePipeline": 250,  # the story's `languages`
+    "crawler.story_gates.ArticleCapPipeline": 700,  # the story's `max_articles`: just before the writer
     "crawler.pipelines.CorpusWriterPipeline": 800,
 }
 # Next to the downloader (above Scrapy's own, the highest being HttpCacheMiddleware at 900): they see requests as
@@ -62,6 +64,8 @@ EXTENSIONS = {
 # through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
 SPIDER_MIDDLEWARES = {
     "crawler.distributed.FrontierAckMiddleware": 10,
+    # Article requests a cap (the story's max_articles) or a dry run (DRY_RUN) stops before they are fetched.
+    "crawler.story_gates.CandidateGateMiddleware": 20,
 }
 LOG_FORMATTER = "crawler.report.QuietDropsLogFormatter"
 LOG_LEVEL = "INFO"
@@ -105,4 +109,7 @@ REDIS_URL = None  # redis://HOST:PORT/DB: this crawl is one worker of a distribu
 REDIS_KEY_PREFIX = "storycrawl:{%(story)s}"  # the run's Redis keys, %(story)s: the story id; one run per story at a time
 REDIS_IDLE_SECONDS = 10.0  # a worker stops once the frontier has been empty, and no live worker busy, this long
 REDIS_WORKER_TIMEOUT = 30.0  # a worker silent this long is dead: its requests in flight go back into the queue
+# Discovery only (`storycrawl crawl --dry-run`): listings are read, no article is fetched; each article candidate
+# is decided `would_fetch` with the reason. The command runs it on a copy of the corpus's state, so nothing is written.
+DRY_RUN = False
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on standard error; 0 turns them off

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 URL_KEYS = ("sitemaps", "feeds", "start_urls", "urls")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 class StoryError(ValueError):
@@ -49,6 +50,7 @@ class Source:
     gdelt: GdeltQuery | None = None
     allowed_domains: tuple[str, ...] = ()
     follow: FollowRules = field(default_factory=FollowRules)
+    max_articles: int | None = None  # at most this many of the outlet's articles in the corpus
 
     def hosts(self) -> set[str]:
         """The hosts this source's own URLs name: articles there belong to this outlet."""
@@ -66,6 +68,8 @@ class Story:
     until: dt.date | None = None
     user_agent: str | None = None
     path: str | None = None
+    languages: tuple[str, ...] = ()  # only articles in these languages (detected from the body); () any
+    max_articles: int | None = None  # at most this many articles in the corpus, all outlets together
 
     def in_window(self, day: dt.date | None) -> bool:
         """Undated items are in the window: we keep them and mark them undated."""
@@ -90,7 +94,8 @@ def load_story(path: str | Path) -> Story:
 
 
 def parse_story(data: dict, path: str | None = None) -> Story:
-    _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent"}, "")
+    _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent", "languages",
+                           "max_articles"}, "")
     story_id = _required(data, "id", str, "")
     if not NAME_RE.match(story_id):
         raise StoryError("id", "use lowercase letters, digits, '-' and '_' (it names files)")
@@ -98,6 +103,8 @@ def parse_story(data: dict, path: str | None = None) -> Story:
     if since and until and since > until:
         raise StoryError("until", f"{until} is before since = {since}")
     sources = tuple(_source(s, i) for i, s in enumerate(_list(data, "sources", "", required=True)))
+    if not sources:
+        raise StoryError("sources", "is empty: give at least one [[sources]] table (a story with no outlet crawls nothing)")
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -111,6 +118,8 @@ def parse_story(data: dict, path: str | None = None) -> Story:
         until=until,
         user_agent=_optional(data, "user_agent", str, "", None),
         path=path,
+        languages=_languages(data),
+        max_articles=_max_articles(data, ""),
     )
 
 
@@ -132,7 +141,7 @@ def _source(raw, index: int) -> Source:
     where = f"sources[{index}]."
     if not isinstance(raw, dict):
         raise StoryError(f"sources[{index}]", "each source is a table ([[sources]])")
-    _reject_unknown(raw, {"name", *URL_KEYS, "gdelt", "allowed_domains", "follow"}, where)
+    _reject_unknown(raw, {"name", *URL_KEYS, "gdelt", "allowed_domains", "follow", "max_articles"}, where)
     name = _required(raw, "name", str, where)
     if not NAME_RE.match(name):
         raise StoryError(f"{where}name", "use lowercase letters, digits, '-' and '_' (it names folders)")
@@ -144,7 +153,27 @@ def _source(raw, index: int) -> Source:
     domains = tuple(_list(raw, "allowed_domains", where))
     if not all(isinstance(d, str) and d for d in domains):
         raise StoryError(f"{where}allowed_domains", "a list of host names")
-    return Source(name=name, gdelt=gdelt, allowed_domains=domains, follow=_follow(raw.get("follow"), where), **urls)
+    return Source(name=name, gdelt=gdelt, allowed_domains=domains, follow=_follow(raw.get("follow"), where),
+                  max_articles=_max_articles(raw, where), **urls)
+
+
+def _languages(data: dict) -> tuple[str, ...]:
+    codes = _list(data, "languages", "")
+    if "languages" in data and not codes:
+        raise StoryError("languages", "is empty: list language codes like [\"en\", \"ru\"], or leave it out for any language")
+    for code in codes:
+        if not isinstance(code, str) or not LANGUAGE_RE.match(code):
+            raise StoryError("languages", f"expected ISO 639 codes like \"en\" or \"ru\" (lowercase), got {code!r}")
+    return tuple(dict.fromkeys(codes))
+
+
+def _max_articles(data: dict, where: str) -> int | None:
+    value = data.get("max_articles")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise StoryError(f"{where}max_articles", f"a whole number of at least 1, got {value!r}")
+    return value
 
 
 def _follow(raw, where: str) -> FollowRules:

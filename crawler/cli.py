@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -19,7 +21,17 @@ EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `storycrawl status --json | head`: the reader has what it wanted
+        return quiet_broken_pipe()
+
+
+def quiet_broken_pipe() -> int:
+    """Python flushes stdout again at exit: point it at /dev/null, so no second BrokenPipeError is printed."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,6 +155,7 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
 
 def crawl_overrides(args) -> dict:
     overrides = parse_overrides(args.settings)
+    vet_overrides(overrides)
     if args.dedup:
         overrides["DEDUP_MODE"] = args.dedup
     if getattr(args, "warc", None):
@@ -152,6 +165,21 @@ def crawl_overrides(args) -> dict:
     return overrides
 
 
+def vet_overrides(overrides: dict) -> None:
+    """Unknown names warned about, unreadable values a one-line error (exit 2): see crawler/setting_checks.py."""
+    if not overrides:
+        return
+    from .setting_checks import SettingError, check_overrides
+
+    try:
+        warnings = check_overrides(overrides)
+    except SettingError as exc:
+        print(f"storycrawl: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    for warning in warnings:
+        print(f"storycrawl: warning: {warning}", file=sys.stderr)
+
+
 def run_crawl_command(args) -> int:
     if args.dry_run:
         return run_dry_run(args)
@@ -159,13 +187,31 @@ def run_crawl_command(args) -> int:
 
 
 def run_demo_command(args) -> int:
-    with FixtureWeb(port=args.port) as web:
-        print(f"storycrawl: fixture web on 127.0.0.x:{web.port}; crawling {DEMO_STORY.relative_to(PROJECT_ROOT)}",
-              file=sys.stderr)
-        status = crawl(DEMO_STORY, args.out, crawl_overrides(args), verbose=args.verbose)
+    try:
+        web = FixtureWeb(port=args.port).start()
+    except OSError as exc:
+        return usage_error(f"cannot serve the fixture web on port {args.port} ({exc.strerror or exc}): is another "
+                           f"demo running? Give another port: storycrawl demo --port {args.port + 10}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="storycrawl-demo-") as work:
+            story = demo_story_on_port(web.port, Path(work))
+            print(f"storycrawl: fixture web on 127.0.0.x:{web.port}; crawling the demo story ({DEMO_STORY.name})",
+                  file=sys.stderr)
+            status = crawl(story, args.out, crawl_overrides(args), verbose=args.verbose)
+    finally:
+        web.stop()
     if status == EXIT_OK:
         print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl; open report.html)", file=sys.stderr)
     return status
+
+
+def demo_story_on_port(port: int, work: Path) -> Path:
+    """The demo story names the fixture web's default port: on another one, a copy pointing there."""
+    if port == DEMO_PORT:
+        return DEMO_STORY
+    copy = work / DEMO_STORY.name
+    copy.write_text(DEMO_STORY.read_text(encoding="utf-8").replace(f":{DEMO_PORT}/", f":{port}/"), encoding="utf-8")
+    return copy
 
 
 def run_reclean_command(args) -> int:
@@ -184,6 +230,10 @@ def run_reclean_command(args) -> int:
     story = args.story or report.get("story", {}).get("file")
     if not story:
         return usage_error(f"{corpus}: no report.json naming the story file: give --story")
+    if not Path(story).is_file():
+        where = "" if Path(story).is_absolute() else f" from {Path.cwd()} (the crawl gave it relative to where it ran)"
+        return usage_error(f"{corpus}: the story file its report.json names, {story}, is not found{where}: "
+                           f"give it with --story PATH")
     out = args.out or corpus.with_name(corpus.name + "-reclean")
     if out.exists() and any(out.iterdir()):
         return usage_error(f"{out}: not empty (reclean writes a new corpus)")

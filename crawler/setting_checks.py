@@ -10,8 +10,8 @@ import json
 
 # Scrapy reads these with getfloat although their defaults are whole numbers: 7.5 is a good value.
 SCRAPY_FLOAT_SETTINGS = {"DOWNLOAD_TIMEOUT", "DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY",
-                         "AUTOTHROTTLE_TARGET_CONCURRENCY", "CLOSESPIDER_TIMEOUT", "DNS_TIMEOUT", "MEMUSAGE_CHECK_INTERVAL_SECONDS",
-                         "LOGSTATS_INTERVAL"}
+                         "AUTOTHROTTLE_TARGET_CONCURRENCY", "CLOSESPIDER_TIMEOUT", "DNS_TIMEOUT",
+                         "MEMUSAGE_CHECK_INTERVAL_SECONDS", "LOGSTATS_INTERVAL"}
 
 
 class SettingError(ValueError):

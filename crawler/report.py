@@ -28,6 +28,7 @@ from twisted.internet import task
 from .corpus import JsonLines, write_atomic
 from cleaners.dates import parse_day as parse_date
 from .report_html import write_report_html_or_log
+from .corpus_figures import corpus_figures, corpus_line
 
 REASONS = {
     "written": "written to the corpus",
@@ -190,6 +191,7 @@ class RunReport:
             "dates": date_ranges(self.written),
             "source_errors": self.source_errors,
             "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+            "corpus": corpus_figures(self.corpus_dir),  # the corpus after all runs; the rest is this run's
         }
 
 
@@ -230,19 +232,32 @@ def date_ranges(written: list[dict]) -> dict[str, dict]:
 
 
 def format_summary(report: dict) -> str:
-    """A human summary: one line per outlet, then the totals."""
-    columns = ("found", "written", "off_topic", "out_of_window", "duplicate", "not_article", "robots",
-               "http_error", "fetch_error")
-    header = f"{'outlet':<16}" + "".join(f"{c.replace('_', '-'):>14}" for c in columns)
+    """A human summary: one line per outlet, then the totals. Each row adds up: found = the other columns."""
+    header = f"{'outlet':<16}" + "".join(f"{label:>{width}}" for _, label, width in SUMMARY_COLUMNS)
     lines = [f"storycrawl: {report['story']['id']} — {report['totals']['written']} articles written to "
              f"{report['corpus_dir']} in {report['seconds']} s ({report['finish_reason']})", header]
     for name, counts in report["outlets"].items():
-        lines.append(f"{name:<16}" + "".join(f"{counts[c]:>14}" for c in columns) + day_range(report["dates"].get(name)))
-    lines.append(f"{'total':<16}" + "".join(f"{report['totals'][c]:>14}" for c in columns))
+        lines.append(f"{name:<16}" + summary_cells(counts) + day_range(report["dates"].get(name)))
+    lines.append(f"{'total':<16}" + summary_cells(report["totals"]))
+    if "corpus" in report:
+        lines.append(corpus_line(report["corpus"], report["totals"]["written"]))
     lines.extend(corpus_summary(report))
     if report["source_errors"]:
         lines.append(f"{len(report['source_errors'])} listing(s) could not be read: see report.json")
     return "\n".join(lines)
+
+
+# (reason, header, width); "other" is every reason without a column of its own, so that each row adds up.
+SUMMARY_COLUMNS = (("found", "found", 7), ("written", "written", 9), ("known", "known", 7), ("off_topic", "off-topic", 11),
+                   ("out_of_window", "out-of-window", 15), ("duplicate", "duplicate", 11), ("not_article", "not-article", 13),
+                   ("wall", "wall", 6), ("robots", "robots", 8), ("http_error", "http-error", 12),
+                   ("fetch_error", "fetch-error", 13), ("other", "other", 7), ("undecided", "undecided", 11))
+
+
+def summary_cells(counts: dict) -> str:
+    shown = {reason for reason, _, _ in SUMMARY_COLUMNS}
+    values = {**counts, "other": sum(n for reason, n in counts.items() if reason in REASONS and reason not in shown)}
+    return "".join(f"{values.get(reason, 0):>{width}}" for reason, _, width in SUMMARY_COLUMNS)
 
 
 def day_range(dates: dict | None) -> str:

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--redis", metavar="URL",
                        help="be one worker of a distributed crawl sharing its frontier in this Redis "
                             "(redis://HOST:PORT/DB); --out is then this worker's shard: see `storycrawl merge`")
+    crawl.add_argument("--rejudge", action="store_true",
+                       help="after editing the story: decide again the URLs earlier runs found off-topic or out of "
+                            "the window (from the corpus's WARC files when it has them, else fetched again)")
     crawl.add_argument("--dry-run", action="store_true",
                        help="read the listings only and print what would be fetched, per outlet, and why; "
                             "no article is fetched, nothing is written to --out")
@@ -162,6 +165,8 @@ def crawl_overrides(args) -> dict:
         overrides["WARC_DIR"] = str(args.warc)
     if getattr(args, "redis", None):
         overrides["REDIS_URL"] = args.redis
+    if getattr(args, "rejudge", False):
+        overrides["REJUDGE"] = True
     return overrides
 
 

@@ -235,6 +235,11 @@ def run_reclean_command(args) -> int:
     story = args.story or report.get("story", {}).get("file")
     if not story:
         return usage_error(f"{corpus}: no report.json naming the story file: give --story")
+    remembered = corpus / "state" / "story.toml"  # the story the corpus's decisions were made with
+    if not args.story and not Path(story).is_file() and remembered.is_file():
+        print(f"storycrawl: {story} not found from here: using the story the corpus remembers, {remembered}",
+              file=sys.stderr)
+        story = remembered
     if not Path(story).is_file():
         where = "" if Path(story).is_absolute() else f" from {Path.cwd()} (the crawl gave it relative to where it ran)"
         return usage_error(f"{corpus}: the story file its report.json names, {story}, is not found{where}: "

@@ -68,7 +68,21 @@ def test_reclean_of_a_corpus_whose_story_path_is_relative_to_another_directory_s
     report = json.loads((corpus / "report.json").read_text())
     report["story"]["file"] = "stories/my-story.toml"  # as given to a crawl run in another directory
     (corpus / "report.json").write_text(json.dumps(report))
+    (corpus / "state" / "story.toml").unlink()  # a corpus from before the corpus remembered its story
     result = subprocess.run([str(STORYCRAWL), "reclean", str(corpus)], capture_output=True, text=True, cwd=tmp_path,
                             timeout=120)
     error = one_line_error(result)
     assert "stories/my-story.toml" in error and "--story" in error
+
+
+def test_reclean_falls_back_on_the_story_the_corpus_remembers(warc_crawl, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(warc_crawl.corpus, corpus)
+    report = json.loads((corpus / "report.json").read_text())
+    report["story"]["file"] = "stories/my-story.toml"
+    (corpus / "report.json").write_text(json.dumps(report))
+    result = subprocess.run([str(STORYCRAWL), "reclean", str(corpus), "--out", str(tmp_path / "again"),
+                             "-s", "PROGRESS_INTERVAL=0"], capture_output=True, text=True, cwd=tmp_path, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "using the story the corpus remembers" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "again").rglob("*.txt")) == sorted(p.name for p in corpus.rglob("*.txt"))

@@ -11,11 +11,11 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .fixture_web import DEMO_PORT, FixtureWeb
+from .fixture_web import DEMO_PORT, FixtureWeb, packaged_or_checkout
 from .story import StoryError, load_story
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_STORY = PROJECT_ROOT / "stories" / "demo.toml"
+DEMO_STORY = packaged_or_checkout("demo_stories", "stories") / "demo.toml"
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE = 0, 1, 2
 
 

@@ -309,9 +309,15 @@ class ProgressLine:
         get = lambda key: self.stats.get_value(f"storycrawl/{key}", 0)  # noqa: E731
         others = sum(get(r) for r in REASONS if r not in ("written", "off_topic", "out_of_window"))
         print(f"storycrawl: {time.monotonic() - self.started:6.0f}s  requests "
-              f"{self.stats.get_value('downloader/request_count', 0)}  found {get('found')}  written {get('written')}  "
+              f"{self.stats.get_value('downloader/request_count', 0)}  pending {pending_requests(self.stats)}  "
+              f"found {get('found')}  written {get('written')}  "
               f"off-topic {get('off_topic')}  out-of-window {get('out_of_window')}  other {others}",
               file=sys.stderr, flush=True)
+
+
+def pending_requests(stats) -> int:
+    """Requests the scheduler holds, not yet sent: what is left of the crawl as far as it knows now."""
+    return max(0, stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0))
 
 
 class QuietDropsLogFormatter(LogFormatter):

@@ -60,3 +60,14 @@ def test_after_a_run_that_finds_nothing_new_the_reports_still_describe_the_corpu
     assert f"corpus: {in_corpus} articles" in result.stderr and "this run wrote 0" in result.stderr
     rows = summary_rows(result.stderr)
     assert rows["total"][0] == sum(rows["total"][1:]) and rows["total"][2] > 0  # the known column
+
+
+@pytest.mark.slow
+def test_the_progress_line_says_how_many_requests_are_pending(fixture_web, tmp_path):
+    story = story_for(fixture_web, tmp_path)
+    options = [o for o in FAST if o != "PROGRESS_INTERVAL=0" and o != "-s"]
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"),
+                            *[part for o in options for part in ("-s", o)], "-s", "PROGRESS_INTERVAL=0.2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = [line for line in result.stderr.splitlines() if " pending " in line]
+    assert lines and all(re.search(r"requests \d+  pending \d+  found \d+", line) for line in lines)

@@ -125,7 +125,8 @@ def run_export_command(args) -> int:
     from .corpus import CorpusReadError
     from .export import export
 
-    out = args.out or args.corpus.with_name(f"{args.corpus.resolve().name}.{args.format}")
+    corpus = args.corpus.resolve()
+    out = args.out or corpus.with_name(f"{corpus.name}.{args.format}")
     if out.is_dir():
         out = out / f"articles.{args.format}"
     try:
@@ -235,18 +236,18 @@ def run_reclean_command(args) -> int:
     story = args.story or report.get("story", {}).get("file")
     if not story:
         return usage_error(f"{corpus}: no report.json naming the story file: give --story")
+    out = args.out or corpus.with_name(corpus.name + "-reclean")
+    if out.exists() and any(out.iterdir()):
+        return usage_error(f"{out}: not empty (reclean writes a new corpus)")
     remembered = corpus / "state" / "story.toml"  # the story the corpus's decisions were made with
     if not args.story and not Path(story).is_file() and remembered.is_file():
         print(f"storycrawl: {story} not found from here: using the story the corpus remembers, {remembered}",
               file=sys.stderr)
         story = remembered
-    if not Path(story).is_file():
+    if not args.story and not Path(story).is_file():
         where = "" if Path(story).is_absolute() else f" from {Path.cwd()} (the crawl gave it relative to where it ran)"
         return usage_error(f"{corpus}: the story file its report.json names, {story}, is not found{where}: "
                            f"give it with --story PATH")
-    out = args.out or corpus.with_name(corpus.name + "-reclean")
-    if out.exists() and any(out.iterdir()):
-        return usage_error(f"{out}: not empty (reclean writes a new corpus)")
     overrides = {**report.get("settings", {}), **crawl_overrides(args), "WARC_REPLAY": warcs}
     return crawl(Path(story), out, overrides, verbose=args.verbose)
 

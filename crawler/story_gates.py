@@ -20,6 +20,7 @@ from scrapy.exceptions import NotConfigured
 from .corpus import read_jsonl
 from .items import ArticleItem
 from .report import Rejected, record_decision
+from .story_memory import STORY_DECISIONS
 
 
 class LanguagePipeline:
@@ -161,4 +162,6 @@ def why_fetched(spider, candidate: dict) -> str:
         return f"new ({listed})"
     if not known.final:
         return f"retry: {known.outcome} {known.failures} time(s) before ({listed})"
+    if known.outcome in STORY_DECISIONS:
+        return f"decided {known.outcome} by an earlier story: decided again (--rejudge)"
     return f"again: its links are followed ({listed})"

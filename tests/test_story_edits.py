@@ -60,6 +60,16 @@ def test_an_edited_story_is_said_in_one_line_and_earlier_decisions_stand(edited)
     assert first_articles > 0 and len(list(read(unjudged.corpus))) == first_articles
 
 
+def test_a_dry_run_with_rejudge_lists_the_urls_it_would_decide_again(edited, fixture_web):
+    _, _, unjudged, story, _ = edited
+    result = run_storycrawl("crawl", str(story), "--out", str(unjudged.corpus), "--rejudge", "--dry-run", *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    again = [line for line in result.stdout.splitlines() if "decided again (--rejudge)" in line]
+    rejected_before = [d for d in unjudged.decisions if d["reason"] in ("off_topic", "out_of_window")]
+    assert again and len(again) <= len(rejected_before)
+    assert unjudged.report["totals"]["written"] == 0  # the corpus's own report is untouched
+
+
 def test_rejudge_decides_earlier_rejections_again_by_fetching_them(edited, demo_crawl, fixture_web):
     _, _, unjudged, story, earlier = edited
     rejudged = crawl(fixture_web, story, unjudged.corpus, "--rejudge")

@@ -57,15 +57,19 @@ def test_export_parquet_loads_with_the_datasets_library(demo_crawl, tmp_path, mo
     pytest.importorskip("pyarrow")
     datasets = pytest.importorskip("datasets")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    result = run_storycrawl("export", str(demo_crawl.corpus), "--format", "parquet", "--out", str(tmp_path))
+    folder = tmp_path / "export"
+    folder.mkdir()
+    result = run_storycrawl("export", str(demo_crawl.corpus), "--format", "parquet", "--out", str(folder))
     assert result.returncode == 0, result.stderr
-    loaded = datasets.load_dataset("parquet", data_files=str(tmp_path / "articles.parquet"), split="train",
+    loaded = datasets.load_dataset("parquet", data_files=str(folder / "articles.parquet"), split="train",
                                    cache_dir=str(tmp_path / "hf-cache"))
     expected = list(read(demo_crawl.corpus))
     assert loaded.num_rows == len(expected)
     assert loaded["text"] == [r["text"] for r in expected]
     assert loaded["discovered_via"][0] == expected[0]["discovered_via"]
     assert loaded["matched_terms"] == [r["matched_terms"] for r in expected]
+    as_folder = datasets.load_dataset(str(folder), split="train", cache_dir=str(tmp_path / "hf-cache"))
+    assert as_folder.num_rows == len(expected)  # the folder loads as it is
 
 
 def test_export_of_a_directory_that_is_no_corpus_is_a_one_line_error(tmp_path):

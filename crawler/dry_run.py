@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .corpus import read_jsonl
+from .story_gates import SCRATCH_MARK
 
 
 def dry_run(story: Path, corpus: Path, overrides: dict, crawl, verbose: bool = False, out=sys.stdout) -> int:
@@ -47,6 +48,7 @@ def copy_state(corpus: Path, scratch: Path) -> None:
             shutil.copyfile(corpus / "state" / name, scratch / "state" / name)
     if (corpus / "manifest.jsonl").is_file():
         shutil.copyfile(corpus / "manifest.jsonl", scratch / "manifest.jsonl")
+    (scratch / SCRATCH_MARK).touch()
 
 
 def format_plan(story: Path, corpus: Path, decisions: list[dict], source_errors: list[dict]) -> str:

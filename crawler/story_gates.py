@@ -23,6 +23,9 @@ from .report import Rejected, record_decision
 from .story_memory import STORY_DECISIONS
 
 
+SCRATCH_MARK = "state/dry-run-scratch"  # crawler/dry_run.py marks its copy of a corpus with it
+
+
 class LanguagePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -102,7 +105,11 @@ class CandidateGateMiddleware:
     def from_crawler(cls, crawler):
         if crawler.settings.getlist("WARC_REPLAY"):
             raise NotConfigured  # a replay cleans what a crawl fetched, nothing more
-        middleware = cls(crawler, crawler.settings.getbool("DRY_RUN"))
+        dry_run = crawler.settings.getbool("DRY_RUN")
+        if dry_run and not (Path(crawler.settings.get("CORPUS_DIR")) / SCRATCH_MARK).exists():
+            raise ValueError("DRY_RUN is for `storycrawl crawl --dry-run`, which runs on a copy of the corpus's state: "
+                             "set on a corpus itself, its would_fetch decisions would stand for the next real run")
+        middleware = cls(crawler, dry_run)
         crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
         crawler.signals.connect(middleware.item_scraped, signals.item_scraped)
         return middleware

@@ -91,3 +91,13 @@ def test_a_dry_run_on_a_crawled_corpus_fetches_nothing_new_and_leaves_it_as_it_w
     assert tree_digest(corpus) == before
     assert "not fetched: known" in result.stdout
     assert " new (listed by " not in result.stdout
+
+
+def test_dry_run_set_on_a_corpus_itself_refuses_to_run(fixture_web, demo_crawl, tmp_path):
+    """Its would_fetch decisions would go into the corpus's state and stand for the next real run."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_crawl.corpus, corpus)
+    result = run_storycrawl("crawl", str(story_for(fixture_web, tmp_path)), "--out", str(corpus), "-s", "DRY_RUN=True",
+                            *FAST)
+    assert "DRY_RUN is for `storycrawl crawl --dry-run`" in result.stderr
+    assert not [line for line in (corpus / "decisions.jsonl").read_text().splitlines() if "would_fetch" in line]

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
-from .fixture_web import DEMO_PORT, FixtureWeb
+from .fixture_web import DEMO_PORT, FixtureWeb, packaged_or_checkout
 from .story import StoryError, load_story
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_STORY = PROJECT_ROOT / "stories" / "demo.toml"
+DEMO_STORY = packaged_or_checkout("demo_stories", "stories") / "demo.toml"
 # Exit statuses a scheduler can trust (README, `storycrawl crawl --help`).
 EXIT_OK = 0  # the crawl finished and some source was reachable
 EXIT_INCOMPLETE = 1  # the crawl did not finish, or could not start (killed, a full disk, an error at start-up)
@@ -27,11 +29,22 @@ EXIT_STATUSES = (f"exit status: {EXIT_OK} finished and some source reachable; {E
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `storycrawl status --json | head`: the reader has what it wanted
+        return quiet_broken_pipe()
+
+
+def quiet_broken_pipe() -> int:
+    """Python flushes stdout again at exit: point it at /dev/null, so no second BrokenPipeError is printed."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storycrawl", description="Find a story's news coverage and build a clean text corpus.")
+    parser.add_argument("--version", action="version", version=f"storycrawl {package_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     crawl = commands.add_parser("crawl", help="crawl a story file into a corpus directory", epilog=EXIT_STATUSES)
@@ -40,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--redis", metavar="URL",
                        help="be one worker of a distributed crawl sharing its frontier in this Redis "
                             "(redis://HOST:PORT/DB); --out is then this worker's shard: see `storycrawl merge`")
+    crawl.add_argument("--rejudge", action="store_true",
+                       help="after editing the story: decide again the URLs earlier runs found off-topic or out of "
+                            "the window (from the corpus's WARC files when it has them, else fetched again)")
+    crawl.add_argument("--dry-run", action="store_true",
+                       help="read the listings only and print what would be fetched, per outlet, and why; "
+                            "no article is fetched, nothing is written to --out")
     crawl.set_defaults(run=run_crawl_command)
 
     demo = commands.add_parser("demo", help="serve the fixture web on loopback and crawl stories/demo.toml (offline)")
@@ -70,11 +89,62 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print it as JSON")
     status.set_defaults(run=run_status_command)
 
+    add_export_command(commands)
+
     serve = commands.add_parser("serve-fixtures", help="serve the fixture web until interrupted")
     serve.add_argument("--port", type=int, default=DEMO_PORT)
     serve.add_argument("--log", type=Path, help="append every request as a JSON line to this file")
     serve.set_defaults(run=run_serve_command)
     return parser
+
+
+def run_dry_run(args) -> int:
+    from .dry_run import dry_run
+
+    try:
+        load_story(args.story)
+    except StoryError as exc:
+        print(f"storycrawl: {args.story}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return dry_run(args.story, args.out, crawl_overrides(args), crawl, verbose=args.verbose)
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("storycrawler")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def add_export_command(commands) -> None:
+    export = commands.add_parser("export", help="write a corpus's articles (text and manifest fields) to one "
+                                                "JSON Lines or Parquet file")
+    export.add_argument("corpus", type=Path, help="a corpus directory")
+    export.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl",
+                        help="jsonl (default), or parquet (needs pyarrow: pip install 'storycrawler[export]')")
+    export.add_argument("--out", type=Path, help="the file to write, or a directory to write articles.FORMAT in "
+                                                 "(default: CORPUS.FORMAT beside the corpus directory)")
+    export.set_defaults(run=run_export_command)
+
+
+def run_export_command(args) -> int:
+    from .corpus import CorpusReadError
+    from .export import export
+
+    corpus = args.corpus.resolve()
+    out = args.out or corpus.with_name(f"{corpus.name}.{args.format}")
+    if out.is_dir():
+        out = out / f"articles.{args.format}"
+    try:
+        count = export(args.corpus, out, args.format)
+    except CorpusReadError as exc:
+        return usage_error(str(exc))
+    except OSError as exc:
+        return usage_error(f"{out}: cannot write: {exc.strerror}")
+    print(f"storycrawl: exported {count} articles to {out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def add_crawl_options(parser: argparse.ArgumentParser, default_out: Path | None) -> None:
@@ -97,27 +167,65 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
 
 def crawl_overrides(args) -> dict:
     overrides = parse_overrides(args.settings)
+    vet_overrides(overrides)
     if args.dedup:
         overrides["DEDUP_MODE"] = args.dedup
     if getattr(args, "warc", None):
         overrides["WARC_DIR"] = str(args.warc)
     if getattr(args, "redis", None):
         overrides["REDIS_URL"] = args.redis
+    if getattr(args, "rejudge", False):
+        overrides["REJUDGE"] = True
     return overrides
 
 
+def vet_overrides(overrides: dict) -> None:
+    """Unknown names warned about, unreadable values a one-line error (exit 2): see crawler/setting_checks.py."""
+    if not overrides:
+        return
+    from .setting_checks import SettingError, check_overrides
+
+    try:
+        warnings = check_overrides(overrides)
+    except SettingError as exc:
+        print(f"storycrawl: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    for warning in warnings:
+        print(f"storycrawl: warning: {warning}", file=sys.stderr)
+
+
 def run_crawl_command(args) -> int:
+    if args.dry_run:
+        return run_dry_run(args)
     return crawl(args.story, args.out, crawl_overrides(args), verbose=args.verbose)
 
 
 def run_demo_command(args) -> int:
-    with FixtureWeb(port=args.port) as web:
-        print(f"storycrawl: fixture web on 127.0.0.x:{web.port}; crawling {DEMO_STORY.relative_to(PROJECT_ROOT)}",
-              file=sys.stderr)
-        status = crawl(DEMO_STORY, args.out, crawl_overrides(args), verbose=args.verbose)
+    try:
+        web = FixtureWeb(port=args.port).start()
+    except OSError as exc:
+        return usage_error(f"cannot serve the fixture web on port {args.port} ({exc.strerror or exc}): is another "
+                           f"demo running? Give another port: storycrawl demo --port {args.port + 10}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="storycrawl-demo-") as work:
+            story = demo_story_on_port(web.port, Path(work))
+            print(f"storycrawl: fixture web on 127.0.0.x:{web.port}; crawling the demo story ({DEMO_STORY.name})",
+                  file=sys.stderr)
+            status = crawl(story, args.out, crawl_overrides(args), verbose=args.verbose)
+    finally:
+        web.stop()
     if status == EXIT_OK:
         print(f"storycrawl: corpus in {args.out}/ (manifest.jsonl, report.json, decisions.jsonl; open report.html)", file=sys.stderr)
     return status
+
+
+def demo_story_on_port(port: int, work: Path) -> Path:
+    """The demo story names the fixture web's default port: on another one, a copy pointing there."""
+    if port == DEMO_PORT:
+        return DEMO_STORY
+    copy = work / DEMO_STORY.name
+    copy.write_text(DEMO_STORY.read_text(encoding="utf-8").replace(f":{DEMO_PORT}/", f":{port}/"), encoding="utf-8")
+    return copy
 
 
 def run_reclean_command(args) -> int:
@@ -139,6 +247,15 @@ def run_reclean_command(args) -> int:
     out = args.out or corpus.with_name(corpus.name + "-reclean")
     if out.exists() and any(out.iterdir()):
         return usage_error(f"{out}: not empty (reclean writes a new corpus)")
+    remembered = corpus / "state" / "story.toml"  # the story the corpus's decisions were made with
+    if not args.story and not Path(story).is_file() and remembered.is_file():
+        print(f"storycrawl: {story} not found from here: using the story the corpus remembers, {remembered}",
+              file=sys.stderr)
+        story = remembered
+    if not args.story and not Path(story).is_file():
+        where = "" if Path(story).is_absolute() else f" from {Path.cwd()} (the crawl gave it relative to where it ran)"
+        return usage_error(f"{corpus}: the story file its report.json names, {story}, is not found{where}: "
+                           f"give it with --story PATH")
     overrides = {**report.get("settings", {}), **crawl_overrides(args), "WARC_REPLAY": warcs}
     return crawl(Path(story), out, overrides, verbose=args.verbose)
 

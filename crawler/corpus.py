@@ -1,12 +1,14 @@
-"""The corpus on disk: safe file names, atomic writes, an append-only manifest."""
+"""The corpus on disk: safe file names, atomic writes, an append-only manifest; `read` gives its articles back
+as records (crawler/export.py writes them to one JSON Lines or Parquet file)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,9 +46,10 @@ def article_path(language: str | None, outlet: str, day: str | None, slug: str) 
 
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Readers see the old file or the new one, never half of one. `sync` also waits for the disk: the
-    file then survives a power cut, not only a killed process."""
+    file then survives a power cut, not only a killed process. The file's mode follows the umask, as any
+    file the user creates (mkstemp's 0600 would hide the corpus from colleagues and web servers)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -57,6 +60,16 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def create_temporary(path: Path) -> tuple[int, Path]:
+    """A new, exclusive temporary file beside `path`, created with mode 0666 less the umask."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 class JsonLines:
@@ -111,3 +124,32 @@ def read_jsonl(path: Path) -> list[dict]:
         except ValueError:
             continue
     return records
+
+
+class CorpusReadError(Exception):
+    """A corpus that cannot be read back: no manifest, or a text file the manifest names is gone."""
+
+
+def read(corpus: str | Path) -> Iterator[dict]:
+    """Each article of the corpus directory, as its manifest record plus `text`, in manifest order."""
+    corpus = Path(corpus)
+    manifest = corpus / "manifest.jsonl"
+    if not manifest.is_file():
+        raise CorpusReadError(f"{corpus}: no manifest.jsonl (not a corpus directory)")
+    records = [record for record in read_jsonl(manifest) if record.get("path")]
+    replaced = {record["previous_version"] for record in records if record.get("previous_version")}
+    for record in records:
+        if record["path"] in replaced:
+            continue
+        path = corpus / record["path"]
+        try:
+            content = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CorpusReadError(f"{path}: the text file of {record['url']} is missing") from None
+        yield {**record, "text": body_of(content, record.get("title") or "")}
+
+
+def body_of(content: str, title: str) -> str:
+    """The text file is the title, a blank line, then the body."""
+    head = title + "\n\n"
+    return (content[len(head):] if content.startswith(head) else content).rstrip("\n")

@@ -27,7 +27,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-FIXTURE_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "web"
+
+
+def packaged_or_checkout(packaged: str, checkout: str) -> Path:
+    """A folder of the checkout (fixtures/web, stories) where it exists, else the copy an installed package
+    carries as package data (crawler/demo_web, crawler/demo_stories: see pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    in_checkout = here.parent / checkout
+    return in_checkout if in_checkout.is_dir() else here / packaged
+
+
+FIXTURE_ROOT = packaged_or_checkout("demo_web", "fixtures/web")
 DEMO_PORT = 8950
 
 CONTENT_TYPES = {

@@ -33,6 +33,7 @@ from .corpus import JsonLines, write_atomic
 from cleaners.dates import parse_day as parse_date
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .report_html import write_report_html_or_log
+from .corpus_figures import corpus_figures, corpus_line
 
 REASONS = {
     "written": "written to the corpus",
@@ -50,6 +51,10 @@ REASONS = {
     "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet, URL too long)",
     "bad_url": "not an http(s) URL (file:, data:, ftp:, javascript:...) or no host: never fetched",
     "offsite": "listed on a host that is none of the outlet's (allowed_domains): recorded, not fetched",
+    # crawler/story_gates.py
+    "off_language": "written in a language the story's `languages` does not list",
+    "over_cap": "the story's max_articles (for its outlet, or in all) was reached: not fetched, or not written",
+    "would_fetch": "a dry run (--dry-run): would be fetched; the detail says why",
 }
 DUPLICATE_KINDS = {  # a `duplicate` decision's kind
     "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",
@@ -231,6 +236,7 @@ class RunReport:
             "skipped_listings": self.skipped_listings,
             "budget": [{**reached, "refused": self.crawler.stats.get_value(f"storycrawl/over_budget/{reached['scope']}", 0)}
                        for reached in self.budgets],
+            "corpus": corpus_figures(self.corpus_dir),  # the corpus after all runs; the rest is this run's
         }
 
 
@@ -290,15 +296,15 @@ def date_ranges(written: list[dict]) -> dict[str, dict]:
 
 
 def format_summary(report: dict) -> str:
-    """A human summary: one line per outlet, then the totals."""
-    columns = ("found", "written", "off_topic", "out_of_window", "duplicate", "not_article", "robots",
-               "http_error", "fetch_error")
-    header = f"{'outlet':<16}" + "".join(f"{c.replace('_', '-'):>14}" for c in columns)
+    """A human summary: one line per outlet, then the totals. Each row adds up: found = the other columns."""
+    header = f"{'outlet':<16}" + "".join(f"{label:>{width}}" for _, label, width in SUMMARY_COLUMNS)
     lines = [f"storycrawl: {report['story']['id']} — {report['totals']['written']} articles written to "
              f"{report['corpus_dir']} in {report['seconds']} s ({report['finish_reason']})", header]
     for name, counts in report["outlets"].items():
-        lines.append(f"{name:<16}" + "".join(f"{counts[c]:>14}" for c in columns) + day_range(report["dates"].get(name)))
-    lines.append(f"{'total':<16}" + "".join(f"{report['totals'][c]:>14}" for c in columns))
+        lines.append(f"{name:<16}" + summary_cells(counts) + day_range(report["dates"].get(name)))
+    lines.append(f"{'total':<16}" + summary_cells(report["totals"]))
+    if "corpus" in report:
+        lines.append(corpus_line(report["corpus"], report["totals"]["written"]))
     lines.extend(corpus_summary(report))
     if report["source_errors"]:
         lines.append(f"{len(report['source_errors'])} listing(s) could not be read: see report.json")
@@ -308,6 +314,19 @@ def format_summary(report: dict) -> str:
         lines.append(f"request budget reached: {reached['max_requests']} for {reached['scope']}, "
                      f"{reached['refused']} request(s) not made")
     return "\n".join(lines)
+
+
+# (reason, header, width); "other" is every reason without a column of its own, so that each row adds up.
+SUMMARY_COLUMNS = (("found", "found", 7), ("written", "written", 9), ("known", "known", 7), ("off_topic", "off-topic", 11),
+                   ("out_of_window", "out-of-window", 15), ("duplicate", "duplicate", 11), ("not_article", "not-article", 13),
+                   ("wall", "wall", 6), ("robots", "robots", 8), ("http_error", "http-error", 12),
+                   ("fetch_error", "fetch-error", 13), ("other", "other", 7), ("undecided", "undecided", 11))
+
+
+def summary_cells(counts: dict) -> str:
+    shown = {reason for reason, _, _ in SUMMARY_COLUMNS}
+    values = {**counts, "other": sum(n for reason, n in counts.items() if reason in REASONS and reason not in shown)}
+    return "".join(f"{values.get(reason, 0):>{width}}" for reason, _, width in SUMMARY_COLUMNS)
 
 
 def day_range(dates: dict | None) -> str:
@@ -359,9 +378,15 @@ class ProgressLine:
         get = lambda key: self.stats.get_value(f"storycrawl/{key}", 0)  # noqa: E731
         others = sum(get(r) for r in REASONS if r not in ("written", "off_topic", "out_of_window"))
         print(f"storycrawl: {time.monotonic() - self.started:6.0f}s  requests "
-              f"{self.stats.get_value('downloader/request_count', 0)}  found {get('found')}  written {get('written')}  "
+              f"{self.stats.get_value('downloader/request_count', 0)}  pending {pending_requests(self.stats)}  "
+              f"found {get('found')}  written {get('written')}  "
               f"off-topic {get('off_topic')}  out-of-window {get('out_of_window')}  other {others}",
               file=sys.stderr, flush=True)
+
+
+def pending_requests(stats) -> int:
+    """Requests the scheduler holds, not yet sent: what is left of the crawl as far as it knows now."""
+    return max(0, stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0))
 
 
 class QuietDropsLogFormatter(LogFormatter):

@@ -12,7 +12,8 @@ holds no clock time of its own, so the same corpus always renders the same bytes
 The numbers carry data attributes for machines (the tests read them from the rendered page):
   outlet table   <td data-outlet="NAME" data-count="REASON">, the totals row <td data-total="REASON">;
                  REASON is report.json's (found, written, off_topic, ...), or "errors" (see ERROR_REASONS)
-  summary        <... data-summary="found|written|outlets|languages|clusters">
+  summary        <... data-summary="found|written|outlets|languages|clusters"> (the last run),
+                 <... data-summary="corpus_articles|corpus_outlets|corpus_languages"> (the corpus, all runs)
   timeline       <rect data-day="YYYY-MM-DD" data-language="en" data-articles="N"> (a week's first day when
                  the chart is weekly), <... data-timeline="dated|undated">, the legend <li data-language
                  data-articles>
@@ -31,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from .corpus import read_jsonl, write_atomic
+from .corpus_figures import corpus_articles
 from cleaners.dates import parse_datetime, parse_day
 from .fetch_cost import fetch_cost_html
 
@@ -184,8 +186,9 @@ def header(report: dict, articles: list[dict]) -> str:
                ("outlets", len(report.get("outlets") or {}), "outlets"),
                ("languages", len(languages), "languages"),
                ("clusters", clusters, "wire-copy clusters")]
-    cards = "".join(f'<div class="figure"><span class="big" data-summary="{key}">{value}</span>'
-                    f'<span class="what">{label}</span></div>' for key, value, label in figures)
+    cards = (corpus_cards(articles) + '<p class="figures-title">The last run</p>\n'
+             + "".join(f'<div class="figure"><span class="big" data-summary="{key}">{value}</span>'
+                       f'<span class="what">{label}</span></div>' for key, value, label in figures))
     finish = text(report.get("finish_reason"))
     status = "" if finish == "finished" else f' <strong class="warn">Crawl did not finish: {esc(finish or "unknown")}.</strong>'
     return (f'<header>\n<p class="kicker">storycrawler coverage report · story <code>{esc(story.get("id"))}</code></p>\n'
@@ -193,6 +196,18 @@ def header(report: dict, articles: list[dict]) -> str:
             f'<p class="meta">Story window {window} · crawled {esc(clock(report.get("started_at")))} to '
             f'{esc(clock(report.get("finished_at")))} ({esc(report.get("seconds"))} s, {num(report.get("requests"))} requests)'
             f'{status}</p>\n<div class="figures">{cards}</div>\n</header>')
+
+
+def corpus_cards(records: list[dict]) -> str:
+    """The corpus after all its runs (the manifest), before the last run's figures: an incremental run that
+    found nothing new writes zeros, while the corpus holds what earlier runs wrote."""
+    articles = corpus_articles(records)
+    figures = [("corpus_articles", len(articles), "articles in the corpus"),
+               ("corpus_outlets", len({text(r.get("outlet")) for r in articles}), "outlets"),
+               ("corpus_languages", len({language_of(r) for r in articles}), "languages")]
+    return ('<p class="figures-title">The corpus (all runs)</p>\n'
+            + "".join(f'<div class="figure"><span class="big" data-summary="{key}">{value}</span>'
+                      f'<span class="what">{label}</span></div>' for key, value, label in figures) + "\n")
 
 
 # --- the timeline -------------------------------------------------------------------------------------------------
@@ -499,6 +514,7 @@ a { color: var(--accent); }
 .figure { background: var(--tint); border-radius: 6px; padding: 10px 18px; min-width: 130px; }
 .figure .big { display: block; font-size: 1.8rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 .figure .what { color: var(--muted); font-size: 0.85rem; }
+.figures-title { flex-basis: 100%; margin: 4px 0 -4px; font-weight: 600; color: var(--muted); font-size: 0.85rem; }
 svg.timeline { width: 100%; height: auto; display: block; margin: 8px 0; }
 svg .window { fill: #eef3f7; }
 svg .window-label { fill: var(--muted); font-size: 11px; }

@@ -40,6 +40,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.DuplicatePipeline": 300,
     "crawler.pipelines.NearDuplicatePipeline": 400,
+    "crawler.story_gates.LanguagePipeline": 250,  # the story's `languages`
+    "crawler.story_gates.ArticleCapPipeline": 700,  # the story's `max_articles`: just before the writer
     "crawler.pipelines.CorpusWriterPipeline": 800,
 }
 # Next to the downloader (above Scrapy's own, the highest being HttpCacheMiddleware at 900): they see requests as
@@ -48,6 +50,7 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     "crawler.warc.WarcWriterMiddleware": 950,
     "crawler.warc.WarcReplayMiddleware": 960,
+    "crawler.story_memory.RejudgeReplayMiddleware": 955,  # --rejudge: a re-decided page from the corpus's WARC files
     # crawler/middlewares.py: retries that wait (RETRY_BACKOFF_*) instead of Scrapy's immediate ones, and guards
     # that see each redirect just before Scrapy follows it (3xx at 600, meta refresh at 580): no loops, no
     # article candidate leaving its outlet's domains.
@@ -69,11 +72,16 @@ EXTENSIONS = {
     "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
     "crawler.jobdir.ResilientSpiderState": 0,
     "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
+    "crawler.story_memory.StoryMemory": 530,  # the story the corpus's decisions were made with (state/story.json)
 }
 # Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
 # through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
 SPIDER_MIDDLEWARES = {
     "crawler.distributed.FrontierAckMiddleware": 10,
+    # Article requests a cap (the story's max_articles) or a dry run (DRY_RUN) stops before they are fetched.
+    "crawler.story_gates.CandidateGateMiddleware": 20,
+    # --rejudge (REJUDGE): earlier story decisions requested again before the seeds (and through the gate above)
+    "crawler.story_memory.RejudgeMiddleware": 30,
 }
 LOG_FORMATTER = "crawler.report.QuietDropsLogFormatter"
 LOG_LEVEL = "INFO"
@@ -144,4 +152,11 @@ REDIS_URL = None  # redis://HOST:PORT/DB: this crawl is one worker of a distribu
 REDIS_KEY_PREFIX = "storycrawl:{%(story)s}"  # the run's Redis keys, %(story)s: the story id; one run per story at a time
 REDIS_IDLE_SECONDS = 10.0  # a worker stops once the frontier has been empty, and no live worker busy, this long
 REDIS_WORKER_TIMEOUT = 30.0  # a worker silent this long is dead: its requests in flight go back into the queue
+# Discovery only (`storycrawl crawl --dry-run`): listings are read, no article is fetched; each article candidate
+# is decided `would_fetch` with the reason. The command runs it on a copy of the corpus's state, so nothing is written.
+DRY_RUN = False
+# Re-decide URLs earlier runs decided off_topic, out_of_window, off_language or over_cap, with the story as it is now
+# (`storycrawl crawl --rejudge`, after editing the story): from the corpus's WARC files when they hold the page,
+# else fetched again. Without it, a changed story is only noticed (one line at the start).
+REJUDGE = False
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on standard error; 0 turns them off

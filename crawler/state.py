@@ -192,6 +192,12 @@ class CrawlState:
             counts.setdefault(outlet, {})[outcome] = n
         return counts
 
+    def decided_as(self, outcomes: tuple[str, ...]) -> list[tuple[str, str, str]]:
+        """(identity, url, outlet) of the URLs not in the corpus whose last decision is one of `outcomes`."""
+        marks = ",".join("?" * len(outcomes))
+        return self.db.execute(f"SELECT identity, url, outlet FROM urls WHERE path IS NULL AND outcome IN ({marks}) "
+                               f"ORDER BY first_seen, url", outcomes).fetchall()
+
     def failures(self, limit: int = 20) -> list[dict]:
         rows = self.db.execute("SELECT url, outlet, outcome, detail, failures, last_seen FROM urls WHERE NOT final "
                                "ORDER BY last_seen DESC LIMIT ?", (limit,)).fetchall()

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 URL_KEYS = ("sitemaps", "feeds", "start_urls", "urls")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 class StoryError(ValueError):
@@ -51,6 +52,7 @@ class Source:
     follow: FollowRules = field(default_factory=FollowRules)
     url_dates: bool | None = None  # read dates in this outlet's URLs; None: the URL_DATES_ENABLED setting
     max_requests: int | None = None  # this outlet's request budget; None: the MAX_REQUESTS_PER_SOURCE setting
+    max_articles: int | None = None  # at most this many of the outlet's articles in the corpus
 
     def hosts(self) -> set[str]:
         """The hosts this source's own URLs name: articles there belong to this outlet."""
@@ -69,6 +71,8 @@ class Story:
     user_agent: str | None = None
     path: str | None = None
     max_requests: int | None = None  # the crawl's request budget; None: the MAX_REQUESTS setting
+    languages: tuple[str, ...] = ()  # only articles in these languages (detected from the body); () any
+    max_articles: int | None = None  # at most this many articles in the corpus, all outlets together
 
     def in_window(self, day: dt.date | None) -> bool:
         """Undated items are in the window: we keep them and mark them undated."""
@@ -93,7 +97,8 @@ def load_story(path: str | Path) -> Story:
 
 
 def parse_story(data: dict, path: str | None = None) -> Story:
-    _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent", "max_requests"}, "")
+    _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent", "max_requests",
+                           "languages", "max_articles"}, "")
     story_id = _required(data, "id", str, "")
     if not NAME_RE.match(story_id):
         raise StoryError("id", "use lowercase letters, digits, '-' and '_' (it names files)")
@@ -101,6 +106,8 @@ def parse_story(data: dict, path: str | None = None) -> Story:
     if since and until and since > until:
         raise StoryError("until", f"{until} is before since = {since}")
     sources = tuple(_source(s, i) for i, s in enumerate(_list(data, "sources", "", required=True)))
+    if not sources:
+        raise StoryError("sources", "is empty: give at least one [[sources]] table (a story with no outlet crawls nothing)")
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -115,6 +122,8 @@ def parse_story(data: dict, path: str | None = None) -> Story:
         user_agent=_optional(data, "user_agent", str, "", None),
         path=path,
         max_requests=_budget(data, ""),
+        languages=_languages(data),
+        max_articles=_max_articles(data, ""),
     )
 
 
@@ -136,7 +145,8 @@ def _source(raw, index: int) -> Source:
     where = f"sources[{index}]."
     if not isinstance(raw, dict):
         raise StoryError(f"sources[{index}]", "each source is a table ([[sources]])")
-    _reject_unknown(raw, {"name", *URL_KEYS, "gdelt", "allowed_domains", "follow", "url_dates", "max_requests"}, where)
+    _reject_unknown(raw, {"name", *URL_KEYS, "gdelt", "allowed_domains", "follow", "url_dates", "max_requests",
+                          "max_articles"}, where)
     name = _required(raw, "name", str, where)
     if not NAME_RE.match(name):
         raise StoryError(f"{where}name", "use lowercase letters, digits, '-' and '_' (it names folders)")
@@ -152,13 +162,33 @@ def _source(raw, index: int) -> Source:
     if url_dates is not None and not isinstance(url_dates, bool):
         raise StoryError(f"{where}url_dates", "true or false (false: this outlet's URL dates are not to be trusted)")
     return Source(name=name, gdelt=gdelt, allowed_domains=domains, follow=_follow(raw.get("follow"), where),
-                  url_dates=url_dates, max_requests=_budget(raw, where), **urls)
+                  url_dates=url_dates, max_requests=_budget(raw, where), max_articles=_max_articles(raw, where),
+                  **urls)
 
 
 def _budget(data: dict, where: str) -> int | None:
     value = data.get("max_requests")
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
         raise StoryError(f"{where}max_requests", "a whole number of requests, 1 or more")
+    return value
+
+
+def _languages(data: dict) -> tuple[str, ...]:
+    codes = _list(data, "languages", "")
+    if "languages" in data and not codes:
+        raise StoryError("languages", "is empty: list language codes like [\"en\", \"ru\"], or leave it out for any language")
+    for code in codes:
+        if not isinstance(code, str) or not LANGUAGE_RE.match(code):
+            raise StoryError("languages", f"expected ISO 639 codes like \"en\" or \"ru\" (lowercase), got {code!r}")
+    return tuple(dict.fromkeys(codes))
+
+
+def _max_articles(data: dict, where: str) -> int | None:
+    value = data.get("max_articles")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise StoryError(f"{where}max_articles", f"a whole number of at least 1, got {value!r}")
     return value
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,29 @@ def test_a_line_a_crash_left_torn_is_ended_before_the_next_record(tmp_path):
     lines.append({"url": "c"})
     lines.close()
     assert read_jsonl(path) == [{"url": "a"}, {"url": "c"}]
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_an_atomically_written_file_follows_the_umask(umask, tmp_path):
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "report.json", b"{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == 0o666 & ~umask
+
+
+def test_every_corpus_file_of_a_crawl_is_readable_as_the_umask_allows(demo_crawl):
+    """Text files, manifest, report.json and report.html: colleagues and a web server read the corpus."""
+    expected = 0o666 & ~current_umask()
+    files = [demo_crawl.corpus / name for name in ("manifest.jsonl", "report.json", "report.html", "decisions.jsonl")]
+    files += sorted(demo_crawl.corpus.glob("*/*/*.txt"))
+    assert len(files) > 4
+    modes = {path.relative_to(demo_crawl.corpus).as_posix(): oct(stat.S_IMODE(path.stat().st_mode)) for path in files}
+    assert set(modes.values()) == {oct(expected)}, modes

@@ -422,7 +422,10 @@ def test_the_counts_in_the_rendered_page_equal_report_json(demo_crawl, chromium)
     summary = {e.attrs["data-summary"]: int(e.text) for e in dom.all(data_summary=True)}
     assert summary == {"found": report["totals"]["found"], "written": report["totals"]["written"],
                        "outlets": len(report["outlets"]), "languages": len(report["languages"]),
-                       "clusters": report["clusters"]["count"]}
+                       "clusters": report["clusters"]["count"],
+                       "corpus_articles": report["corpus"]["articles"],
+                       "corpus_outlets": len(report["corpus"]["outlets"]),
+                       "corpus_languages": len(report["corpus"]["languages"])}
     drawn = bars(dom)
     assert drawn and sum(b["n"] for b in drawn) == report["totals"]["written"]
     per_language = Counter()

@@ -70,11 +70,34 @@ def test_window_is_inclusive_and_undated_articles_are_in_it():
      "sources.a.allowed_domains"),
     ({**MINIMAL, "sources": {"name": "a", "urls": ["https://a.example/"]}}, "sources"),
     ({**MINIMAL, "match": {"groups": [["Musk", 1]]}}, "match.groups[0]"),
+    ({**MINIMAL, "sources": []}, "sources"),
+    ({**MINIMAL, "languages": []}, "languages"),
+    ({**MINIMAL, "languages": ["English"]}, "languages"),
+    ({**MINIMAL, "languages": "en"}, "languages"),
+    ({**MINIMAL, "max_articles": 0}, "max_articles"),
+    ({**MINIMAL, "max_articles": "10"}, "max_articles"),
+    ({**MINIMAL, "sources": [{"name": "a", "urls": ["https://a.example/"], "max_articles": -3}]}, "sources.a.max_articles"),
 ])
 def test_a_bad_key_or_value_is_rejected_naming_the_key(data, key):
     with pytest.raises(StoryError) as error:
         parse_story(data)
     assert error.value.key == key
+
+
+def test_languages_and_article_caps_are_read_from_the_story():
+    story = parse_story({**MINIMAL, "languages": ["en", "ru", "en"], "max_articles": 50,
+                         "sources": [{"name": "a", "urls": ["https://a.example/x"], "max_articles": 5},
+                                     {"name": "b", "urls": ["https://b.example/x"]}]})
+    assert story.languages == ("en", "ru") and story.max_articles == 50
+    assert [s.max_articles for s in story.sources] == [5, None]
+
+
+def test_an_empty_sources_list_exits_2_instead_of_crawling_nothing(tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text('id = "s"\nsources = []\n[match]\ngroups = [["Musk"]]\n')
+    result = run_storycrawl("crawl", str(empty), "--out", str(tmp_path / "corpus"))
+    assert result.returncode == 2 and "sources: is empty" in result.stderr
+    assert not (tmp_path / "corpus").exists()
 
 
 def test_loopback_addresses_with_ports_are_accepted():

@@ -50,7 +50,8 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     "crawler.warc.WarcWriterMiddleware": 950,
     "crawler.warc.WarcReplayMiddleware": 960,
-    "crawler.story_memory.RejudgeReplayMiddleware": 955,  # --rejudge: a re-decided page from the corpus's WARC files
+    "crawler.story_memory.RejudgeReplayMiddleware": 955,
+    "crawler.story_gates.CapAtDownloadMiddleware": 90,  # the story's `max_articles`, reached while a request waited  # --rejudge: a re-decided page from the corpus's WARC files
     # crawler/middlewares.py: retries that wait (RETRY_BACKOFF_*) instead of Scrapy's immediate ones, and guards
     # that see each redirect just before Scrapy follows it (3xx at 600, meta refresh at 580): no loops, no
     # article candidate leaving its outlet's domains.

@@ -7,6 +7,9 @@ articles it wants (`max_articles`, per source and in all), and the dry run that 
   the corpus's articles from earlier runs count. Re-checked versions of articles in the corpus never do.
 - `CandidateGateMiddleware` stops article requests before they are fetched: once a cap is reached (`over_cap`),
   and in a dry run (DRY_RUN), every one of them, recorded as `would_fetch` with the reason it would be.
+- `CapAtDownloadMiddleware` stops, at download time, an article request queued before its cap was reached: a
+  listing yields its candidates together, before any of them is written (`OverCap`, decided by the spider's
+  errback as `over_cap`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from scrapy import Request, signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from .corpus import read_jsonl
 from .items import ArticleItem
@@ -92,14 +95,51 @@ class ArticleCapPipeline:
         return item
 
 
-class CandidateGateMiddleware:
+class OverCap(IgnoreRequest):
+    """An article request not fetched: its outlet's or the story's cap was reached after it was queued."""
+
+
+class CapAtDownloadMiddleware:
+    """A downloader middleware: an article request whose cap was reached while it waited in the queue is refused."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.counts: CorpusCounts | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawler.settings.getlist("WARC_REPLAY"):
+            raise NotConfigured  # a replay cleans what a crawl fetched, nothing more
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
+        crawler.signals.connect(middleware.item_scraped, signals.item_scraped)
+        return middleware
+
+    def spider_opened(self, spider):
+        if has_caps(spider.story):
+            self.counts = CorpusCounts(Path(self.crawler.settings.get("CORPUS_DIR")))
+
+    def item_scraped(self, item, response, spider):
+        if self.counts is not None and not item.previous:
+            self.counts.add(item.outlet)
+
+    def process_request(self, request, spider=None):
+        candidate = request.meta.get("candidate")
+        if self.counts is None or candidate is None or candidate.get("previous"):
+            return None
+        reached = self.counts.cap_reached(self.crawler.spider.story, candidate["outlet"])
+        if reached:
+            raise OverCap(f"{reached}: not fetched")
+        return None
+
+
+class CandidateGateMiddleware(CapAtDownloadMiddleware):
     """A spider middleware: article requests (those carrying a `candidate`) that are not to be fetched are
     recorded and dropped here, whichever callback or the seeds yielded them."""
 
     def __init__(self, crawler, dry_run: bool):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.dry_run = dry_run
-        self.counts: CorpusCounts | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -113,14 +153,6 @@ class CandidateGateMiddleware:
         crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
         crawler.signals.connect(middleware.item_scraped, signals.item_scraped)
         return middleware
-
-    def spider_opened(self, spider):
-        if has_caps(spider.story):
-            self.counts = CorpusCounts(Path(self.crawler.settings.get("CORPUS_DIR")))
-
-    def item_scraped(self, item, response, spider):
-        if self.counts is not None and not item.previous:
-            self.counts.add(item.outlet)
 
     async def process_start(self, start):
         async for output in start:

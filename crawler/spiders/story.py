@@ -39,6 +39,7 @@ from ..relevance import RelevanceMatcher
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
 from ..state import CrawlState, Known, parse_time
 from ..story import Source, load_story
+from ..story_gates import OverCap
 from ..urls import UrlCleaner, UrlPolicy, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
 from ..windowing import PagingByArticles, PendingPage, Skip, Windowing, pagination, time_dates
@@ -696,6 +697,8 @@ def site_memory_from(settings, frontier) -> SiteMemory | None:
 
 
 def failure_reason(failure) -> tuple[str, str]:
+    if failure.check(OverCap):
+        return "over_cap", str(failure.value)
     if failure.check(HttpError):
         return "http_error", f"HTTP {failure.value.response.status}"
     if failure.check(IgnoreRequest) and "forbidden by robots.txt" in str(failure.value).lower():

@@ -521,12 +521,19 @@ def crawl_process_lines(crawl: Measurement, usage: dict) -> list[str]:
             f"its children: peak RSS {mb(usage['children_maxrss_kb']):.0f} MB, CPU {usage['children_cpu_s']:.1f} s"]
 
 
-def ceiling_lines(fetching: Measurement | None, cleaners: Measurement | None, ceiling: float | None) -> list[str]:
+def ceiling_lines(fetching: Measurement | None, cleaners: Measurement | None, ceiling: float | None,
+                  crawl: Measurement | None) -> list[str]:
     if ceiling is None:
         return []
-    return [f"- ceiling (d)+(b): Scrapy's fetching costs {per_page_ms(fetching):.1f} ms of CPU a page (d), the cleaners "
-            f"{per_page_ms(cleaners):.1f} ms (b); on {os.cpu_count()} cores a crawl doing only those two can reach "
-            f"{ceiling:.0f} pages/s"]
+    floor_ms = per_page_ms(fetching) + per_page_ms(cleaners)
+    lines = [f"- ceiling (d)+(b): Scrapy's fetching costs {per_page_ms(fetching):.1f} ms of CPU a page (d), the cleaners "
+             f"{per_page_ms(cleaners):.1f} ms (b); on {os.cpu_count()} cores a crawl doing only those two can reach "
+             f"{ceiling:.0f} pages/s"]
+    if crawl and crawl.status == 0 and crawl.pages:
+        # CPU a page is steadier than pages/s when other processes take the cores: it says what the crawl adds
+        lines.append(f"- CPU a page: the crawl {per_page_ms(crawl):.1f} ms (main process and workers) against "
+                     f"{floor_ms:.1f} ms for (d)+(b): (d)+(b)/a = {floor_ms / per_page_ms(crawl):.2f}")
+    return lines
 
 
 def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
@@ -547,7 +554,7 @@ def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
              *targets(bench.pages, crawl, cleaners, trafilatura, ceiling, usage)]
     if crawl:
         parts += crawl_process_lines(crawl, usage)
-    parts += ceiling_lines(by_key.get("(d)"), cleaners, ceiling)
+    parts += ceiling_lines(by_key.get("(d)"), cleaners, ceiling, crawl)
     parts += ["", f"Crawl settings: {settings}. trafilatura: SLEEP_TIME = 0, SSRF_PROTECTION = off, "
                   f"--parallel {TRAFILATURA_PARALLEL}, --no-comments."]
     parts += [f"- {m.label[:3]} {note}" for m in rows for note in m.notes]

@@ -672,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
     if args.keep:
-        print(f"\nkept in {workdir}: web/, story.toml, out-storycrawl/, out-trafilatura/, *.log, results.json")
+        print(f"\nkept in {workdir}: web/, story.toml, out-storycrawl-N/, out-trafilatura-N/ (N: the run), *.log, results.json")
     return 0
 
 

@@ -46,6 +46,8 @@ H1_OPEN = re.compile(rb"<h1(?:\s[^>]*)?>", re.IGNORECASE)
 OG_TITLE = re.compile(rb"""<meta\s[^>]*property=["']og:title["'][^>]*content=["']""", re.IGNORECASE)
 HEAD_CLOSE = re.compile(rb"</head\s*>", re.IGNORECASE)
 BODY_OPEN = re.compile(rb"<body(?:\s[^>]*)?>", re.IGNORECASE)
+# A page's own canonical URL (link rel=canonical, og:url) would make every copy of it one article at one URL
+CANONICAL = re.compile(rb"""(rel\s*=\s*["']?)canonical\b|(property\s*=\s*["'])og:url\b""", re.IGNORECASE)
 
 
 def source_files(folders: list[Path]) -> list[Path]:
@@ -71,10 +73,13 @@ def marker(copy: int) -> bytes:
 def mark_page(page: bytes, copy: int, published: dt.datetime) -> bytes:
     """The page with `STORY_TERMS marker.` opening its longest paragraph (a page with no paragraph gets one
     right after <body>, or at its start), the story's terms opening its <title>, first <h1> and og:title
-    (whichever the extractor takes as the headline), and a declared publication date before </head>:
+    (whichever the extractor takes as the headline), its canonical link and og:url renamed (the copies of a
+    page would otherwise all name its original URL, and be settled as one article), and a declared
+    publication date before </head>:
     many older pages of the sets have none, and an untyped, undated page stops at "not an article"
     after cleaning, skipping the rest of the crawl's work (relevance, near-duplicates, writing)."""
     sentence = f"{STORY_TERMS} ".encode("ascii") + marker(copy) + b". "
+    page = CANONICAL.sub(lambda m: (m.group(1) or m.group(2)) + b"x-source-canonical", page)
     longest = max(PARAGRAPH.finditer(page), key=lambda m: len(m.group(1)), default=None)
     if longest is not None:
         at = longest.start(1)

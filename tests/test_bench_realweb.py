@@ -74,3 +74,12 @@ def test_markers_are_single_words_unique_per_copy():
     markers = [realweb.marker(n) for n in range(2000)]
     assert len(set(markers)) == 2000
     assert all(m.isalpha() for m in markers)
+
+
+def test_copies_of_a_page_no_longer_name_its_canonical_url(page_set, tmp_path):
+    web = build(page_set, tmp_path, 2)
+    original = ARTICLE.read_bytes()
+    assert b'rel="canonical"' in original
+    for file, url in web.pages:
+        article = extract((web.root / file).read_bytes().decode("utf-8", errors="replace"), url=url)
+        assert article.canonical_url in (None, url)

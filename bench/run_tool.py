@@ -8,8 +8,9 @@
 `fetch` is the web server's capacity probe: every URL once over CONNECTIONS keep-alive connections
 (plain http.client, gzip accepted, nothing parsed); it fails unless every answer is 200.
 
-`scrapy-fetch URLS.txt NAME=VALUE...` is the crawl's fetching floor: Scrapy with those settings fetches
-every URL once and parses nothing; it fails unless every answer is 200.
+`scrapy-fetch URLS.txt NAME=VALUE...` is the crawl's fetching floor: Scrapy with those settings and the
+crawl's decompression middleware fetches every URL once and parses nothing; it fails unless every answer
+is 200.
 
 Host names: the mini-web's outlets are `www.<outlet>.test` names with no DNS. MINIWEB_HOSTS
 ("name=address,name=address") maps them to their loopback addresses; the socket module's resolver
@@ -115,7 +116,7 @@ def run_scrapy_fetch(args: list[str]) -> int:
 
     urls = [u for u in open(args[0], encoding="utf-8").read().split() if u]
     settings = {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": False,
-                **dict(arg.split("=", 1) for arg in args[1:])}
+                "DOWNLOADER_MIDDLEWARES": dict(DECOMPRESSION_AS_CRAWLED), **dict(arg.split("=", 1) for arg in args[1:])}
 
     class FetchOnly(scrapy.Spider):
         name = "fetch-only"
@@ -132,6 +133,14 @@ def run_scrapy_fetch(args: list[str]) -> int:
     process.crawl(crawler)
     process.start()
     return 0 if crawler.stats.get_value("fetch_only/ok") == len(urls) else 1
+
+
+# The crawl's own decompression (crawler/decompression.py): Scrapy's, minus a charset detection over the gzip
+# bytes of pages served without a charset; the floor fetches as the crawl does.
+DECOMPRESSION_AS_CRAWLED = MappingProxyType({
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.decompression.PlainBodyDecompressionMiddleware": 590,
+})
 
 
 TOOLS = MappingProxyType({"storycrawl": run_storycrawl, "trafilatura": run_trafilatura, "fetch": run_fetch,

@@ -65,6 +65,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.budget.RequestBudgetMiddleware": 50,  # MAX_REQUESTS*: before robots.txt, so a refused request costs none
+    # crawler/decompression.py: Scrapy's decompression, minus a charset detection over the gzip bytes of every page
+    # served without a charset
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.decompression.PlainBodyDecompressionMiddleware": 590,
 }
 EXTENSIONS = {
     "crawler.report.RunReport": 500,

@@ -20,14 +20,33 @@ from trafilatura import bare_extraction
 from trafilatura.external import try_readability
 from trafilatura.utils import load_html
 
-WORD = re.compile(r"\w+")
 BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "blockquote", "pre", "dd", "dt",
           "br", "section", "article", "ul", "ol", "table")
+WORD = re.compile(r"\w+")
 SHINGLE = 3
 # Below this shingle F1 between the cleaners' text and resiliparse's, the page is put to the vote. Chosen on
 # all benchmark sets together: it marks most collapsed pages, and few where the cleaners are right because
 # they pruned what both others keep (a higher bar, or a length test, costs the news sets their precision).
 AGREEMENT_MIN = 0.3
+
+
+# A text this long, of prose the fast pass accepted, is no collapse: it is not checked (most articles; the
+# check's cost goes to the short and doubtful ones, where the collapses are).
+CHECKED_BELOW_CHARS = 3000
+
+
+class IndependentReading:
+    """resiliparse's text of one page, read when first asked for, and once."""
+
+    def __init__(self, html: bytes | str):
+        self.html = html
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = independent_text(self.html)
+        return self._text
 
 
 def independent_text(html: bytes | str) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from lxml.etree import XPath
 from trafilatura import bare_extraction
 
-from .agreement import (independent_text, medoid, needs_vote, plain_trafilatura_lines, readability_lines,
-                        shingle_set)
+from .agreement import (CHECKED_BELOW_CHARS, IndependentReading, medoid, needs_vote, plain_trafilatura_lines,
+                        readability_lines, shingle_set)
 from .article import Article
 from .deep import parse_page
 from .language import body_language
@@ -30,14 +29,14 @@ from .split_body import join_split_body
 from .walls import find_wall
 
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
-# result on a pruned page: they run only when the fast pass kept less than this share of its paragraph text.
+# result on a pruned page: they run only when the fast pass kept less than this share of its paragraph text,
 FALLBACK_BELOW_SHARE = 0.5
-# A paragraph of prose runs to a sentence or more; a menu's or a link row's lines are a few words each.
+# or when less than this share of what it kept is prose (a paragraph runs to a sentence or more; a menu's or
+# a link row's lines are a few words each: a table or <br> layout has little <p> text, and its menus pass),
 PROSE_LINE_CHARS = 80
 PROSE_SHARE_MIN = 0.5
-VISIBLE_SHARE_MIN = 0.25
+# or when it kept less than this share of an independent extractor's text (a part of the article).
 INDEPENDENT_SHARE_MIN = 0.5
-VISIBLE_TEXT = XPath("//text()[not(parent::script or parent::style or parent::noscript)]")
 # Below this much text the markup may be an empty shell whose body a script carries (`script_body`).
 SHORT_BODY_CHARS = 500
 EMBEDDED_OVER_MARKUP = 2
@@ -45,21 +44,21 @@ EMBEDDED_OVER_MARKUP = 2
 RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
 
 
-def extract_body(tree, url: str | None, options: CleaningOptions, independent_chars: int = 0):
+def extract_body(tree, url: str | None, options: CleaningOptions, reading: IndependentReading | None = None):
     """trafilatura on the pruned tree: the fast pass, and the full one only where the fast one fell short.
 
-    `independent_chars` is the length of an independent extractor's text of the page (0: none): a fast pass
-    that kept much less than it read a part of the article, and the full cascade may find the rest."""
+    `reading` is an independent extractor's reading of the page: a fast pass that kept much less than it read a
+    part of the article, and the full cascade may find the rest."""
     settings = dict(options.trafilatura)
     if "fast" in settings:
         return bare_extraction(tree, url=url, with_metadata=False, **settings)
     document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **settings)
-    if not options.full_cascade_when_short or fast_pass_will_do(document, tree, independent_chars):
+    if not options.full_cascade_when_short or fast_pass_will_do(document, tree, reading):
         return document
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
 
 
-def fast_pass_will_do(document, tree, independent_chars: int = 0) -> bool:
+def fast_pass_will_do(document, tree, reading: IndependentReading | None = None) -> bool:
     """The fast pass read prose, and most of the page's paragraph text. Menus and link rows of a table or
     `<br>` layout pass the paragraph test (such a page has little `<p>` text) but are short lines, not prose."""
     text = document.text if document is not None and document.text else ""
@@ -67,20 +66,18 @@ def fast_pass_will_do(document, tree, independent_chars: int = 0) -> bool:
         return False
     paragraph_text = sum(len(p.text_content()) for p in tree.iter("p"))
     prose = sum(len(line) for line in text.split("\n") if len(line) >= PROSE_LINE_CHARS)
-    if (len(text) < FALLBACK_BELOW_SHARE * paragraph_text or prose < PROSE_SHARE_MIN * len(text)
-            or len(text) < INDEPENDENT_SHARE_MIN * independent_chars):
+    if len(text) < FALLBACK_BELOW_SHARE * paragraph_text or prose < PROSE_SHARE_MIN * len(text):
         return False
-    visible = sum(len(t.strip()) for t in VISIBLE_TEXT(tree))
-    return len(text) >= VISIBLE_SHARE_MIN * visible
+    return reading is None or len(text) >= INDEPENDENT_SHARE_MIN * len(reading.text)
 
 
 def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon,
-               options: CleaningOptions, independent: str = "") -> list[str]:
+               options: CleaningOptions, reading: IndependentReading | None = None) -> list[str]:
     """The article paragraphs of a parsed page: pruned, extracted by trafilatura, cleaned."""
     if options.join_split_body:
         join_split_body(tree)
     prune_non_body(tree, lexicon, profile.drop, options)
-    document = extract_body(tree, url, options, len(independent))
+    document = extract_body(tree, url, options, reading)
     if document is None or not document.text:
         return []
     headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
@@ -94,11 +91,14 @@ def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexico
                             authors=meta.credited, headlines=meta.headlines, options=options)
 
 
-def second_opinion(html: bytes | str, url: str | None, paragraphs: list[str], independent: str,
+def second_opinion(html: bytes | str, url: str | None, paragraphs: list[str], reading: IndependentReading,
                    meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon, options: CleaningOptions) -> list[str]:
     """The cleaners' paragraphs, unless an independent extractor disagrees with them: then of the cleaners',
     plain trafilatura's and the independent extractor's texts, the one the others agree with most
     (`agreement`). The others' lines get the same post-extraction cleaning as the cleaners' own."""
+    if sum(map(len, paragraphs)) >= CHECKED_BELOW_CHARS:
+        return paragraphs
+    independent = reading.text
     ours, reference = shingle_set("\n".join(paragraphs)), shingle_set(independent)
     if not needs_vote(ours, reference):
         return paragraphs
@@ -152,10 +152,10 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
     if options.site_profiles:
         profile = find_profile(profiles if profiles is not None else load_profiles(), (url, meta.canonical_url), meta.sitename)
     scripts = inline_scripts(tree) if options.embedded_body else []  # read from the page as it came
-    independent = independent_text(html) if options.agreement_check else ""
-    paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options, independent)
-    if independent:
-        paragraphs = second_opinion(html, url, paragraphs, independent, meta, profile, lexicon, options)
+    reading = IndependentReading(html) if options.agreement_check else None
+    paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options, reading)
+    if reading is not None:
+        paragraphs = second_opinion(html, url, paragraphs, reading, meta, profile, lexicon, options)
     wall, paragraphs = find_wall(html, paragraphs, lexicon, meta.page_type)
     if wall is None and scripts and sum(map(len, paragraphs)) < SHORT_BODY_CHARS:
         paragraphs = _longer(paragraphs, _embedded_paragraphs(scripts, url, meta, profile, lexicon, options))

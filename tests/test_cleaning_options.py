@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
 from cleaners import CleaningOptions, extract
-from cleaners.agreement import agreement, medoid, needs_vote, shingle_set
+from cleaners.agreement import IndependentReading, agreement, medoid, needs_vote, shingle_set
 from cleaners.extract import fast_pass_will_do
 from cleaners.lexicon import load_lexicon
 from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates
@@ -159,9 +159,12 @@ def test_a_fast_pass_that_read_the_article_is_kept():
     assert fast_pass_will_do(document, tree)
 
 
-def test_a_fast_pass_far_shorter_than_an_independent_reading_of_the_page_is_redone():
+def test_a_fast_pass_far_shorter_than_an_independent_reading_is_redone():
     document, tree = fast_pass_of("more-cues")
-    assert not fast_pass_will_do(document, tree, independent_chars=4 * len(document.text))
+    longer = IndependentReading(html_of("link-lists"))  # a reading with more than twice the fast pass's text
+    assert len(longer.text) > 2 * len(document.text)
+    assert fast_pass_will_do(document, tree, IndependentReading(html_of("more-cues")))  # the control
+    assert not fast_pass_will_do(document, tree, longer)
 
 
 def test_a_fast_pass_that_read_only_short_lines_is_redone():

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import FAST, ROOT, STORYCRAWL, run_storycrawl, story_for
 from crawler.corpus import read_jsonl
+from crawler.settings import TRACKING_PARAMETERS
+from crawler.urls import UrlCleaner
 
 # Slower than FAST, alike for every run, so the kill lands while the crawl is busy.
 SETTINGS = [*FAST, "-s", "DOWNLOAD_DELAY=0.2", "-s", "AUTOTHROTTLE_START_DELAY=0.2"]
@@ -44,14 +46,18 @@ def validators_by_url(corpus: Path) -> dict[str, tuple]:
 
 
 def article_of_every_url(corpus: Path) -> dict[str, str]:
-    """Every URL the manifest names (other URLs and duplicates' own records too) -> the text file it leads to."""
+    """Every URL the manifest names (other URLs and duplicates' own records too) -> the text file it leads to.
+
+    Without tracking parameters: a URL listed with them (a feed's `?utm_source=rss`) is named too when that
+    listing was the first to name the article, which depends on which listing a crawl read first."""
     records = read_jsonl(corpus / "manifest.jsonl")
     path_of = {r["url"]: r["path"] for r in records if r["path"]}
+    untracked = UrlCleaner(list(TRACKING_PARAMETERS)).clean
     leads = {}
     for record in records:
         path = record["path"] or path_of.get(record.get("duplicate_of"))
         for url in (record["url"], *record.get("other_urls", [])):
-            leads[url] = path
+            leads[untracked(url)] = path
     return leads
 
 

@@ -59,8 +59,9 @@ def extract_body(tree, url: str | None, options: CleaningOptions, reading: Indep
 
 
 def fast_pass_will_do(document, tree, reading: IndependentReading | None = None) -> bool:
-    """The fast pass read prose, and most of the page's paragraph text. Menus and link rows of a table or
-    `<br>` layout pass the paragraph test (such a page has little `<p>` text) but are short lines, not prose."""
+    """The fast pass read prose, most of the page's paragraph text, and at least half of what an independent
+    extractor reads (`reading`). Menus and link rows of a table or `<br>` layout pass the paragraph test (such
+    a page has little `<p>` text) but are short lines, not prose."""
     text = document.text if document is not None and document.text else ""
     if not text or RAW_MARKUP.search(text):
         return False
@@ -93,9 +94,9 @@ def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexico
 
 def second_opinion(html: bytes | str, url: str | None, paragraphs: list[str], reading: IndependentReading,
                    meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon, options: CleaningOptions) -> list[str]:
-    """The cleaners' paragraphs, unless an independent extractor disagrees with them: then of the cleaners',
-    plain trafilatura's and the independent extractor's texts, the one the others agree with most
-    (`agreement`). The others' lines get the same post-extraction cleaning as the cleaners' own."""
+    """The cleaners' paragraphs, unless they are short and an independent extractor disagrees with them: then
+    of the cleaners', plain trafilatura's, Readability's and the independent extractor's texts, the one the
+    others agree with most (`agreement`). The others' lines get the same post-extraction cleaning."""
     if sum(map(len, paragraphs)) >= CHECKED_BELOW_CHARS:
         return paragraphs
     independent = reading.text

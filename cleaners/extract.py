@@ -77,7 +77,7 @@ def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, 
     """The article paragraphs of a parsed page: pruned, extracted by trafilatura, cleaned."""
     if options.join_split_body:
         join_split_body(tree)
-    prune_non_body(tree, lexicon, profile.drop, options)
+    prune_non_body(tree, lexicon, profile.drop, options, reading.text if reading is not None else "")
     document = extract_body(tree, url, options, reading)
     if document is None or not document.text:
         return []

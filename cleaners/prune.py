@@ -24,6 +24,9 @@ from .options import CleaningOptions
 from .split_body import BODY_LIKE
 
 BODY_SHARE_LIMIT = 0.4  # an element with more of the page's <p> text than this is (or holds) the body
+ANCHORS = 3  # the independent reading's longest paragraphs: two of them inside an element make it the body's
+ANCHOR_MIN_CHARS = 150
+ANCHOR_CHARS = 60
 LINK_DENSITY_MIN = 0.45  # recirculation blocks are mostly links
 LINK_LIST_ITEMS = 3  # fewer links than this in a list are as likely sources as recirculation
 LINK_LIST_MIN = 0.7  # a paragraph of links after a "DON'T MISS" heading: nearly all of it is link text
@@ -98,9 +101,11 @@ DASHED_BLOCKS = ("//text()[starts-with(normalize-space(.), '---')]"
 
 
 def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = (),
-                   options: CleaningOptions = CleaningOptions()) -> int:
-    """Remove non-body elements in place, each kind if its step is on; returns how many were removed."""
-    guard = _BodyGuard(tree)
+                   options: CleaningOptions = CleaningOptions(), independent: str = "") -> int:
+    """Remove non-body elements in place, each kind if its step is on; returns how many were removed.
+
+    `independent`: another extractor's text of the page, whose longest paragraphs mark the body's container."""
+    guard = _BodyGuard(tree, independent)
     removed = _drop_selected(tree, drop_selectors)
     steps = (
         (options.prune_by_cues, lambda: _drop_by_cues(tree, guard)),
@@ -123,17 +128,26 @@ def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[st
 class _BodyGuard:
     """Knows how much text the page has, to refuse removing the body's own container.
 
-    Paragraph text is the better measure; all text covers bodies written as <div>s and <br>s.
+    Paragraph text is the better measure; all text covers bodies written as <div>s and <br>s. An element
+    holding two of the longest paragraphs an independent extractor read is the body's container too, however
+    small its share beside heavy sidebars.
     """
 
-    def __init__(self, tree: HtmlElement):
+    def __init__(self, tree: HtmlElement, independent: str = ""):
         self.paragraphs = sum(len(p.text_content()) for p in tree.iter("p")) or 1
         self.text = len(tree.text_content()) or 1
+        lines = sorted((" ".join(line.split()) for line in independent.split("\n")), key=len, reverse=True)
+        self.anchors = [line[:ANCHOR_CHARS] for line in lines[:ANCHORS] if len(line) >= ANCHOR_MIN_CHARS]
 
     def holds_body(self, el: HtmlElement) -> bool:
         own_paragraphs = sum(len(p.text_content()) for p in el.iter("p"))
-        return (own_paragraphs / self.paragraphs > BODY_SHARE_LIMIT
-                or len(el.text_content()) / self.text > BODY_SHARE_LIMIT)
+        if (own_paragraphs / self.paragraphs > BODY_SHARE_LIMIT
+                or len(el.text_content()) / self.text > BODY_SHARE_LIMIT):
+            return True
+        if len(self.anchors) < ANCHORS:
+            return False
+        text = " ".join(el.text_content().split())
+        return sum(anchor in text for anchor in self.anchors) >= ANCHORS - 1
 
 
 def _drop(elements) -> int:

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
 from cleaners import CleaningOptions, extract
-from cleaners.agreement import IndependentReading, agreement, medoid, needs_vote, shingle_set
+from cleaners.agreement import IndependentReading, agreement, independent_text, medoid, needs_vote, shingle_set
 from cleaners.extract import fast_pass_will_do
 from cleaners.lexicon import load_lexicon
 from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates
@@ -130,6 +130,20 @@ def test_subheadings_whose_anchor_ids_hold_a_cue_word_stay():
     assert [s.split()[0] for s in subheadings] == ["Sharing", "Social"]
     text = text_of(TAXONOMY_PAGE, TAXONOMY_URL, WITHOUT_SECOND_OPINION)
     assert all(subheading in text.split("\n") for subheading in subheadings)
+
+
+# --- The body guard knows the body by an independent reading's longest paragraphs (prune._BodyGuard)
+
+def test_a_cued_container_holding_the_independent_readings_longest_paragraphs_is_not_pruned():
+    tree = lxml_html.fromstring(html_of(CUED_BOX_PAGE))
+    prune_non_body(tree, load_lexicon(), independent=independent_text(html_of(CUED_BOX_PAGE)))
+    assert tree.xpath("//div[contains(@class, 'promo-feature')]/p")
+
+
+def test_without_an_independent_reading_the_same_container_goes():
+    tree = lxml_html.fromstring(html_of(CUED_BOX_PAGE))
+    prune_non_body(tree, load_lexicon())
+    assert not tree.xpath("//div[contains(@class, 'promo-feature')]")
 
 
 # --- Only short lines are deduplicated (postclean.drop_adjacent_duplicates)

@@ -190,7 +190,7 @@ def test_a_fast_pass_that_read_only_short_lines_is_redone():
 
 # --- A second opinion where an independent extractor disagrees (cleaners/agreement.py)
 
-def test_an_article_in_a_container_with_a_promo_class_is_found_by_the_second_opinion():
+def test_an_article_in_a_container_with_a_promo_class_is_kept_with_the_independent_reading():
     body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
     text = text_of(CUED_BOX_PAGE, CUED_BOX_URL)
     assert all(paragraph in text for paragraph in body) and "Lost property" not in text

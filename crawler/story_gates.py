@@ -99,21 +99,17 @@ class OverCap(IgnoreRequest):
     """An article request not fetched: its outlet's or the story's cap was reached after it was queued."""
 
 
-class CapAtDownloadMiddleware:
-    """A downloader middleware: an article request whose cap was reached while it waited in the queue is refused."""
+class CorpusCounting:
+    """Keeps `CorpusCounts` for a crawl whose story has caps: the corpus's articles, and each one written since."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.counts: CorpusCounts | None = None
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        if crawler.settings.getlist("WARC_REPLAY"):
-            raise NotConfigured  # a replay cleans what a crawl fetched, nothing more
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
-        crawler.signals.connect(middleware.item_scraped, signals.item_scraped)
-        return middleware
+    def connect(self):
+        self.crawler.signals.connect(self.spider_opened, signals.spider_opened)
+        self.crawler.signals.connect(self.item_scraped, signals.item_scraped)
+        return self
 
     def spider_opened(self, spider):
         if has_caps(spider.story):
@@ -122,6 +118,16 @@ class CapAtDownloadMiddleware:
     def item_scraped(self, item, response, spider):
         if self.counts is not None and not item.previous:
             self.counts.add(item.outlet)
+
+
+class CapAtDownloadMiddleware(CorpusCounting):
+    """A downloader middleware: an article request whose cap was reached while it waited in the queue is refused."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawler.settings.getlist("WARC_REPLAY"):
+            raise NotConfigured  # a replay cleans what a crawl fetched, nothing more
+        return cls(crawler).connect()
 
     def process_request(self, request, spider=None):
         candidate = request.meta.get("candidate")
@@ -133,7 +139,7 @@ class CapAtDownloadMiddleware:
         return None
 
 
-class CandidateGateMiddleware(CapAtDownloadMiddleware):
+class CandidateGateMiddleware(CorpusCounting):
     """A spider middleware: article requests (those carrying a `candidate`) that are not to be fetched are
     recorded and dropped here, whichever callback or the seeds yielded them."""
 
@@ -149,10 +155,7 @@ class CandidateGateMiddleware(CapAtDownloadMiddleware):
         if dry_run and not (Path(crawler.settings.get("CORPUS_DIR")) / SCRATCH_MARK).exists():
             raise ValueError("DRY_RUN is for `storycrawl crawl --dry-run`, which runs on a copy of the corpus's state: "
                              "set on a corpus itself, its would_fetch decisions would stand for the next real run")
-        middleware = cls(crawler, dry_run)
-        crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
-        crawler.signals.connect(middleware.item_scraped, signals.item_scraped)
-        return middleware
+        return cls(crawler, dry_run).connect()
 
     async def process_start(self, start):
         async for output in start:

@@ -25,11 +25,21 @@ FAST = ["-s", "AUTOTHROTTLE_START_DELAY=0.05", "-s", "DOWNLOAD_DELAY=0.05", "-s"
 
 
 def system_package_missing(message: str) -> None:
-    """A Debian package a test needs is not installed: `make setup` installs it where it can, so under CI
-    (which runs `make setup`) that is a broken set-up and fails; elsewhere the test is skipped, saying why."""
+    """Something the machine must provide is missing: a Debian package (`make setup` installs it where it can)
+    or root's right to mount a tmpfs (CI runs as root). Under CI that is a broken set-up and fails; elsewhere
+    the test is skipped, saying why."""
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def mount_tmpfs(directory: Path, options: str) -> None:
+    """A tmpfs mounted on `directory` (`options` as for mount -o), for a full or read-only disk; see
+    `system_package_missing` for a machine that cannot."""
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(directory)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        system_package_missing(f"cannot mount a tmpfs ({options}) here: {mounted.stderr.strip()}")
 
 
 def story_for(web: FixtureWeb, directory: Path, template: Path = DEMO_STORY) -> Path:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import FAST, ROOT, run_storycrawl, story_for
+from conftest import FAST, ROOT, mount_tmpfs, run_storycrawl, story_for
 from crawler.cli import EXIT_INCOMPLETE, EXIT_LOCKED, EXIT_UNREACHABLE, EXIT_USAGE, build_parser
 from crawler.corpus_lock import CorpusLock, CorpusLocked
 
@@ -110,10 +110,7 @@ def test_out_pointing_at_a_file_is_one_line_and_no_traceback(fixture_web, tmp_pa
 def test_out_on_a_read_only_file_system_is_one_line_and_no_traceback(fixture_web, tmp_path):
     read_only = tmp_path / "ro"
     read_only.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(read_only)],
-                             capture_output=True, text=True)
-    if mounted.returncode:
-        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.strip()}")
+    mount_tmpfs(read_only, "ro,size=64k")
     try:
         result = run_storycrawl("crawl", str(story_for(fixture_web, tmp_path)), "--out", str(read_only / "corpus"), *FAST)
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST, ROOT, STORYCRAWL, run_storycrawl, story_for
+from conftest import FAST, ROOT, STORYCRAWL, mount_tmpfs, run_storycrawl, story_for
 from crawler.jobdir import read_fifo_folder, read_lifo_file
 
 SIZE = (0).to_bytes(4, "big")
@@ -125,13 +125,10 @@ DISK_KB = 1024  # a demo crawl writes about 300 KB: the rooms below fill at diff
 
 @pytest.fixture(params=[144, 224, 324], ids=lambda kb: f"{kb}KB-free")
 def small_disk(request, tmp_path):
-    """A 1 MB tmpfs, nearly filled by a ballast file (mounting needs root: skipped elsewhere)."""
+    """A 1 MB tmpfs, nearly filled by a ballast file (mounting needs root: see conftest.mount_tmpfs)."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_KB}k", "tmpfs", str(disk)],
-                             capture_output=True, text=True)
-    if mounted.returncode:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    mount_tmpfs(disk, f"size={DISK_KB}k")
     try:
         (disk / "ballast").write_bytes(b"\0" * ((DISK_KB - request.param) << 10))
         yield disk

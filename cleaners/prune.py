@@ -140,13 +140,14 @@ class _BodyGuard:
         self.anchors = [line[:ANCHOR_CHARS] for line in lines[:ANCHORS] if len(line) >= ANCHOR_MIN_CHARS]
 
     def holds_body(self, el: HtmlElement) -> bool:
-        own_paragraphs = sum(len(p.text_content()) for p in el.iter("p"))
-        if (own_paragraphs / self.paragraphs > BODY_SHARE_LIMIT
-                or len(el.text_content()) / self.text > BODY_SHARE_LIMIT):
+        text = el.text_content()
+        if len(text) / self.text > BODY_SHARE_LIMIT:
+            return True
+        if sum(len(p.text_content()) for p in el.iter("p")) / self.paragraphs > BODY_SHARE_LIMIT:
             return True
         if len(self.anchors) < ANCHORS:
             return False
-        text = " ".join(el.text_content().split())
+        text = " ".join(text.split())
         return sum(anchor in text for anchor in self.anchors) >= ANCHORS - 1
 
 

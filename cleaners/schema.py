@@ -66,7 +66,7 @@ GENERIC = {
 
 
 def first_problem(error: ValidationError, messages: Messages, models: Mapping[str, type[BaseModel]],
-                  key_path: KeyPath = None) -> tuple[str, str]:
+                  key_path: KeyPath | None = None) -> tuple[str, str]:
     """(dotted key, message) of the error the user should fix first: an unknown key, else pydantic's first.
 
     `models` maps a table's key ("" for the top) to its model, for the list of known keys."""

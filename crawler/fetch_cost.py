@@ -102,7 +102,7 @@ def fetch_cost_view(report) -> SimpleNamespace | None:
 
     reasons = Counter((s.get("source"), s.get("reason")) for s in report.skipped_listings if isinstance(s, dict))
     skipped = [f"{source}: {n} ({reason})" for (source, reason), n in sorted(reasons.items())]
-    budgets = [f"request budget reached: {b.get('max_requests')} for {b.get('scope')}, {b.get('refused')} request(s) not made"
-               for b in report.budget if isinstance(b, dict)]
-    return SimpleNamespace(columns=columns, notes=skipped + budgets,
-                           rows=[row(name, counts) for name, counts in cost["outlets"].items()] + [row("total", cost["total"], "th")])
+    budgets = [f"request budget reached: {b.get('max_requests')} for {b.get('scope')}, "
+               f"{b.get('refused')} request(s) not made" for b in report.budget if isinstance(b, dict)]
+    rows = [row(name, counts) for name, counts in cost["outlets"].items()]
+    return SimpleNamespace(columns=columns, notes=skipped + budgets, rows=[*rows, row("total", cost["total"], "th")])

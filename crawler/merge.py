@@ -105,9 +105,10 @@ def require_empty(out: Path) -> None:
 def load_shard(index: int, directory: Path) -> Shard:
     if not (directory / "manifest.jsonl").is_file():
         raise MergeError(f"{directory}: not a corpus directory (no manifest.jsonl)")
-    return Shard(index, directory, read_report(directory),
-                 [ManifestRecord.from_json(line) for line in read_jsonl(directory / "manifest.jsonl") if isinstance(line, dict)],
-                 [Decision.from_json(line) for line in read_jsonl(directory / "decisions.jsonl") if isinstance(line, dict)])
+    records = [line for line in read_jsonl(directory / "manifest.jsonl") if isinstance(line, dict)]
+    decisions = [line for line in read_jsonl(directory / "decisions.jsonl") if isinstance(line, dict)]
+    return Shard(index, directory, read_report(directory), list(map(ManifestRecord.from_json, records)),
+                 list(map(Decision.from_json, decisions)))
 
 
 def read_report(directory: Path) -> ReportRecord | None:
@@ -159,29 +160,30 @@ def copy_articles(out: Path, shards: list[Shard], urls: UrlCleaner) -> tuple[lis
             shard.doubled += 1
             continue
         if path:
-            data, error = shard_text(shard, record)
-            if error:
+            data, error = shard_text(shard, path, record.sha256)
+            if data is None:
                 missing.append({"shard": str(shard.dir), "url": record.url, "path": path, "error": error})
                 continue  # not taken: a double of it in another shard may still have its text
             record = placed_record(record, identity, written, claimed, renamed)
-            write_atomic(out / record.path, data)
-            written.add(record.path)
+            path = record.path or path  # where its text goes in `out`
+            write_atomic(out / path, data)
+            written.add(path)
             shard.articles += 1
         taken[key] = record.path
         kept.append(record)
     return kept, {place: taken.get(key) for place, key in article_of.items()}, missing
 
 
-def shard_text(shard: Shard, record: ManifestRecord) -> tuple[bytes | None, str | None]:
+def shard_text(shard: Shard, path: str, sha256: str | None) -> tuple[bytes | None, str | None]:
     """(the text file's bytes, None), or (None, what is wrong with it)."""
-    relative = PurePosixPath(record.path)
+    relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts:  # a damaged record must not read outside the shard
         return None, "path outside the corpus"
     try:
         data = (shard.dir / relative).read_bytes()
     except OSError:
         return None, "missing"
-    if hashlib.sha256(data).hexdigest() != record.sha256:
+    if hashlib.sha256(data).hexdigest() != sha256:
         return None, "sha256 mismatch"
     return data, None
 
@@ -307,7 +309,7 @@ def write_state(out: Path, records: list[ManifestRecord], decisions: list[Decisi
             state.record_decision(identity(decision.url), url=decision.url, outlet=decision.outlet,
                                   reason=decision.reason, detail=decision.detail or "",
                                   at=decision.at or report.finished_at)
-        state.finish_run(report.finished_at, report.finish_reason)
+        state.finish_run(report.finished_at, report.finish_reason or "unknown")
     finally:
         state.close()
 

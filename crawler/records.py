@@ -9,7 +9,7 @@ version does not know is kept and written back after the known ones).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 REASONS = {
@@ -45,13 +45,15 @@ class JsonRecord:
     extra: dict
 
     @classmethod
-    def from_json(cls, data: dict):
-        known = {f.name for f in fields(cls)} - {"extra"}
-        return cls(**{key: value for key, value in data.items() if key in known},
-                   extra={key: value for key, value in data.items() if key not in known})
+    def from_json(cls, data: dict) -> Any:
+        record: Any = cls  # a dataclass: every subclass is one
+        known = {f.name for f in fields(record)} - {"extra"}
+        return record(**{key: value for key, value in data.items() if key in known},
+                      extra={key: value for key, value in data.items() if key not in known})
 
     def to_json(self) -> dict:
-        return {**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}, **self.extra}
+        record: Any = self
+        return {**{f.name: getattr(self, f.name) for f in fields(record) if f.name != "extra"}, **self.extra}
 
 
 @dataclass
@@ -111,8 +113,8 @@ class Decision(JsonRecord):
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        record = {"url": self.url, "outlet": self.outlet, "reason": self.reason, "detail": self.detail,
-                  "via": self.via, "at": self.at}
+        record: dict[str, Any] = {"url": self.url, "outlet": self.outlet, "reason": self.reason,
+                                  "detail": self.detail, "via": self.via, "at": self.at}
         if self.kind:
             record["kind"] = self.kind
         if self.provisional:
@@ -151,8 +153,8 @@ class ReportRecord(JsonRecord):
     """report.json. Sections that only one kind of run has are None when absent, and left out of the file:
     `failed_sources` and `corpus` (a crawl's), `shards` (a merge's)."""
     story: StoryInfo = field(default_factory=StoryInfo)
-    started_at: str | None = None
-    finished_at: str | None = None
+    started_at: str = ""
+    finished_at: str = ""
     seconds: float = 0
     finish_reason: str | None = None
     corpus_dir: str = ""
@@ -181,10 +183,9 @@ class ReportRecord(JsonRecord):
         type is taken as absent."""
         report = super().from_json(data)
         for f in fields(cls):
-            value, default = getattr(report, f.name), cls.__dataclass_fields__[f.name]
-            kind = _json_type(f.type)
+            value, kind = getattr(report, f.name), _json_type(f.type)
             if kind and value is not None and not isinstance(value, kind):
-                setattr(report, f.name, default.default_factory() if callable(default.default_factory) else default.default)
+                setattr(report, f.name, f.default if f.default_factory is MISSING else f.default_factory())
         story = report.story
         report.story = StoryInfo.from_json(story) if isinstance(story, dict) else StoryInfo()
         return report
@@ -196,9 +197,9 @@ class ReportRecord(JsonRecord):
                 if not (value is None and key in ("failed_sources", "corpus", "shards"))}
 
 
-def _json_type(annotation: str) -> type | tuple | None:
+def _json_type(annotation: object) -> type | tuple | None:
     """The JSON type a ReportRecord field's annotation names (annotations are strings here)."""
     for prefix, kind in (("dict", dict), ("list", list), ("str", str), ("float", (int, float)), ("int", int)):
-        if annotation.startswith(prefix):
+        if str(annotation).startswith(prefix):
             return kind
     return None

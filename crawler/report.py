@@ -32,8 +32,8 @@ from .budget import budget_reached
 from .corpus import JsonLines, write_atomic
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .records import DUPLICATE_KINDS, REASONS, Decision, StoryInfo, WrittenArticle
-from .report_builder import (RunCounts, RunFacts, build_report, date_ranges, duplicate_counts,  # noqa: F401 - theirs
-                             language_counts, shared_clusters)
+from .report_builder import (RunCounts, RunFacts, build_report, date_ranges, duplicate_counts,  # noqa: F401
+                             language_counts, shared_clusters)  # the report's sections, importable from here as before
 from .report_html import write_report_html_or_log
 from .corpus_figures import corpus_figures, corpus_line
 
@@ -190,9 +190,8 @@ class RunReport:
                     for reached in self.budgets])
         counts = RunCounts(found=self.found, decided=self.decided, duplicate_kinds=self.duplicate_kinds,
                            written=self.written)
-        sources = [s.name for s in story.sources]
         return build_report(facts, counts, fetch_cost=self.cost.as_report,
-                            failed_sources=lambda decided: failed_sources(sources, decided, self.source_errors),
+                            failed_sources=failed_sources([s.name for s in story.sources], self.decided, self.source_errors),
                             corpus=corpus_figures(self.corpus_dir)).to_json()  # the corpus after all runs
 
 

@@ -45,9 +45,10 @@ class RunFacts:
 
 
 def build_report(facts: RunFacts, counts: RunCounts, fetch_cost: Callable[[dict], dict],
-                 failed_sources: Callable[[Mapping[str, Counter]], list[dict]] | None = None,
-                 corpus: dict | None = None, shards: list[dict] | None = None) -> ReportRecord:
-    """`fetch_cost` is given the outlet table; `failed_sources`, the decisions per outlet."""
+                 failed_sources: list[dict] | None = None, corpus: dict | None = None,
+                 shards: list[dict] | None = None) -> ReportRecord:
+    """report.json; `fetch_cost` is given the outlet table. A crawl's report has `failed_sources` and `corpus`,
+    a merge's `shards`."""
     outlets = outlet_table(counts)
     totals = {key: sum(row[key] for row in outlets.values()) for key in ("found", *REASONS, "undecided")}
     return ReportRecord(
@@ -58,7 +59,7 @@ def build_report(facts: RunFacts, counts: RunCounts, fetch_cost: Callable[[dict]
         duplicates=duplicate_counts(counts.duplicate_kinds, counts.written, totals["near_duplicate"]),
         clusters=shared_clusters(counts.written), languages=language_counts(counts.written),
         dates=date_ranges(counts.written), source_errors=facts.source_errors,
-        failed_sources=failed_sources(counts.decided) if failed_sources else None,
+        failed_sources=failed_sources,
         requests=facts.requests, fetch_cost=fetch_cost(outlets), skipped_listings=facts.skipped_listings,
         budget=facts.budget, corpus=corpus, shards=shards)
 

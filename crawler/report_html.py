@@ -114,8 +114,9 @@ def render_report(corpus_dir: Path) -> str:
         timeline=timeline(report, articles),
         outlets=outlet_table(report),
         clusters=cluster_list(report, articles),
-        source_errors=[SimpleNamespace(source=text(e.get("source")), url=text(e.get("url")), link=source_link(e.get("url")),
-                                       detail=text(e.get("detail"))) for e in report.source_errors if isinstance(e, dict)],
+        source_errors=[SimpleNamespace(source=text(e.get("source")), url=text(e.get("url")),
+                                       link=source_link(e.get("url")), detail=text(e.get("detail")))
+                       for e in report.source_errors if isinstance(e, dict)],
         fetch_cost=fetch_cost_view(report),
         articles=article_rows(articles),
     )
@@ -240,18 +241,15 @@ def nice_step(maximum: int) -> int:
 
 def timeline(report: ReportRecord, articles: list[ManifestRecord]) -> SimpleNamespace:
     since, until = day_of(report.story.since), day_of(report.story.until)
-    dated = [(day_of(r.published), language_of(r)) for r in articles]
-    undated = Counter(lang for day, lang in dated if day is None)
-    dated = [(day, lang) for day, lang in dated if day is not None]
+    days = [(day_of(r.published), language_of(r)) for r in articles]
+    undated = Counter(lang for day, lang in days if day is None)
+    dated = [(day, lang) for day, lang in days if day is not None]
     counts = Counter(lang for _, lang in dated) + undated
     colours = language_colours(counts)
-    days = [day for day, _ in dated]
-    ends = [d for d in (since, until, *days) if d]
-    first, last = (since or min(ends), until or max(ends)) if ends else (None, None)
-    if days:  # an article dated outside the window (several crawls into one corpus) widens the chart
-        first, last = min(first, *days), max(last, *days)
     weekly, svg = False, None
-    if first is not None and first <= last:
+    span = chart_span(since, until, [day for day, _ in dated])
+    if span:
+        first, last = span
         weekly = (last - first).days + 1 > MAX_DAILY_BARS
         chart = timeline_chart(first, last, since, until, dated, colours, weekly)
         svg = Markup(templates().get_template("timeline.svg").render(chart=chart).rstrip("\n"))
@@ -259,8 +257,19 @@ def timeline(report: ReportRecord, articles: list[ManifestRecord]) -> SimpleName
         svg=svg, weekly=weekly, articles=len(articles), dated=len(dated),
         legend=[SimpleNamespace(language=lang, articles=counts[lang], colour=colours[lang], label=language_label(lang))
                 for lang in colours],
-        undated=sum(undated.values()), undated_by_language=", ".join(f"{lang} {n}" for lang, n in sorted(undated.items())),
+        undated=sum(undated.values()),
+        undated_by_language=", ".join(f"{lang} {n}" for lang, n in sorted(undated.items())),
         **day_table(dated))
+
+
+def chart_span(since: dt.date | None, until: dt.date | None, days: list[dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The story window, widened to every article dated outside it (several crawls into one corpus); the
+    articles' span where the window is open; None when there is nothing to draw."""
+    ends = [d for d in (since, until, *days) if d]
+    if not ends:
+        return None
+    first, last = min(since or min(ends), *days), max(until or max(ends), *days)
+    return (first, last) if first <= last else None
 
 
 def bucket(day: dt.date, weekly: bool) -> dt.date:
@@ -298,11 +307,13 @@ def timeline_chart(first, last, since, until, dated, colours, weekly) -> SimpleN
         for lang in colours:  # the most frequent language at the bottom
             n = per_bucket.get(day, Counter()).get(lang, 0)
             if n:
-                bars.append(SimpleNamespace(x=x, y=y(base + n), width=bar, height=y(base) - y(base + n), colour=colours[lang],
-                                            day=day.isoformat(), language=lang, articles=n,
-                                            label=f"{'week of ' if weekly else ''}{day.isoformat()}: {n} in {language_label(lang)}"))
+                label = f"{'week of ' if weekly else ''}{day.isoformat()}: {n} in {language_label(lang)}"
+                bars.append(SimpleNamespace(x=x, y=y(base + n), width=bar, height=y(base) - y(base + n),
+                                            colour=colours[lang], day=day.isoformat(), language=lang, articles=n,
+                                            label=label))
                 base += n
-        total = SimpleNamespace(x=x + bar / 2, y=y(base) - 3, n=base) if base and slot >= 9 else None  # where there is room
+        room = base and slot >= 9  # the column's total above it, where there is room
+        total = SimpleNamespace(x=x + bar / 2, y=y(base) - 3, n=base) if room else None
         chart.columns.append(SimpleNamespace(bars=bars, total=total))
     every = max(1, math.ceil(48 / slot))  # a label at least every 48 units
     chart.labels, previous_year = [], None

@@ -6,8 +6,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Annotated
+
+from pydantic import Field, StrictStr, ValidationError
 
 from .data import package_folder, toml_files
+from .schema import Pattern, Schema, Text, first_problem
 
 LEXICON_DIR = package_folder("lexicon")
 EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
@@ -26,6 +30,37 @@ def normalise_key(line: str) -> str:
 def wall_key(text: str) -> str:
     """Text as wall phrases are matched: one space, casefolded, straight apostrophes, no space before "?"."""
     return SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split())).casefold().replace("’", "'")
+
+
+class LexiconFile(Schema):
+    """One language's file; cleaners/lexicon/README.md says what each key does."""
+    language: Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}$")]
+    tail_headings: list[Text] = []
+    tail_patterns: list[Pattern] = []
+    see_also: list[Text] = []
+    boilerplate_lines: list[Text] = []
+    line_patterns: list[Pattern] = []
+    section_labels: list[Text] = []
+    consent_walls: list[Text] = []
+    paywalls: list[Text] = []
+    offers: list[Text] = []
+
+
+LEXICON_MESSAGES = {"language": {"string_pattern_mismatch": "an ISO 639 code like \"en\", got {value!r}"}}
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be used: its name, the offending key, what is wrong."""
+
+
+def read_lexicon_file(file) -> LexiconFile:
+    try:
+        return LexiconFile.model_validate(tomllib.loads(file.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{file.name}: not valid TOML: {exc}") from None
+    except ValidationError as error:
+        key, message = first_problem(error, LEXICON_MESSAGES, {"": LexiconFile})
+        raise LexiconError(f"{file.name}: {key}: {message}") from None
 
 
 @dataclass(frozen=True)
@@ -95,23 +130,23 @@ class Lexicon:
 
 @lru_cache(maxsize=4)
 def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
-    """Immutable, so one cached copy per folder is safe to share."""
+    """Immutable, so one cached copy per folder is safe to share. A file with an unknown key or a value of the
+    wrong kind is a LexiconError naming the file and the key."""
     tails, see_also, lines, patterns, labels, tail_patterns = set(), set(), set(), [], set(), []
     consent_walls, paywalls, offers = set(), set(), set()
     files = toml_files(folder)
     if not files:  # a packaging mistake, not a language without clutter: cleaning without it is silently worse
         raise FileNotFoundError(f"no lexicon files (*.toml) in {folder}")
-    for file in files:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-        tails.update(normalise_key(h) for h in data.get("tail_headings", []))
-        see_also.update(" ".join(p.split()).casefold() for p in data.get("see_also", []))
-        lines.update(normalise_key(b) for b in data.get("boilerplate_lines", []))
-        patterns.extend(data.get("line_patterns", []))
-        labels.update(data.get("section_labels", []))
-        tail_patterns.extend(data.get("tail_patterns", []))
-        consent_walls.update(wall_key(p) for p in data.get("consent_walls", []))
-        paywalls.update(wall_key(p) for p in data.get("paywalls", []))
-        offers.update(wall_key(p) for p in data.get("offers", []))
+    for data in map(read_lexicon_file, files):
+        tails.update(normalise_key(h) for h in data.tail_headings)
+        see_also.update(" ".join(p.split()).casefold() for p in data.see_also)
+        lines.update(normalise_key(b) for b in data.boilerplate_lines)
+        patterns.extend(data.line_patterns)
+        labels.update(data.section_labels)
+        tail_patterns.extend(data.tail_patterns)
+        consent_walls.update(wall_key(p) for p in data.consent_walls)
+        paywalls.update(wall_key(p) for p in data.paywalls)
+        offers.update(wall_key(p) for p in data.offers)
     return Lexicon(
         tail_headings=frozenset(tails),
         see_also=tuple(sorted(see_also, key=len, reverse=True)),

@@ -10,25 +10,27 @@ from pathlib import Path
 from cleaners.dates import parse_day
 
 from .corpus import read_jsonl
+from .records import ManifestRecord
 
 
-def corpus_articles(records: list[dict]) -> list[dict]:
+def corpus_articles(records: list[ManifestRecord]) -> list[ManifestRecord]:
     """Manifest records of the articles in the corpus: with a text file, the latest version of each."""
-    written = [r for r in records if isinstance(r, dict) and r.get("path")]
-    replaced = {r["previous_version"] for r in written if r.get("previous_version")}
-    return [r for r in written if r["path"] not in replaced]
+    written = [r for r in records if r.path]
+    replaced = {r.previous_version for r in written if r.previous_version}
+    return [r for r in written if r.path not in replaced]
 
 
 def corpus_figures(corpus_dir: Path) -> dict:
-    records = read_jsonl(Path(corpus_dir) / "manifest.jsonl")
+    records = [ManifestRecord.from_json({"url": None, **r})
+               for r in read_jsonl(Path(corpus_dir) / "manifest.jsonl") if isinstance(r, dict)]
     articles = corpus_articles(records)
-    days = sorted(day for day in (parse_day(r.get("published")) for r in articles) if day)
+    days = sorted(day for day in (parse_day(r.published) for r in articles) if day)
     return {
         "articles": len(articles),
-        "versions": sum(1 for r in records if isinstance(r, dict) and r.get("path")),
-        "duplicates_recorded": sum(1 for r in records if isinstance(r, dict) and not r.get("path")),
-        "outlets": dict(sorted(Counter(r.get("outlet") or "?" for r in articles).items())),
-        "languages": dict(sorted(Counter(r.get("language") or "und" for r in articles).items())),
+        "versions": sum(1 for r in records if r.path),
+        "duplicates_recorded": sum(1 for r in records if not r.path),
+        "outlets": dict(sorted(Counter(r.outlet or "?" for r in articles).items())),
+        "languages": dict(sorted(Counter(r.language or "und" for r in articles).items())),
         "earliest": days[0].isoformat() if days else None,
         "latest": days[-1].isoformat() if days else None,
         "undated": len(articles) - len(days),

@@ -10,7 +10,7 @@ the spider reused from the robots middleware is not counted twice (it was not fe
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from html import escape
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from .robots import SHARED_FLAG
@@ -89,26 +89,20 @@ def format_cost(total: dict) -> str:
             f"date, {total['wasted']} article(s) fetched out of the window")
 
 
-def fetch_cost_html(report: dict) -> str:
-    """report.html's section: requests by kind per outlet, listings skipped by date (by reason), budgets reached."""
-    cost = report.get("fetch_cost")
+def fetch_cost_view(report) -> SimpleNamespace | None:
+    """What report.html's section shows (crawler/templates/report.html): requests by kind per outlet, listings
+    skipped by date (by reason), budgets reached; None when the report has no fetch cost."""
+    cost = report.fetch_cost
     if not isinstance(cost, dict) or not cost.get("outlets"):
-        return ""
+        return None
     columns = ("requests", *KINDS, "listings_skipped_by_date", "links_skipped_by_url_date", "wasted")
-    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns) + "<th>MB</th>"
 
-    def row(name: str, counts: dict, cell: str = "td") -> str:
-        cells = "".join(f'<{cell} class="num" data-cost="{escape(c)}">{int(counts.get(c) or 0)}</{cell}>' for c in columns)
-        return f"<tr><{cell}>{escape(name)}</{cell}>{cells}<{cell} class=\"num\">{(counts.get('bytes') or 0) / 1e6:.1f}</{cell}></tr>"
+    def row(name: str, counts: dict, cell: str = "td") -> tuple:
+        return name, [(c, int(counts.get(c) or 0)) for c in columns], f"{(counts.get('bytes') or 0) / 1e6:.1f}", cell
 
-    rows = "".join(row(name, counts) for name, counts in cost["outlets"].items()) + row("total", cost["total"], "th")
-    reasons = Counter((s.get("source"), s.get("reason")) for s in report.get("skipped_listings") or [] if isinstance(s, dict))
-    skipped = "".join(f"<li>{escape(str(source))}: {n} ({escape(str(reason))})</li>" for (source, reason), n in sorted(reasons.items()))
-    budgets = "".join(f"<li>request budget reached: {escape(str(b.get('max_requests')))} for {escape(str(b.get('scope')))}, "
-                      f"{escape(str(b.get('refused')))} request(s) not made</li>" for b in report.get("budget") or [])
-    notes = (f"<ul>{skipped}{budgets}</ul>" if skipped or budgets else "")
-    return ('<section id="fetch-cost">\n<h2>Fetch cost</h2>\n<p class="note">Requests each outlet answered, by kind; '
-            "listings left unfetched because of their date (every one is in report.json's <code>skipped_listings</code>); "
-            "articles fetched that were out of the window after all (wasted).</p>\n"
-            f'<div class="scroll"><table><thead><tr><th>outlet</th>{head}</tr></thead><tbody>{rows}</tbody></table></div>\n'
-            f"{notes}</section>")
+    reasons = Counter((s.get("source"), s.get("reason")) for s in report.skipped_listings if isinstance(s, dict))
+    skipped = [f"{source}: {n} ({reason})" for (source, reason), n in sorted(reasons.items())]
+    budgets = [f"request budget reached: {b.get('max_requests')} for {b.get('scope')}, "
+               f"{b.get('refused')} request(s) not made" for b in report.budget if isinstance(b, dict)]
+    rows = [row(name, counts) for name, counts in cost["outlets"].items()]
+    return SimpleNamespace(columns=columns, notes=skipped + budgets, rows=[*rows, row("total", cost["total"], "th")])

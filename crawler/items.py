@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .records import MANIFEST_FIELDS, ManifestRecord
+
 
 @dataclass
 class ArticleItem:
@@ -45,10 +47,7 @@ class ArticleItem:
     # "unknown" (no date could be read anywhere: kept or not by KEEP_UNDATED_ARTICLES)
     published_from: str = "unknown"
 
-    MANIFEST_FIELDS = ("url", "canonical_url", "other_urls", "outlet", "language", "declared_language", "title", "authors",
-                       "published", "published_from", "modified", "discovered_via", "matched_terms", "relevance",
-                       "word_count", "sha256", "path", "fetched_at", "warc", "cluster_id", "near_duplicate_of",
-                       "duplicate_of", "duplicate_kind", "version", "previous_version", "etag", "last_modified")
+    MANIFEST_FIELDS = MANIFEST_FIELDS
 
-    def manifest_record(self) -> dict:
-        return {name: getattr(self, name) for name in self.MANIFEST_FIELDS}
+    def manifest_record(self, text_key: str | None = None) -> ManifestRecord:
+        return ManifestRecord(**{name: getattr(self, name) for name in MANIFEST_FIELDS}, text_key=text_key)

@@ -30,15 +30,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import settings as default_settings
 from .corpus import read_jsonl, write_atomic
 from .fetch_cost import merged_fetch_cost
-from .report import (REASONS, WRITTEN_FIELDS, date_ranges, duplicate_counts, language_counts, shared_clusters,
-                     utc_now)
+from .records import REASONS, Decision, ManifestRecord, ReportRecord, WrittenArticle
+from .report import utc_now
+from .report_builder import RunCounts, RunFacts, build_report
 from .report_html import write_report_html_or_log
 from .state import CrawlState
 from .urls import UrlCleaner
@@ -60,14 +61,14 @@ class Shard:
     """One worker's corpus directory, as read, and what the merge kept of it."""
     index: int
     dir: Path
-    report: dict | None  # None: the worker was killed before writing report.json
-    records: list[dict]
-    decisions: list[dict]
+    report: ReportRecord | None  # None: the worker was killed before writing report.json
+    records: list[ManifestRecord]
+    decisions: list[Decision]
     articles: int = 0  # its written records kept
     doubled: int = 0  # its records dropped as another shard's article again
 
     def summary(self) -> dict:
-        return {"dir": str(self.dir), "finish_reason": self.report.get("finish_reason") if self.report else None,
+        return {"dir": str(self.dir), "finish_reason": self.report.finish_reason if self.report else None,
                 "articles": self.articles, "doubled": self.doubled}
 
 
@@ -82,16 +83,16 @@ def merge_corpora(out: Path, shards: list[Path], urls: UrlCleaner | None = None)
     urls = urls or url_cleaner(loaded)
     out.mkdir(parents=True, exist_ok=True)
     records, moved, missing = copy_articles(out, loaded, urls)
-    write_jsonl(out / "manifest.jsonl", records)
+    write_jsonl(out / "manifest.jsonl", [record.to_json() for record in records])
     decisions = merged_decisions(loaded, moved)
-    write_jsonl(out / "decisions.jsonl", decisions)
+    write_jsonl(out / "decisions.jsonl", [decision.to_json() for decision in decisions])
     report = merged_report(out, loaded, records, decisions)
-    write_atomic(out / "report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
+    write_atomic(out / "report.json", (json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
     write_report_html_or_log(out, logger)  # the corpus is merged: a report page that fails must not undo that
     write_state(out, records, decisions, report, urls.identity)
     merge_warc_registers(out, loaded)
-    return {"articles": sum(1 for record in records if record.get("path")), "records": len(records),
-            "doubled": sum(shard.doubled for shard in loaded), "missing": missing, "shards": report["shards"]}
+    return {"articles": sum(1 for record in records if record.path), "records": len(records),
+            "doubled": sum(shard.doubled for shard in loaded), "missing": missing, "shards": report.shards}
 
 
 # --- reading the shards ------------------------------------------------------------------------------------------
@@ -104,11 +105,13 @@ def require_empty(out: Path) -> None:
 def load_shard(index: int, directory: Path) -> Shard:
     if not (directory / "manifest.jsonl").is_file():
         raise MergeError(f"{directory}: not a corpus directory (no manifest.jsonl)")
-    return Shard(index, directory, read_report(directory), read_jsonl(directory / "manifest.jsonl"),
-                 read_jsonl(directory / "decisions.jsonl"))
+    records = [line for line in read_jsonl(directory / "manifest.jsonl") if isinstance(line, dict)]
+    decisions = [line for line in read_jsonl(directory / "decisions.jsonl") if isinstance(line, dict)]
+    return Shard(index, directory, read_report(directory), list(map(ManifestRecord.from_json, records)),
+                 list(map(Decision.from_json, decisions)))
 
 
-def read_report(directory: Path) -> dict | None:
+def read_report(directory: Path) -> ReportRecord | None:
     """The shard's report.json; None when its worker was killed before writing it (it is written atomically,
     so one that exists but cannot be read is damage, not a kill)."""
     path = directory / "report.json"
@@ -120,14 +123,14 @@ def read_report(directory: Path) -> dict | None:
         raise MergeError(f"{path}: unreadable ({exc})") from exc
     if not isinstance(report, dict):
         raise MergeError(f"{path}: not a JSON object")
-    return report
+    return ReportRecord.from_json(report)
 
 
 def url_cleaner(shards: list[Shard]) -> UrlCleaner:
     """URL identity as the crawl computed it: the tracking parameters of the first shard's report (the workers
     of one crawl share their settings), else the project's defaults."""
     for shard in shards:
-        tracking = ((shard.report or {}).get("settings") or {}).get("TRACKING_PARAMETERS")
+        tracking = shard.report.settings.get("TRACKING_PARAMETERS") if shard.report else None
         if tracking is not None:
             return UrlCleaner(tracking)
     return UrlCleaner(default_settings.TRACKING_PARAMETERS)
@@ -135,67 +138,68 @@ def url_cleaner(shards: list[Shard]) -> UrlCleaner:
 
 # --- the articles ------------------------------------------------------------------------------------------------
 
-def copy_articles(out: Path, shards: list[Shard], urls: UrlCleaner) -> tuple[list[dict], dict, list[dict]]:
+def copy_articles(out: Path, shards: list[Shard], urls: UrlCleaner) -> tuple[list[ManifestRecord], dict, list[dict]]:
     """The kept manifest records in fetch order, their text files copied into `out`.
 
     Also returns where each shard's written article ended up, {(shard index, url, path in the shard): path in
     `out`, or None if no copy of it was kept} (its `written` decision follows it: a double's names the copy
     kept), and the records dropped for a missing or altered text file."""
     ordered = sorted(((shard, record) for shard in shards for record in shard.records),
-                     key=lambda pair: pair[1].get("fetched_at") or "")  # stable: shard order, then file order
-    claimed = {record["path"] for shard in shards for record in shard.records if record.get("path")}
+                     key=lambda pair: pair[1].fetched_at or "")  # stable: shard order, then file order
+    claimed = {record.path for shard in shards for record in shard.records if record.path}
     taken: dict[tuple[str, int], str | None] = {}  # (URL identity, version) of each kept record -> its path in `out`
     written: set[str] = set()  # paths copied into `out`
     renamed: dict[tuple[str, str], str] = {}  # (URL identity, path in the shard) -> another path in `out`
     kept, article_of, missing = [], {}, []  # article_of: (shard index, url, path in the shard) -> its key
     for shard, record in ordered:
-        identity = urls.identity(record["url"])
-        key, path = (identity, record.get("version", 1)), record.get("path")
+        identity = urls.identity(record.url)
+        key, path = (identity, record.version), record.path
         if path:
-            article_of[(shard.index, record["url"], path)] = key
+            article_of[(shard.index, record.url, path)] = key
         if key in taken:
             shard.doubled += 1
             continue
         if path:
-            data, error = shard_text(shard, record)
-            if error:
-                missing.append({"shard": str(shard.dir), "url": record["url"], "path": path, "error": error})
+            data, error = shard_text(shard, path, record.sha256)
+            if data is None:
+                missing.append({"shard": str(shard.dir), "url": record.url, "path": path, "error": error})
                 continue  # not taken: a double of it in another shard may still have its text
             record = placed_record(record, identity, written, claimed, renamed)
-            write_atomic(out / record["path"], data)
-            written.add(record["path"])
+            path = record.path or path  # where its text goes in `out`
+            write_atomic(out / path, data)
+            written.add(path)
             shard.articles += 1
-        taken[key] = record.get("path")
+        taken[key] = record.path
         kept.append(record)
     return kept, {place: taken.get(key) for place, key in article_of.items()}, missing
 
 
-def shard_text(shard: Shard, record: dict) -> tuple[bytes | None, str | None]:
+def shard_text(shard: Shard, path: str, sha256: str | None) -> tuple[bytes | None, str | None]:
     """(the text file's bytes, None), or (None, what is wrong with it)."""
-    relative = PurePosixPath(record["path"])
+    relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts:  # a damaged record must not read outside the shard
         return None, "path outside the corpus"
     try:
         data = (shard.dir / relative).read_bytes()
     except OSError:
         return None, "missing"
-    if hashlib.sha256(data).hexdigest() != record.get("sha256"):
+    if hashlib.sha256(data).hexdigest() != sha256:
         return None, "sha256 mismatch"
     return data, None
 
 
-def placed_record(record: dict, identity: str, written: set[str], claimed: set[str],
-                  renamed: dict[tuple[str, str], str]) -> dict:
+def placed_record(record: ManifestRecord, identity: str, written: set[str], claimed: set[str],
+                  renamed: dict[tuple[str, str], str]) -> ManifestRecord:
     """The record with the path its text gets in `out`: its own, unless an earlier kept article has it (then the
     next free `-2`, `-3`... that no shard's record claims either). A later version that names a renamed file as
     its previous version is pointed at the new name."""
-    placed = dict(record)
-    previous = renamed.get((identity, record.get("previous_version") or ""))
+    placed = replace(record)
+    previous = renamed.get((identity, record.previous_version or ""))
     if previous:
-        placed["previous_version"] = previous
-    if record["path"] in written:
-        placed["path"] = free_path(record["path"], claimed | written)
-        renamed[(identity, record["path"])] = placed["path"]
+        placed.previous_version = previous
+    if record.path in written:
+        placed.path = free_path(record.path, claimed | written)
+        renamed[(identity, record.path)] = placed.path
     return placed
 
 
@@ -213,69 +217,49 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
 
 # --- decisions and report ----------------------------------------------------------------------------------------
 
-def merged_decisions(shards: list[Shard], moved: dict) -> list[dict]:
+def merged_decisions(shards: list[Shard], moved: dict) -> list[Decision]:
     """Every shard's decisions in time order, each (url, reason, detail, kind) once (a worker killed before
     telling the frontier had the page decided again by another). A `written` decision names the kept copy of
     its article (then the double's and the kept one's are one), and is dropped if none was kept."""
     tagged = sorted(((shard, decision) for shard in shards for decision in shard.decisions),
-                    key=lambda pair: pair[1].get("at") or "")
+                    key=lambda pair: pair[1].at or "")
     merged, seen = [], set()
     for shard, decision in tagged:
-        if decision.get("reason") == "written":
-            path = moved.get((shard.index, decision["url"], decision.get("detail")), decision.get("detail"))
+        if decision.reason == "written":
+            path = moved.get((shard.index, decision.url, decision.detail), decision.detail)
             if path is None:
                 continue
-            decision = {**decision, "detail": path}
-        key = (decision["url"], decision["reason"], decision.get("detail"), decision.get("kind"))
+            decision = replace(decision, detail=path)
+        key = (decision.url, decision.reason, decision.detail, decision.kind)
         if key not in seen:
             seen.add(key)
             merged.append(decision)
     return merged
 
 
-def merged_report(out: Path, shards: list[Shard], records: list[dict], decisions: list[dict]) -> dict:
-    """report.json as RunReport.build writes it, from the merged records and decisions and the shards' reports."""
+def merged_report(out: Path, shards: list[Shard], records: list[ManifestRecord],
+                  decisions: list[Decision]) -> ReportRecord:
+    """report.json as a crawl writes it, from the merged records and decisions and the shards' reports."""
     reports = [shard.report for shard in shards if shard.report]
-    first = reports[0] if reports else {}
-    outlets = outlet_counts(shards, decisions)
-    totals = {key: sum(counts[key] for counts in outlets.values()) for key in ("found", *REASONS, "undecided")}
-    written = [{name: record.get(name) for name in WRITTEN_FIELDS} for record in records if record.get("path")]
-    kinds = Counter(decision["kind"] for decision in decisions if decision.get("kind"))
+    first = reports[0] if reports else ReportRecord()
+    decided: dict[str, Counter] = defaultdict(Counter)
+    for decision in decisions:
+        decided[decision.outlet][decision.reason] += 1
+    counts = RunCounts(found=found_per_outlet(shards), decided=decided, found_approximated=True,
+                       duplicate_kinds=Counter(decision.kind for decision in decisions if decision.kind),
+                       written=[WrittenArticle.of(record) for record in records if record.path])
     started, finished = run_times(reports, records, decisions)
-    return {
-        "story": first.get("story") or {"id": None, "title": None, "file": None, "since": None, "until": None},
-        "started_at": started,
-        "finished_at": finished,
-        "seconds": max((report.get("seconds") or 0 for report in reports), default=0),
-        "finish_reason": finish_reason(reports),
-        "corpus_dir": str(out),
-        "settings": first.get("settings") or {},
-        "reasons": first.get("reasons") or REASONS,
-        "totals": totals,
-        "outlets": outlets,
-        "duplicates": duplicate_counts(kinds, written, totals["near_duplicate"]),
-        "clusters": shared_clusters(written),
-        "languages": language_counts(written),
-        "dates": date_ranges(written),
-        "source_errors": [error for report in reports for error in report.get("source_errors") or []],
-        "requests": sum(report.get("requests") or 0 for report in reports),
-        "fetch_cost": merged_fetch_cost([report.get("fetch_cost") for report in reports]),
-        "skipped_listings": [skip for report in reports for skip in report.get("skipped_listings") or []],
-        "budget": [reached for report in reports for reached in report.get("budget") or []],
-        "shards": [shard.summary() for shard in shards],
-    }
-
-
-def outlet_counts(shards: list[Shard], decisions: list[dict]) -> dict[str, dict]:
-    """Per outlet: candidates found (the shards' own counts), each reason's decisions in the merged ones, and
-    the candidates left undecided."""
-    found = found_per_outlet(shards)
-    decided = Counter((decision["outlet"], decision["reason"]) for decision in decisions)
-    outlets = {}
-    for outlet in sorted(set(found) | {outlet for outlet, _ in decided}):
-        counts = {reason: decided[(outlet, reason)] for reason in REASONS}
-        outlets[outlet] = {"found": found[outlet], **counts, "undecided": max(0, found[outlet] - sum(counts.values()))}
-    return outlets
+    facts = RunFacts(
+        story=first.story, started_at=started, finished_at=finished,
+        seconds=max((report.seconds or 0 for report in reports), default=0), finish_reason=finish_reason(reports),
+        corpus_dir=str(out), settings=first.settings, reasons=first.reasons or REASONS,
+        versions=first.versions or None,  # the shards' libraries made the corpus; without a report, this process's
+        source_errors=[error for report in reports for error in report.source_errors],
+        requests=sum(report.requests or 0 for report in reports),
+        skipped_listings=[skip for report in reports for skip in report.skipped_listings],
+        budget=[reached for report in reports for reached in report.budget])
+    return build_report(facts, counts, shards=[shard.summary() for shard in shards],
+                        fetch_cost=lambda outlets: merged_fetch_cost([report.fetch_cost for report in reports]))
 
 
 def found_per_outlet(shards: list[Shard]) -> Counter:
@@ -283,48 +267,49 @@ def found_per_outlet(shards: list[Shard]) -> Counter:
     found: Counter = Counter()
     for shard in shards:
         if shard.report:
-            outlets = shard.report.get("outlets") or {}
-            found.update({outlet: counts.get("found", 0) for outlet, counts in outlets.items()})
+            found.update({outlet: counts.get("found", 0) for outlet, counts in shard.report.outlets.items()
+                          if isinstance(counts, dict)})
         else:
-            found.update(outlet for outlet, _ in {(d["outlet"], d["url"]) for d in shard.decisions})
+            found.update(outlet for outlet, _ in {(d.outlet, d.url) for d in shard.decisions})
     return found
 
 
-def run_times(reports: list[dict], records: list[dict], decisions: list[dict]) -> tuple[str, str]:
+def run_times(reports: list[ReportRecord], records: list[ManifestRecord], decisions: list[Decision]) -> tuple[str, str]:
     """(earliest start, latest finish) of the shards' reports; without any report, the span of what the shards
     recorded (the state's run needs a start)."""
-    started = [report["started_at"] for report in reports if report.get("started_at")]
-    finished = [report["finished_at"] for report in reports if report.get("finished_at")]
-    recorded = [d["at"] for d in decisions if d.get("at")] + [r["fetched_at"] for r in records if r.get("fetched_at")]
+    started = [report.started_at for report in reports if report.started_at]
+    finished = [report.finished_at for report in reports if report.finished_at]
+    recorded = [d.at for d in decisions if d.at] + [r.fetched_at for r in records if r.fetched_at]
     return (min(started or recorded or [utc_now()]), max(finished or recorded or [utc_now()]))
 
 
-def finish_reason(reports: list[dict]) -> str:
+def finish_reason(reports: list[ReportRecord]) -> str:
     """"finished" when every shard that wrote a report finished; else the first other reason. A killed worker's
     frontier share was taken over by the others, so it does not make the crawl unfinished; but if no worker
     wrote a report, none finished."""
     if not reports:
         return "killed"
-    others = [report.get("finish_reason") for report in reports if report.get("finish_reason") != "finished"]
+    others = [report.finish_reason for report in reports if report.finish_reason != "finished"]
     return (others[0] or "unknown") if others else "finished"
 
 
 # --- state -------------------------------------------------------------------------------------------------------
 
-def write_state(out: Path, records: list[dict], decisions: list[dict], report: dict, identity) -> None:
+def write_state(out: Path, records: list[ManifestRecord], decisions: list[Decision], report: ReportRecord,
+                identity) -> None:
     """The merged corpus's crawl state, as if one crawl had written it: its articles, the final decisions about
     every other URL, and one run."""
     state = CrawlState.for_corpus(out)
     try:
-        state.begin_run(report["started_at"])
-        state.reconcile(records, identity)
+        state.begin_run(report.started_at)
+        state.reconcile([record.to_json() for record in records], identity)
         for decision in decisions:
-            if decision["reason"] in NOT_STATE_DECISIONS or decision.get("provisional"):
+            if decision.reason in NOT_STATE_DECISIONS or decision.provisional:
                 continue
-            state.record_decision(identity(decision["url"]), url=decision["url"], outlet=decision["outlet"],
-                                  reason=decision["reason"], detail=decision.get("detail") or "",
-                                  at=decision.get("at") or report["finished_at"])
-        state.finish_run(report["finished_at"], report["finish_reason"])
+            state.record_decision(identity(decision.url), url=decision.url, outlet=decision.outlet,
+                                  reason=decision.reason, detail=decision.detail or "",
+                                  at=decision.at or report.finished_at)
+        state.finish_run(report.finished_at, report.finish_reason or "unknown")
     finally:
         state.close()
 

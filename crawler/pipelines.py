@@ -12,6 +12,7 @@ from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_ato
 from .clusters import DEDUP_MODES, minhash, new_cluster_id
 from cleaners.dates import parse_day as parse_date
 from .items import ArticleItem
+from .records import ManifestRecord
 from .relevance import RelevanceMatcher
 from .frontier import KeptIndex
 from .report import Rejected
@@ -114,7 +115,7 @@ class DuplicatePipeline:
                 if again:
                     raise Rejected("duplicate", f"already in the corpus as {again}", kind="same_url")
             item.duplicate_of, item.duplicate_kind = self.kept_article(item, key)
-            self.remember(record_urls(item.manifest_record()), key, item.duplicate_of or item.url)
+            self.remember(item.manifest_record().urls(), key, item.duplicate_of or item.url)
         return item
 
     def check_revision(self, item: ArticleItem, key: str) -> None:
@@ -145,7 +146,7 @@ class DuplicatePipeline:
 
 def record_urls(record: dict) -> list[str]:
     """Every URL a manifest record says its article was reached by or names as its own."""
-    return [url for url in (record["url"], record.get("canonical_url"), *record.get("other_urls", [])) if url]
+    return ManifestRecord.from_json(record).urls()
 
 
 class NearDuplicatePipeline:
@@ -258,7 +259,7 @@ class CorpusWriterPipeline:
         item.word_count = count_words(item.text)
         if item.duplicate_of:
             if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
-                self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+                self.manifest.append(item.manifest_record(text_key(item)).to_json())
             detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
@@ -271,7 +272,7 @@ class CorpusWriterPipeline:
         write_atomic(self.corpus_dir / relative, data, sync=self.sync)
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
-        self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+        self.manifest.append(item.manifest_record(text_key(item)).to_json())
         self.kept.commit(item.url)  # in a distributed crawl, the claims stand now even if this worker dies
         self.record_state(item)
         return item

@@ -30,39 +30,12 @@ from twisted.internet import task
 
 from .budget import budget_reached
 from .corpus import JsonLines, write_atomic
-from cleaners.dates import parse_day as parse_date
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
+from .records import DUPLICATE_KINDS, REASONS, Decision, StoryInfo, WrittenArticle
+from .report_builder import (RunCounts, RunFacts, build_report, date_ranges, duplicate_counts,  # noqa: F401
+                             language_counts, shared_clusters)  # the report's sections, importable from here as before
 from .report_html import write_report_html_or_log
 from .corpus_figures import corpus_figures, corpus_line
-
-REASONS = {
-    "written": "written to the corpus",
-    "known": "decided by an earlier run (state/crawl.sqlite): not fetched again",
-    "unchanged": "re-checked, not changed since the version in the corpus (HTTP 304 or the same text)",
-    "off_topic": "does not match every term group of the story",
-    "out_of_window": "published outside the story's window",
-    "undated": "no publication date could be read from the page (dropped: KEEP_UNDATED_ARTICLES=False)",
-    "duplicate": "the same article as one already kept",
-    "near_duplicate": "a near-copy of a kept article (DEDUP_MODE=drop)",
-    "not_article": "no article on the page (listing, too short, not HTML)",
-    "wall": "a consent wall or a paywall stub instead of the article: not saved (detail: consent | paywall)",
-    "robots": "forbidden by robots.txt",
-    "http_error": "the server answered with an error status",
-    "fetch_error": "could not be fetched (timeout, refused, DNS, size limit, redirect loop or off the outlet, URL too long)",
-    "bad_url": "not an http(s) URL (file:, data:, ftp:, javascript:...) or no host: never fetched",
-    "offsite": "listed on a host that is none of the outlet's (allowed_domains): recorded, not fetched",
-    # crawler/story_gates.py
-    "off_language": "written in a language the story's `languages` does not list",
-    "over_cap": "the story's max_articles (for its outlet, or in all) was reached: not fetched, or not written",
-    "would_fetch": "a dry run (--dry-run): would be fetched; the detail says why",
-}
-DUPLICATE_KINDS = {  # a `duplicate` decision's kind
-    "same_url": "another URL of a kept article: an AMP or alternate copy, the same canonical URL, the same page again",
-    "same_text": "the text of a kept article under another URL",
-}
-
-# What the report's corpus sections read of each written article: kept per article for the whole run, so lean.
-WRITTEN_FIELDS = ("url", "outlet", "language", "published", "cluster_id", "near_duplicate_of")
 
 # The settings that shape the corpus itself, recorded in report.json: `storycrawl reclean` uses them again.
 CORPUS_SETTINGS = ("MIN_ARTICLE_WORDS", "UNTYPED_ARTICLE_WORDS", "DEDUP_MODE", "NEAR_DUPLICATE_THRESHOLD",
@@ -94,10 +67,8 @@ def decision_record(*, url: str, outlet: str, reason: str, detail: str = "", via
     """One line of decisions.jsonl; a duplicate's line also says which kind of duplicate it is. A provisional
     decision waits on another page: an AMP copy is settled once its canonical article is written."""
     assert reason in REASONS, reason
-    record = {"url": url, "outlet": outlet, "reason": reason, "detail": detail, "via": via, "at": utc_now()}
-    if kind:
-        record["kind"] = kind
-    return {**record, "provisional": True} if provisional else record
+    return Decision(url=url, outlet=outlet, reason=reason, detail=detail, via=via, at=utc_now(), kind=kind,
+                    provisional=provisional).to_json()
 
 
 def record_decision(crawler, **fields) -> None:
@@ -113,7 +84,7 @@ class RunReport:
         self.found: Counter = Counter()
         self.decided: dict[str, Counter] = defaultdict(Counter)
         self.source_errors: list[dict] = []
-        self.written: list[dict] = []  # the report's fields of each article written in this run (not whole records)
+        self.written: list[WrittenArticle] = []  # what the report reads of each article written in this run
         self.duplicate_kinds: Counter = Counter()
         self.provisional: dict[str, dict] = {}  # URL -> its provisional decision, replaced by a later one
         self.started = time.monotonic()
@@ -181,7 +152,7 @@ class RunReport:
         self.budgets.append({"scope": scope, "max_requests": limit, "at": utc_now()})
 
     def item_scraped(self, item, response, spider):
-        self.written.append({name: getattr(item, name) for name in WRITTEN_FIELDS})
+        self.written.append(WrittenArticle.of(item))
         record_decision(self.crawler, url=item.url, outlet=item.outlet, reason="written", detail=item.path,
                         via=item.discovered_via)
 
@@ -206,38 +177,22 @@ class RunReport:
 
     def build(self, spider, finish_reason: str) -> dict:
         story = spider.story
-        outlets = {}
-        for outlet in sorted(set(self.found) | set(self.decided)):
-            counts = {reason: self.decided[outlet][reason] for reason in REASONS}
-            outlets[outlet] = {"found": self.found[outlet], **counts,
-                               "undecided": self.found[outlet] - sum(counts.values())}
-        totals = {key: sum(o[key] for o in outlets.values()) for key in ("found", *REASONS, "undecided")}
-        return {
-            "story": {"id": story.id, "title": story.title, "file": story.path,
-                      "since": story.since.isoformat() if story.since else None,
-                      "until": story.until.isoformat() if story.until else None},
-            "started_at": self.started_at,
-            "finished_at": utc_now(),
-            "seconds": round(time.monotonic() - self.started, 1),
-            "finish_reason": finish_reason,
-            "corpus_dir": str(self.corpus_dir),
-            "settings": {name: self.crawler.settings.get(name) for name in CORPUS_SETTINGS},
-            "reasons": REASONS,
-            "totals": totals,
-            "outlets": outlets,
-            "duplicates": duplicate_counts(self.duplicate_kinds, self.written, totals["near_duplicate"]),
-            "clusters": shared_clusters(self.written),
-            "languages": language_counts(self.written),
-            "dates": date_ranges(self.written),
-            "source_errors": self.source_errors,
-            "failed_sources": failed_sources([s.name for s in story.sources], self.decided, self.source_errors),
-            "requests": self.crawler.stats.get_value("downloader/request_count", 0),
-            "fetch_cost": self.cost.as_report(outlets),
-            "skipped_listings": self.skipped_listings,
-            "budget": [{**reached, "refused": self.crawler.stats.get_value(f"storycrawl/over_budget/{reached['scope']}", 0)}
-                       for reached in self.budgets],
-            "corpus": corpus_figures(self.corpus_dir),  # the corpus after all runs; the rest is this run's
-        }
+        facts = RunFacts(
+            story=StoryInfo(id=story.id, title=story.title, file=story.path,
+                            since=story.since.isoformat() if story.since else None,
+                            until=story.until.isoformat() if story.until else None),
+            started_at=self.started_at, finished_at=utc_now(), seconds=round(time.monotonic() - self.started, 1),
+            finish_reason=finish_reason, corpus_dir=str(self.corpus_dir),
+            settings={name: self.crawler.settings.get(name) for name in CORPUS_SETTINGS},
+            source_errors=self.source_errors, requests=self.crawler.stats.get_value("downloader/request_count", 0),
+            skipped_listings=self.skipped_listings,
+            budget=[{**reached, "refused": self.crawler.stats.get_value(f"storycrawl/over_budget/{reached['scope']}", 0)}
+                    for reached in self.budgets])
+        counts = RunCounts(found=self.found, decided=self.decided, duplicate_kinds=self.duplicate_kinds,
+                           written=self.written)
+        return build_report(facts, counts, fetch_cost=self.cost.as_report,
+                            failed_sources=failed_sources([s.name for s in story.sources], self.decided, self.source_errors),
+                            corpus=corpus_figures(self.corpus_dir)).to_json()  # the corpus after all runs
 
 
 FETCH_FAILURES = ("robots", "http_error", "fetch_error", "bad_url", "offsite")
@@ -257,42 +212,6 @@ def failed_sources(names: list[str], decided: dict[str, Counter], source_errors:
             failed.append({"source": name, "detail": detail, "listings_failed": len(errors),
                            "fetches_failed": fetch_failures})
     return failed
-
-
-# --- report sections from the written articles' WRITTEN_FIELDS --------------------------------
-
-def duplicate_counts(kinds: Counter, written: list[dict], dropped: int) -> dict:
-    """Exact duplicates by kind (recorded without a file), and near-duplicates kept and marked, or dropped."""
-    return {**{kind: kinds[kind] for kind in DUPLICATE_KINDS},
-            "near_duplicate_marked": sum(1 for record in written if record["near_duplicate_of"]),
-            "near_duplicate_dropped": dropped}
-
-
-def shared_clusters(written: list[dict]) -> dict:
-    """The near-duplicate clusters (wire copies) with two or more written articles, with their members."""
-    members = defaultdict(list)
-    for record in written:
-        members[record["cluster_id"]].append({"url": record["url"], "outlet": record["outlet"]})
-    shared = [{"cluster_id": cluster_id, "members": urls}
-              for cluster_id, urls in sorted(members.items()) if len(urls) > 1]
-    return {"count": len(shared), "clusters": shared}
-
-
-def language_counts(written: list[dict]) -> dict[str, int]:
-    """Articles written per detected language ("und" where none was detected, as in the corpus's folders)."""
-    return dict(sorted(Counter(record["language"] or "und" for record in written).items()))
-
-
-def date_ranges(written: list[dict]) -> dict[str, dict]:
-    """Per outlet: the earliest and latest publication day of its written articles, and how many had no date."""
-    ranges = {}
-    for outlet in sorted({record["outlet"] for record in written}):
-        days = [parse_date(record["published"]) for record in written if record["outlet"] == outlet]
-        dated = sorted(day for day in days if day)
-        ranges[outlet] = {"earliest": dated[0].isoformat() if dated else None,
-                          "latest": dated[-1].isoformat() if dated else None,
-                          "undated": len(days) - len(dated)}
-    return ranges
 
 
 def format_summary(report: dict) -> str:

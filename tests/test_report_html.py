@@ -24,6 +24,7 @@ import pytest
 
 from conftest import run_storycrawl, system_package_missing
 from crawler.cli import main as storycrawl_main
+from crawler.records import ManifestRecord, WrittenArticle
 from crawler.report import REASONS, date_ranges, language_counts, shared_clusters
 from crawler.report_html import (ERROR_REASONS, MAX_DAILY_BARS, NoReport, render_report, write_report_html,
                                  write_report_html_or_log)
@@ -140,6 +141,10 @@ def article(outlet: str, language: str | None, published: str | None, title: str
             "cluster_id": f"c-{slug}", "near_duplicate_of": None, "duplicate_of": None, **extra}
 
 
+def corpus_sections(written: list[WrittenArticle]) -> dict:
+    return {"clusters": shared_clusters(written), "languages": language_counts(written), "dates": date_ranges(written)}
+
+
 def make_corpus(root: Path, articles: list[dict], other: dict[str, dict] | None = None,
                 since: str | None = "2024-10-20", until: str | None = "2024-10-31", **report_fields) -> Path:
     """report.json as RunReport builds it (its own section functions) and manifest.jsonl, for `articles`
@@ -159,7 +164,7 @@ def make_corpus(root: Path, articles: list[dict], other: dict[str, dict] | None 
               "finish_reason": "finished", "corpus_dir": str(root), "settings": {}, "reasons": REASONS,
               "totals": totals, "outlets": outlets,
               "duplicates": {"same_url": 0, "same_text": 0, "near_duplicate_marked": 0, "near_duplicate_dropped": 0},
-              "clusters": shared_clusters(written), "languages": language_counts(written), "dates": date_ranges(written),
+              **corpus_sections([WrittenArticle.of(ManifestRecord.from_json(a)) for a in written]),
               "source_errors": [], "requests": 12, **report_fields}
     (root / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (root / "manifest.jsonl").write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import platform
 from collections import Counter
+from importlib.metadata import version
 
 import pytest
 
@@ -55,3 +57,10 @@ def test_the_summary_gives_duplicates_clusters_languages_and_date_ranges(demo_cr
     summary = demo_crawl.result.stderr
     assert "duplicates: " in summary and "clusters of 2+ articles: 1" in summary and "languages: de 2" in summary
     assert "published 2024-10-25..2024-10-28" in summary  # kyivwire's, for one
+
+
+def test_the_report_names_the_library_versions_that_made_the_corpus(demo_crawl):
+    versions = demo_crawl.report["versions"]
+    assert versions["python"] == platform.python_version()
+    for library in ("storycrawler", "scrapy", "trafilatura", "lxml", "resiliparse"):
+        assert versions[library] == version(library), library

@@ -77,6 +77,8 @@ def test_window_is_inclusive_and_undated_articles_are_in_it():
     ({**MINIMAL, "max_articles": 0}, "max_articles"),
     ({**MINIMAL, "max_articles": "10"}, "max_articles"),
     ({**MINIMAL, "sources": [{"name": "a", "urls": ["https://a.example/"], "max_articles": -3}]}, "sources.a.max_articles"),
+    ({**MINIMAL, "outlets": "is/visir"}, "outlets"),
+    ({**MINIMAL, "outlets": ["is/visir", 7]}, "outlets"),
 ])
 def test_a_bad_key_or_value_is_rejected_naming_the_key(data, key):
     with pytest.raises(StoryError) as error:
@@ -90,6 +92,18 @@ def test_languages_and_article_caps_are_read_from_the_story():
                                      {"name": "b", "urls": ["https://b.example/x"]}]})
     assert story.languages == ("en", "ru") and story.max_articles == 50
     assert [s.max_articles for s in story.sources] == [5, None]
+
+
+def test_outlets_named_by_the_story_are_passed_on_in_order():
+    story = parse_story({**MINIMAL, "outlets": ["is/visir", "uk/guardian"]})
+    assert story.outlets == ("is/visir", "uk/guardian")
+    assert parse_story(MINIMAL).outlets == ()
+
+
+def test_an_unknown_key_lists_the_known_ones():
+    with pytest.raises(StoryError) as error:
+        parse_story({**MINIMAL, "sources": [{**MINIMAL["sources"][0], "feed": ["https://a.example/rss"]}]})
+    assert error.value.key == "sources[0].feed" and "known keys: allowed_domains, feeds, follow" in str(error.value)
 
 
 def test_an_empty_sources_list_exits_2_instead_of_crawling_nothing(tmp_path):

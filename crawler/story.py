@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .outlets import OutletError, outlet_tables
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 URL_KEYS = ("sitemaps", "feeds", "start_urls", "urls")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
@@ -98,14 +100,19 @@ def load_story(path: str | Path) -> Story:
 
 def parse_story(data: dict, path: str | None = None) -> Story:
     _reject_unknown(data, {"id", "title", "since", "until", "match", "sources", "user_agent", "max_requests",
-                           "languages", "max_articles"}, "")
+                           "languages", "max_articles", "outlets"}, "")
     story_id = _required(data, "id", str, "")
     if not NAME_RE.match(story_id):
         raise StoryError("id", "use lowercase letters, digits, '-' and '_' (it names files)")
     since, until = _date(data, "since"), _date(data, "until")
     if since and until and since > until:
         raise StoryError("until", f"{until} is before since = {since}")
-    sources = tuple(_source(s, i) for i, s in enumerate(_list(data, "sources", "", required=True)))
+    try:  # `outlets = ["uk/guardian"]`: the outlets' own sources (crawler/outlets.py), after the written ones
+        from_outlets = outlet_tables(data.get("outlets"))
+    except OutletError as exc:
+        raise StoryError(exc.key, exc.reason) from None
+    written = _list(data, "sources", "", required=not from_outlets)
+    sources = tuple(_source(s, i) for i, s in enumerate([*written, *from_outlets]))
     if not sources:
         raise StoryError("sources", "is empty: give at least one [[sources]] table (a story with no outlet crawls nothing)")
     names = [s.name for s in sources]

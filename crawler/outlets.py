@@ -58,9 +58,9 @@ def source_table(outlet: Outlet) -> dict:
 
 def _unknown(outlet_id: str, known: list[str]) -> str:
     # Compare the name part too: "guardian" or "uk/gaurdian" should both suggest "uk/guardian".
-    by_name = {k.split("/", 1)[1]: k for k in known}
+    names = sorted({k.split("/", 1)[1] for k in known})
     close = difflib.get_close_matches(outlet_id, known, n=3, cutoff=0.6)
-    close += [by_name[n] for n in difflib.get_close_matches(outlet_id.rsplit("/", 1)[-1], list(by_name), n=3)
-              if by_name[n] not in close]
+    for name in difflib.get_close_matches(outlet_id.rsplit("/", 1)[-1], names, n=3):
+        close += [k for k in known if k.endswith("/" + name) and k not in close]
     hint = f"close matches: {', '.join(close[:3])}" if close else f"known outlets: {', '.join(known)}"
     return f"unknown outlet {outlet_id!r} ({hint}; each is a file cleaners/sites/<country>/<name>.toml)"

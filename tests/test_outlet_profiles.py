@@ -117,6 +117,12 @@ def test_an_outlet_named_without_its_country_is_matched_by_name():
         outlet_tables(["guardian"])
 
 
+def test_an_unknown_outlet_with_no_close_match_lists_the_known_ones():
+    with pytest.raises(ValueError) as caught:
+        outlet_tables(["xx/nothing-like-it"])
+    assert "known outlets: " in str(caught.value) and all(o in str(caught.value) for o in OUTLETS)
+
+
 @pytest.mark.parametrize("value, says", [
     ("uk/guardian", "a non-empty list of outlet ids"),
     ([], "a non-empty list of outlet ids"),

@@ -4,6 +4,11 @@ A profile names its site by domain (host suffix of the page or canonical URL) or
 page declares (og:site_name), and may list CSS selectors of the article's own parts to keep (the rest of
 the page is then ignored), selectors to drop before extraction, and text cues that end the article.
 A new outlet is a data file and a fixture page, not a new code path.
+
+A profile in a country folder (`sites/<country>/<name>.toml`) is also a real outlet a story can name by
+`<country>/<name>`: it declares the outlet's sources (robots.txt, news sitemaps, sitemaps, feeds), languages
+and where and when those facts were learnt. The file schema is declared below (pydantic, unknown keys refused);
+a bad file is refused with its path and the key.
 """
 
 from __future__ import annotations

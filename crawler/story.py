@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from cleaners.schema import first_problem
 
+from .outlets import OutletError, outlet_tables
 from .story_schema import MESSAGES, TABLES, SourceTable, StoryFile, story_key
 
 
@@ -101,6 +102,13 @@ def load_story(path: str | Path) -> Story:
 
 
 def parse_story(data: dict, path: str | None = None) -> Story:
+    try:  # `outlets = ["uk/guardian"]`: the outlets' own sources (crawler/outlets.py), after the written ones
+        from_outlets = outlet_tables(data.get("outlets"))
+    except OutletError as exc:
+        raise StoryError(exc.key, exc.reason) from None
+    written = data.get("sources", [])
+    if from_outlets and isinstance(written, list):
+        data = {**data, "sources": [*written, *from_outlets]}
     try:
         story = StoryFile.model_validate(data)
     except ValidationError as error:

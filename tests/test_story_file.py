@@ -78,7 +78,7 @@ def test_window_is_inclusive_and_undated_articles_are_in_it():
     ({**MINIMAL, "max_articles": "10"}, "max_articles"),
     ({**MINIMAL, "sources": [{"name": "a", "urls": ["https://a.example/"], "max_articles": -3}]}, "sources.a.max_articles"),
     ({**MINIMAL, "outlets": "is/visir"}, "outlets"),
-    ({**MINIMAL, "outlets": ["is/visir", 7]}, "outlets"),
+    ({**MINIMAL, "outlets": ["is/visir", 7]}, "outlets[1]"),
 ])
 def test_a_bad_key_or_value_is_rejected_naming_the_key(data, key):
     with pytest.raises(StoryError) as error:

@@ -71,6 +71,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.decompression.PlainBodyDecompressionMiddleware": 590,
 }
 EXTENSIONS = {
+    "crawler.run.StoryRun": -100,  # the story, URL identity, frontier and crawl state every component shares
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
     "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop

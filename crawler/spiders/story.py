@@ -13,7 +13,6 @@ and follows nothing: no listing, no link, no canonical page that was not fetched
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -23,26 +22,24 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from cleaners import Draft, SiteMemory, finish_article
+from cleaners import Draft, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
 from ..bounds import bounded_links, bounded_page
 from ..canonical import CanonicalPolicy
-from ..cleaning import ArrivalOrder, CleaningPool
-from ..frontier import LocalFrontier
+from ..cleaning import ArrivalOrder
 from ..discovery import (Listing, ListingError, gdelt_request_url, parse_date, parse_feed, parse_gdelt, parse_sitemap,
                          robots_sitemaps)
-from ..corpus import read_jsonl
 from ..fetch_cost import fetched_listing_page, listing_skipped
 from ..items import ArticleItem
-from ..relevance import RelevanceMatcher
-from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
-from ..state import CrawlState, Known, parse_time
-from ..story import Source, load_story
+from ..report import candidate_found, record_decision, source_failed, utc_now
+from ..state import Known, parse_time
+from ..story import Source
+from ..run import story_run
 from ..story_gates import OverCap
-from ..urls import UrlCleaner, UrlPolicy, on_domains
-from ..warc import REPLAY_SETTINGS, WarcArchive
-from ..windowing import PagingByArticles, PendingPage, Skip, Windowing, pagination, time_dates
+from ..urls import on_domains
+from ..warc import REPLAY_SETTINGS
+from ..windowing import PagingByArticles, PendingPage, Skip, pagination, time_dates
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
 FETCH_KINDS = {"parse_robots": "robots", "parse_sitemap": "sitemap", "parse_feed": "feed", "parse_gdelt": "api",
@@ -69,62 +66,35 @@ class StorySpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        path = spider.story_path or settings.get("STORY")
-        if not path:
-            raise ValueError("no story file: give -a story=PATH or -s STORY=PATH")
-        spider.story = load_story(path)
-        if spider.story.user_agent:
-            settings.set("USER_AGENT", spider.story.user_agent, priority="spider")
-        spider.urls = UrlCleaner(settings.getlist("TRACKING_PARAMETERS"))
-        spider.url_policy = UrlPolicy(settings.getint("URLLENGTH_LIMIT"))
-        spider.canonicals = CanonicalPolicy(settings.getint("CANONICAL_SHARED_LIMIT"), spider.urls.identity)
-        spider.waiting_copies = {}  # canonical page's identity -> [(response, article)] of copies waiting for it
-        spider.min_words = settings.getint("MIN_ARTICLE_WORDS")
-        spider.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
-        spider.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
-        spider.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
-        spider.max_listing_bytes = settings.getint("LISTING_MAXSIZE")
-        spider.max_links, spider.max_link_bytes = settings.getint("FOLLOW_MAX_LINKS"), settings.getint("CLEAN_MAX_CHARS")
-        spider.frontier = frontier_for(crawler, spider.story.id)  # what is taken, cleaned, kept: here or in Redis
-        spider.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
-        replayed = settings.getlist("WARC_REPLAY")
-        spider.replay = WarcArchive(replayed).candidates if replayed else None
-        spider.sources = {s.name: s for s in spider.story.sources}
-        spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
-        spider.link_extractors = {}
-        spider.site_memory = site_memory_from(settings, spider.frontier)
-        spider.cleaning = CleaningPool.from_settings(settings).start()
-        spider.arrival = ArrivalOrder()
-        spider.crawl_state = spider.open_state(settings)
-        spider.recheck_after = dt.timedelta(hours=settings.getfloat("RECHECK_AFTER_HOURS"))
-        spider.retry_runs = settings.getint("RETRY_FAILED_RUNS")
-        spider.windowing = Windowing.from_settings(settings, spider.story)
-        spider.relevance = RelevanceMatcher(spider.story.groups)
-        spider.paging = PagingByArticles()
+        if spider.story_path:  # the StoryRun extension (crawler/run.py) loads it
+            crawler.settings.set("STORY", spider.story_path, priority="cmdline")
+        crawler.signals.connect(spider.open_run, signals.spider_opened)
         crawler.signals.connect(spider.release_held_pages, signals.spider_idle)
-        crawler.signals.connect(spider.decision_to_state, decision_recorded)
         return spider
 
-    def open_state(self, settings) -> CrawlState | None:
-        """The corpus's state, told about manifest records a killed run wrote but did not commit to it."""
-        if not settings.getbool("STATE_ENABLED"):
-            return None
-        corpus = Path(settings.get("CORPUS_DIR"))
-        state = CrawlState.for_corpus(corpus)
-        taken = state.reconcile(read_jsonl(corpus / "manifest.jsonl"), self.urls.identity)
-        if taken:
-            self.logger.warning("%d articles of the manifest were not in the crawl state (a killed run): taken in", taken)
-        state.begin_run(utc_now())
-        return state
+    def open_run(self, spider):
+        settings, run = self.crawler.settings, story_run(self.crawler)
+        self.run = run
+        self.story, self.urls, self.url_policy, self.frontier = run.story, run.urls, run.url_policy, run.frontier
+        self.sources, self.outlet_hosts, self.replay, self.site_memory = run.sources, run.outlet_hosts, run.replay, run.site_memory
+        self.cleaning, self.crawl_state, self.windowing, self.relevance = run.cleaning, run.crawl_state, run.windowing, run.relevance
+        self.canonicals = CanonicalPolicy(settings.getint("CANONICAL_SHARED_LIMIT"), self.urls.identity)
+        self.waiting_copies = {}  # canonical page's identity -> [(response, article)] of copies waiting for it
+        self.min_words = settings.getint("MIN_ARTICLE_WORDS")
+        self.untyped_min_words = settings.getint("UNTYPED_ARTICLE_WORDS")
+        self.gdelt_endpoint = settings.get("GDELT_ENDPOINT")
+        self.sitemap_max_depth = settings.getint("SITEMAP_MAX_DEPTH")
+        self.max_listing_bytes = settings.getint("LISTING_MAXSIZE")
+        self.max_links, self.max_link_bytes = settings.getint("FOLLOW_MAX_LINKS"), settings.getint("CLEAN_MAX_CHARS")
+        self.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
+        self.link_extractors = {}
+        self.arrival = ArrivalOrder()
+        self.recheck_after = dt.timedelta(hours=settings.getfloat("RECHECK_AFTER_HOURS"))
+        self.retry_runs = settings.getint("RETRY_FAILED_RUNS")
+        self.paging = PagingByArticles()
 
     def closed(self, reason: str) -> None:
-        self.cleaning.close()
-        if self.crawl_state is not None:
-            self.crawl_state.finish_run(utc_now(), reason)
-            self.crawl_state.close()
-        if self.site_memory is not None:
-            self.site_memory.save()
+        self.run.close(reason)
 
     # --- seeds -----------------------------------------------------------------------------------------------
 
@@ -628,20 +598,6 @@ class StorySpider(scrapy.Spider):
         same_site = urlsplit(canonical).hostname == urlsplit(url).hostname
         return same_site and self.urls.identity(canonical) != self.urls.identity(url)
 
-    # --- state ------------------------------------------------------------------------------------------------
-
-    def decision_to_state(self, decision: dict) -> None:
-        """Every decision but `written` (the corpus writer records that, after the file and the manifest)."""
-        if self.crawl_state is None or decision["reason"] == "written":
-            return
-        identity = self.urls.identity(decision["url"])
-        if decision["reason"] == "known":
-            self.crawl_state.touch(identity, decision["at"])
-        else:
-            self.crawl_state.record_decision(identity, url=decision["url"], outlet=decision["outlet"],
-                                             reason=decision["reason"], detail=decision["detail"], at=decision["at"],
-                                             final=not decision.get("provisional"))
-
     # --- failures ---------------------------------------------------------------------------------------------
 
     def article_failed(self, failure):
@@ -662,15 +618,6 @@ class StorySpider(scrapy.Spider):
         self.frontier.done(request)
 
 
-def frontier_for(crawler, story_id: str):
-    """In memory, or in Redis for a worker of a distributed crawl (REDIS_URL)."""
-    if not crawler.settings.get("REDIS_URL"):
-        return LocalFrontier()
-    from ..distributed import RedisFrontier  # scrapy-redis and redis only where they are used
-
-    return RedisFrontier.from_crawler(crawler, story_id)
-
-
 def recheck_of(known: Known | None) -> dict | None:
     """What a re-check of an article in the corpus needs: its latest version and the validators it came with."""
     if known is None or not known.in_corpus:
@@ -687,13 +634,6 @@ def reached_urls(response: Response) -> list[str]:
     """The URLs this page was reached by, in order: as listed, each redirect hop, and its own."""
     listed = response.meta["candidate"].get("listed_url")
     return [url for url in (listed, *response.meta.get("redirect_urls", []), response.url) if url]
-
-
-def site_memory_from(settings, frontier) -> SiteMemory | None:
-    if not settings.getbool("SITE_MEMORY_ENABLED"):
-        return None
-    folder = settings.get("SITE_MEMORY_DIR") or Path(settings.get("CORPUS_DIR")) / "state" / "site-memory"
-    return frontier.site_memory(folder)
 
 
 def failure_reason(failure) -> tuple[str, str]:

@@ -38,7 +38,6 @@ from ..story import Source
 from ..run import story_run
 from ..story_gates import OverCap
 from ..urls import on_domains
-from ..warc import REPLAY_SETTINGS
 from ..windowing import PagingByArticles, PendingPage, Skip, pagination, time_dates
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
@@ -54,14 +53,6 @@ class StorySpider(scrapy.Spider):
     def __init__(self, story: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.story_path = story
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        if settings.getlist("WARC_REPLAY"):
-            settings.setdict(REPLAY_SETTINGS, priority="spider")
-        if settings.get("REDIS_URL"):  # one worker of a distributed crawl: the frontier is in Redis
-            settings.set("SCHEDULER", "crawler.distributed.RedisScheduler", priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -32,11 +32,11 @@ from ..verdicts import PageJudge
 
 class StorySpider(scrapy.Spider):
     name = "story"
+    run: StoryRun  # the crawl's shared state, from the moment the spider opens
 
     def __init__(self, story: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.story_path = story
-        self.run: StoryRun | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -75,8 +75,7 @@ class StorySpider(scrapy.Spider):
         return ArticleFlow(self.crawler, self.run, self.candidates, self.listings, self.judge, self.logger)
 
     def closed(self, reason: str) -> None:
-        if self.run is not None:
-            self.run.close(reason)
+        story_run(self.crawler).close(reason)  # also when the crawl stopped before the spider opened
 
     # --- seeds -----------------------------------------------------------------------------------------------
 

@@ -13,22 +13,23 @@ budget_reached = object()  # signal: a budget refused its first request; kwargs:
 
 
 class RequestBudgetMiddleware:
-    def __init__(self, crawler, per_crawl: int, per_source: int):
+    def __init__(self, crawler, run, per_crawl: int, per_source: int):
         self.crawler = crawler
+        self.run = run  # the crawl's StoryRun: its story's and sources' max_requests
         self.per_crawl, self.per_source = per_crawl, per_source
         self.sent: Counter = Counter()  # "crawl" and each source -> requests let through
         self.refused: Counter = Counter()
 
     @classmethod
     def from_crawler(cls, crawler):
+        from .run import story_run  # crawler/report.py, which the run imports, imports this module's signal
+
         settings = crawler.settings
-        return cls(crawler, settings.getint("MAX_REQUESTS"), settings.getint("MAX_REQUESTS_PER_SOURCE"))
+        return cls(crawler, story_run(crawler), settings.getint("MAX_REQUESTS"), settings.getint("MAX_REQUESTS_PER_SOURCE"))
 
     def limits(self, source_name: str | None) -> list[tuple[str, int]]:
-        spider = self.crawler.spider
-        story = getattr(spider, "story", None)
-        limits = [("crawl", (story.max_requests if story else None) or self.per_crawl)]
-        source = getattr(spider, "sources", {}).get(source_name)
+        limits = [("crawl", self.run.story.max_requests or self.per_crawl)]
+        source = self.run.sources.get(source_name)
         if source is not None:
             limits.append((source_name, source.max_requests or self.per_source))
         return [(scope, limit) for scope, limit in limits if limit]

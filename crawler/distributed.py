@@ -48,6 +48,7 @@ from cleaners import SiteMemory
 
 from .clusters import NUM_PERM, NearDuplicateIndex
 from .frontier import KeptIndex, PathClaims
+from .run import story_run
 
 logger = logging.getLogger(__name__)
 
@@ -484,7 +485,7 @@ class RedisScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler):
-        frontier = crawler.spider.frontier
+        frontier = story_run(crawler).frontier
         scheduler = cls(server=frontier.server, persist=True, queue_key=frontier.keys.requests,
                         dupefilter_key=frontier.keys.dupefilter,
                         dupefilter=RFPDupeFilter(frontier.server, frontier.keys.dupefilter,
@@ -549,7 +550,7 @@ class FrontierAckMiddleware:
 
     @property
     def frontier(self) -> RedisFrontier:
-        return self.crawler.spider.frontier
+        return story_run(self.crawler).frontier
 
     def process_spider_output(self, response, result):
         key = response.request.meta.get(FRONTIER_KEY)
@@ -605,7 +606,7 @@ class RedisWorker:
 
     @property
     def frontier(self) -> RedisFrontier:
-        return self.crawler.spider.frontier
+        return story_run(self.crawler).frontier
 
     def spider_opened(self, spider):
         logger.info("worker %s of %s", self.frontier.worker, self.frontier.keys.prefix)

@@ -23,6 +23,7 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
 from cleaners.dates import parse_http_date
+from .run import story_run
 from .urls import on_domains
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -131,7 +132,7 @@ class RedirectGuardMiddleware:
     def __init__(self, crawler):
         if not crawler.settings.getbool(self.enabled_setting):
             raise NotConfigured()
-        self.crawler = crawler
+        self.sources = story_run(crawler).sources
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
 
     @classmethod
@@ -159,8 +160,7 @@ class RedirectGuardMiddleware:
                                       "not followed")
 
     def outlet_domains(self, request, first_url: str) -> set[str] | None:
-        sources = getattr(self.crawler.spider, "sources", None)
-        source = sources.get(request.meta.get("source")) if sources else None
+        source = self.sources.get(request.meta.get("source"))
         if source is None:
             return None
         return {host for host in (*source.hosts(), urlsplit(first_url).hostname) if host}

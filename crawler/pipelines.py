@@ -16,31 +16,32 @@ from .records import ManifestRecord
 from .relevance import RelevanceMatcher
 from .frontier import KeptIndex
 from .report import Rejected
+from .run import StoryRun, story_run
 from .urls import UrlCleaner
 
 
 class StoryStage:
-    """A pipeline stage that reads the story the spider crawls."""
+    """A pipeline stage that reads the story of the run."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, story):
+        self.story = story
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def story(self):
-        return self.crawler.spider.story
+        return cls(story_run(crawler).story)
 
 
 class WindowPipeline(StoryStage):
     """The page's own publication date decides. An article whose date is unknown (published: null,
     published_from: "unknown") is kept unless KEEP_UNDATED_ARTICLES is off."""
 
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        self.keep_undated = crawler.settings.getbool("KEEP_UNDATED_ARTICLES")
+    def __init__(self, story, keep_undated: bool = True):
+        super().__init__(story)
+        self.keep_undated = keep_undated
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(story_run(crawler).story, crawler.settings.getbool("KEEP_UNDATED_ARTICLES"))
 
     def process_item(self, item: ArticleItem, spider=None):
         day = parse_date(item.published)
@@ -93,7 +94,7 @@ class DuplicatePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")),
-                   crawler.spider.frontier.kept_index())
+                   story_run(crawler).frontier.kept_index())
 
     def open_spider(self):
         records = read_jsonl(self.corpus_dir / "manifest.jsonl")
@@ -168,7 +169,7 @@ class NearDuplicatePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        index = crawler.spider.frontier.near_duplicate_index(settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
+        index = story_run(crawler).frontier.near_duplicate_index(settings.getfloat("NEAR_DUPLICATE_THRESHOLD"))
         return cls(Path(settings.get("CORPUS_DIR")), settings.get("DEDUP_MODE"), index,
                    settings.getint("NEAR_DUPLICATE_MAX_WORDS"))
 
@@ -215,20 +216,20 @@ class CorpusWriterPipeline:
     the crawl state. A file no manifest record names was left by a killed run and is written over.
     """
 
-    def __init__(self, crawler, corpus_dir: Path, sync: bool = True):
-        self.crawler = crawler
+    def __init__(self, run: StoryRun, corpus_dir: Path, sync: bool = True):
         self.corpus_dir = corpus_dir
         self.sync = sync
         self.manifest: JsonLines | None = None
-        self.urls = crawler.spider.urls
-        self.paths = crawler.spider.frontier.path_claims()  # path -> URL identity: the frontier's, maybe in Redis
-        self.kept = crawler.spider.frontier.kept_index()  # told of each article written: its claims then stand
+        self.urls = run.urls
+        self.paths = run.frontier.path_claims()  # path -> URL identity: the frontier's, maybe in Redis
+        self.kept = run.frontier.kept_index()  # told of each article written: its claims then stand
+        self.crawl_state = run.crawl_state  # told of each article written, after its file and manifest record
         self.duplicate_records: set[tuple[str, str]] = set()  # (URL, kept URL) identities of the manifest's duplicates
         self.failed: Exception | None = None  # the write that failed: nothing is written after it
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, Path(crawler.settings.get("CORPUS_DIR")), crawler.settings.getbool("SYNC_WRITES"))
+        return cls(story_run(crawler), Path(crawler.settings.get("CORPUS_DIR")), crawler.settings.getbool("SYNC_WRITES"))
 
     def open_spider(self):
         for record in read_jsonl(self.corpus_dir / "manifest.jsonl"):
@@ -279,7 +280,7 @@ class CorpusWriterPipeline:
 
     def record_state(self, item: ArticleItem) -> None:
         """The article's URLs, the one it was fetched by and the others it was reached by, are in the corpus now."""
-        state = getattr(self.crawler.spider, "crawl_state", None)
+        state = self.crawl_state
         if state is None:
             return
         for url in dict.fromkeys([item.url, *item.other_urls]):

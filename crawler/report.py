@@ -93,6 +93,7 @@ class RunReport:
         self.cost = FetchCost()
         self.skipped_listings: list[dict] = []  # listings not fetched because of their date, each with its reason
         self.budgets: list[dict] = []  # request budgets reached
+        self.run = None  # the crawl's StoryRun (crawler/run.py), once the spider is open
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -113,7 +114,10 @@ class RunReport:
         return report
 
     def spider_opened(self, spider):
-        self.cost.hosts.update(getattr(spider, "outlet_hosts", {}))
+        from .run import story_run  # crawler/run.py listens to this module's signals
+
+        self.run = story_run(self.crawler)
+        self.cost.hosts.update(self.run.outlet_hosts)
         self.decisions = JsonLines(self.corpus_dir / "decisions.jsonl", sync=self.crawler.settings.getbool("SYNC_WRITES"))
 
     def on_candidate(self, outlet: str, url: str):
@@ -168,7 +172,7 @@ class RunReport:
         report = self.build(spider, reason)
         # What `storycrawl crawl` takes its exit status from (this run's, not a report.json on disk).
         self.crawler.stats.set_value("storycrawl/failed_sources", report["failed_sources"])
-        self.crawler.stats.set_value("storycrawl/sources", len(spider.story.sources))
+        self.crawler.stats.set_value("storycrawl/sources", len(self.run.story.sources))
         if self.decisions:
             self.decisions.close()
         write_atomic(self.corpus_dir / "report.json", (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode())
@@ -176,7 +180,7 @@ class RunReport:
         print(format_summary(report), file=sys.stderr)
 
     def build(self, spider, finish_reason: str) -> dict:
-        story = spider.story
+        story = self.run.story
         facts = RunFacts(
             story=StoryInfo(id=story.id, title=story.title, file=story.path,
                             since=story.since.isoformat() if story.since else None,

@@ -34,61 +34,8 @@ TELNETCONSOLE_ENABLED = False
 # of the crawl's main-process time.
 CONCURRENT_ITEMS = 1
 
-# --- The crawl pipeline: each stage does one thing; rejections carry a reason into the run report. ------
-ITEM_PIPELINES = {
-    "crawler.pipelines.WindowPipeline": 100,
-    "crawler.pipelines.RelevancePipeline": 200,
-    "crawler.pipelines.DuplicatePipeline": 300,
-    "crawler.pipelines.NearDuplicatePipeline": 400,
-    "crawler.story_gates.LanguagePipeline": 250,  # the story's `languages`
-    "crawler.story_gates.ArticleCapPipeline": 700,  # the story's `max_articles`: just before the writer
-    "crawler.pipelines.CorpusWriterPipeline": 800,
-}
-# Next to the downloader (above Scrapy's own, the highest being HttpCacheMiddleware at 900): they see requests as
-# sent and responses as received, before decompression (590), redirects (600) and retries (550). Each is off
-# unless its setting is given (WARC_DIR, WARC_REPLAY).
-DOWNLOADER_MIDDLEWARES = {
-    "crawler.warc.WarcWriterMiddleware": 950,
-    "crawler.warc.WarcReplayMiddleware": 960,
-    "crawler.story_memory.RejudgeReplayMiddleware": 955,
-    "crawler.story_gates.CapAtDownloadMiddleware": 90,  # the story's `max_articles`, reached while a request waited  # --rejudge: a re-decided page from the corpus's WARC files
-    # crawler/middlewares.py: retries that wait (RETRY_BACKOFF_*) instead of Scrapy's immediate ones, and guards
-    # that see each redirect just before Scrapy follows it (3xx at 600, meta refresh at 580): no loops, no
-    # article candidate leaving its outlet's domains.
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.MaxSizeMessageMiddleware": 940,  # names DOWNLOAD_MAXSIZE when Scrapy cancels a body silently
-    "crawler.middlewares.MetaRefreshGuardMiddleware": 585,
-    "crawler.middlewares.RedirectGuardMiddleware": 610,
-    # crawler/robots.py: Scrapy's robots.txt middleware, whose copy of a host's robots.txt also answers the spider's
-    # own request for it (a story listing robots.txt for its sitemaps): fetched once, not twice.
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.robots.SharedRobotsTxtMiddleware": 100,
-    "crawler.budget.RequestBudgetMiddleware": 50,  # MAX_REQUESTS*: before robots.txt, so a refused request costs none
-    # crawler/decompression.py: Scrapy's decompression, minus a charset detection over the gzip bytes of every page
-    # served without a charset
-    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.decompression.PlainBodyDecompressionMiddleware": 590,
-}
-EXTENSIONS = {
-    "crawler.report.RunReport": 500,
-    "crawler.report.ProgressLine": 510,
-    "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop
-    "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
-    "crawler.jobdir.ResilientSpiderState": 0,
-    "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
-    "crawler.story_memory.StoryMemory": 530,  # the story the corpus's decisions were made with (state/story.json)
-}
-# Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
-# through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
-SPIDER_MIDDLEWARES = {
-    "crawler.distributed.FrontierAckMiddleware": 10,
-    # Article requests a cap (the story's max_articles) or a dry run (DRY_RUN) stops before they are fetched.
-    "crawler.story_gates.CandidateGateMiddleware": 20,
-    # --rejudge (REJUDGE): earlier story decisions requested again before the seeds (and through the gate above)
-    "crawler.story_memory.RejudgeMiddleware": 30,
-}
-LOG_FORMATTER = "crawler.report.QuietDropsLogFormatter"
+# --- storycrawler's components: its pipelines, middlewares, extensions and scheduler (crawler/addon.py). ------
+ADDONS = {"crawler.addon.StoryCrawlAddon": 0}
 LOG_LEVEL = "INFO"
 
 # --- storycrawler's own settings --------------------------------------------------------------------------
@@ -113,12 +60,6 @@ SYNC_WRITES = False
 STATE_ENABLED = True  # False: every run fetches every candidate again (the manifest still keeps one file per article)
 RECHECK_AFTER_HOURS = 24.0  # an undated listing entry of an article in the corpus is re-checked (conditional request) this long after its last check; 0: never
 RETRY_FAILED_RUNS = 3  # a URL that failed to fetch (timeout, 5xx) is tried by this many runs in a row, then left
-# Scrapy's JOBDIR keeps the pending requests on disk, so a killed crawl resumes them: `storycrawl crawl` sets it to
-# <CORPUS_DIR>/state/jobdir. Its filter of requests already made lasts one run (see crawler/state.py).
-DUPEFILTER_CLASS = "crawler.state.RunDupeFilter"
-# Scrapy's scheduler, reading the JOBDIR's queue files itself at open (crawler/jobdir.py): a 0-byte or torn queue
-# file, or an empty active.json, costs the requests it held (found again from the listings), never the crawl.
-SCHEDULER = "crawler.jobdir.ResilientScheduler"
 CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, clean in the crawl's process
 # A page's canonical URL (another page of its site) is believed only if it is no homepage or section above the page,
 # it can be fetched as an article, and no more than this many other pages of the crawl name it (crawler/canonical.py)

@@ -23,6 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from .corpus import read_jsonl
 from .items import ArticleItem
 from .report import Rejected, record_decision
+from .run import StoryRun, story_run
 from .story_memory import STORY_DECISIONS
 
 
@@ -30,15 +31,15 @@ SCRATCH_MARK = "state/dry-run-scratch"  # crawler/dry_run.py marks its copy of a
 
 
 class LanguagePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, story):
+        self.story = story
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(story_run(crawler).story)
 
     def process_item(self, item: ArticleItem, spider=None):
-        wanted = self.crawler.spider.story.languages
+        wanted = self.story.languages
         if wanted and item.language and item.language not in wanted and not item.previous:
             raise Rejected("off_language", f"{item.language}; the story wants {', '.join(wanted)}")
         return item
@@ -76,6 +77,7 @@ class ArticleCapPipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.story = story_run(crawler).story
         self.counts: CorpusCounts | None = None
 
     @classmethod
@@ -88,7 +90,7 @@ class ArticleCapPipeline:
     def process_item(self, item: ArticleItem, spider=None):
         if item.previous or item.duplicate_of:  # a new version, or another URL of a kept article: no new article
             return item
-        reached = self.counts.cap_reached(self.crawler.spider.story, item.outlet)
+        reached = self.counts.cap_reached(self.story, item.outlet)
         if reached:
             raise Rejected("over_cap", reached)
         self.counts.add(item.outlet)
@@ -104,6 +106,7 @@ class CorpusCounting:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.run = story_run(crawler)
         self.counts: CorpusCounts | None = None
 
     def connect(self):
@@ -112,7 +115,7 @@ class CorpusCounting:
         return self
 
     def spider_opened(self, spider):
-        if has_caps(spider.story):
+        if has_caps(self.run.story):
             self.counts = CorpusCounts(Path(self.crawler.settings.get("CORPUS_DIR")))
 
     def item_scraped(self, item, response, spider):
@@ -133,7 +136,7 @@ class CapAtDownloadMiddleware(CorpusCounting):
         candidate = request.meta.get("candidate")
         if self.counts is None or candidate is None or candidate.get("previous"):
             return None
-        reached = self.counts.cap_reached(self.crawler.spider.story, candidate["outlet"])
+        reached = self.counts.cap_reached(self.run.story, candidate["outlet"])
         if reached:
             raise OverCap(f"{reached}: not fetched")
         return None
@@ -176,14 +179,13 @@ class CandidateGateMiddleware(CorpusCounting):
         if not isinstance(output, Request) or "candidate" not in output.meta:
             return True
         candidate = output.meta["candidate"]
-        spider = self.crawler.spider
         if self.counts is not None and not candidate.get("previous"):
-            reached = self.counts.cap_reached(spider.story, candidate["outlet"])
+            reached = self.counts.cap_reached(self.run.story, candidate["outlet"])
             if reached:
                 self.decide(candidate, "over_cap", f"{reached}: not fetched")
                 return False
         if self.dry_run:
-            self.decide(candidate, "would_fetch", why_fetched(spider, candidate))
+            self.decide(candidate, "would_fetch", why_fetched(self.run, candidate))
             return False
         return True
 
@@ -192,12 +194,11 @@ class CandidateGateMiddleware(CorpusCounting):
                         via=candidate["via"])
 
 
-def why_fetched(spider, candidate: dict) -> str:
+def why_fetched(run: StoryRun, candidate: dict) -> str:
     """Why a run would fetch this candidate: new, a due re-check, a retry, or a page whose links are followed."""
     via = candidate["via"]
     listed = f"listed by {via['kind']} {via['url']}" if via.get("url") else f"listed by {via['kind']}"
-    state = spider.crawl_state
-    known = state.known(spider.urls.identity(candidate["url"])) if state is not None else None
+    known = run.known(run.urls.identity(candidate["url"]))
     if candidate.get("previous"):
         return f"re-check of version {candidate['previous']['version']} in the corpus ({listed})"
     if known is None:

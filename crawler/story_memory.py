@@ -25,6 +25,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from .corpus import read_jsonl, write_atomic
 from .report import candidate_found
+from .run import story_run
 from .warc import WarcArchive, fetched_at, registered_warcs, replayed_response
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class StoryMemory:
         remembered = self.remembered()
         if remembered is None:
             return
-        self.changed = story_changes(remembered, story_digest(spider.story))
+        self.changed = story_changes(remembered, story_digest(story_run(self.crawler).story))
         if self.changed and not self.rejudge:
             print(f"storycrawl: the story changed since this corpus's decisions ({', '.join(self.changed)}): URLs "
                   f"decided off-topic or out of window then stay so; run with --rejudge to decide them again",
@@ -91,7 +92,7 @@ class StoryMemory:
             return
         if self.changed and not self.rejudge:
             return  # the corpus's decisions are still the old story's
-        story = spider.story
+        story = story_run(self.crawler).story
         write_atomic(self.state_dir / "story.json", (json.dumps(story_digest(story), indent=2) + "\n").encode())
         if story.path and Path(story.path).is_file():
             write_atomic(self.state_dir / "story.toml", Path(story.path).read_bytes())
@@ -102,29 +103,36 @@ class RejudgeMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.run = story_run(crawler)
+        self.spider = None  # the spider that makes the requests (its `article_request`), once open
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         if not settings.getbool("REJUDGE") or settings.getlist("WARC_REPLAY") or settings.get("REDIS_URL"):
             raise NotConfigured
-        return cls(crawler)
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider):
+        self.spider = spider
 
     async def process_start(self, start):
-        for request in self.rejudge_requests(self.crawler.spider):
+        for request in self.rejudge_requests(self.spider):
             yield request
         async for output in start:
             yield output
 
     def rejudge_requests(self, spider) -> list[Request]:
-        state = spider.crawl_state
+        state = self.run.crawl_state
         if state is None:
             return []
         corpus = Path(self.crawler.settings.get("CORPUS_DIR"))
         earlier = self.earlier_candidates(corpus)
         requests = []
         for identity, url, outlet in state.decided_as(STORY_DECISIONS):
-            if outlet not in spider.sources or not spider.frontier.claim(identity, "rejudge"):
+            if outlet not in self.run.sources or not self.run.frontier.claim(identity, "rejudge"):
                 continue  # a source no longer in the story, or met already
             candidate = {"url": url, "listed_url": None, "source": outlet, "outlet": outlet,
                          "via": {"kind": "rejudge", "url": None}, "follow_depth": None, "previous": None,

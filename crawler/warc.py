@@ -131,9 +131,12 @@ class WarcWriterMiddleware:
         return middleware
 
     def spider_opened(self, spider):
+        from .run import story_run  # crawler/run.py reads WARC files for a replay
+
         self.path, self.file = create_warc_file(self.warc_dir)
         self.writer = WARCWriter(self.file, gzip=True)
-        self.writer.write_record(self.writer.create_warcinfo_record(self.path.name, self.warcinfo(spider)))
+        self.writer.write_record(self.writer.create_warcinfo_record(self.path.name,
+                                                                    self.warcinfo(story_run(self.crawler).story)))
         self.sync()
         if self.corpus_dir:
             register_warc(self.corpus_dir, str(self.path))
@@ -142,9 +145,8 @@ class WarcWriterMiddleware:
         if self.file:
             self.file.close()
 
-    def warcinfo(self, spider) -> dict:
+    def warcinfo(self, story) -> dict:
         settings = self.crawler.settings
-        story = getattr(spider, "story", None)
         return {"software": f"storycrawler (Scrapy {scrapy.__version__}, warcio {version('warcio')})",
                 "format": "WARC File Format 1.0",
                 "isPartOf": story.id if story else None,

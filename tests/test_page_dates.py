@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from lxml import html as lxml_html
-from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
 from conftest import DEMO_STORY, FIXTURES
@@ -13,7 +12,6 @@ from cleaners.metadata import read_metadata
 from crawler.items import ArticleItem
 from crawler.pipelines import WindowPipeline
 from crawler.report import Rejected
-from crawler.spiders.story import StorySpider
 from crawler.story import load_story
 
 PAGES = FIXTURES / "listings" / "web" / "harbour"
@@ -53,10 +51,7 @@ def window(**overrides) -> WindowPipeline:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict(overrides, priority="cmdline")
-    crawler = Crawler(StorySpider, settings)
-    crawler.spider = StorySpider(story=str(DEMO_STORY))
-    crawler.spider.story = load_story(DEMO_STORY)
-    return WindowPipeline.from_crawler(crawler)
+    return WindowPipeline(load_story(DEMO_STORY), settings.getbool("KEEP_UNDATED_ARTICLES"))
 
 
 def article(published: str | None) -> ArticleItem:

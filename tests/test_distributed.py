@@ -323,7 +323,7 @@ def test_a_dead_workers_uncommitted_claim_is_taken_over(two_frontiers):
     """Its article never reached a corpus: the worker redoing the page keeps it."""
     first, second = two_frontiers
     first.kept_index().keep(["http://x.test/story"], "text-key", "http://x.test/story")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     index = second.kept_index()
     assert index.url("http://x.test/story") is None and index.text("text-key") is None
     index.keep(["http://x.test/story"], "text-key", "http://x.test/story-amp")
@@ -334,7 +334,7 @@ def test_a_dead_workers_committed_claim_stands(two_frontiers):
     first, second = two_frontiers
     first.kept_index().keep(["http://x.test/story"], None, "http://x.test/story")
     first.kept_index().commit("http://x.test/story")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     assert second.kept_index().url("http://x.test/story") == "http://x.test/story"
 
 
@@ -348,7 +348,7 @@ def test_a_url_is_claimed_once(two_frontiers):
 def test_a_dead_workers_claim_is_granted_again_to_the_listing_redone(two_frontiers):
     first, second = two_frontiers
     first.claim("http://x.test/story", "http://x.test/feed.xml")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     assert not second.claim("http://x.test/story", "http://x.test/other-feed.xml")
     assert second.claim("http://x.test/story", "http://x.test/feed.xml")
 
@@ -368,7 +368,49 @@ def test_a_run_whose_last_worker_died_is_begun_again_by_the_next_worker(two_fron
     first.take_seeding()
     first.seeding_done()
     first.claim("http://x.test/story", "seed")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     assert not second.take_seeding(starting=False)  # a worker of that run, idle, does not restart it
     assert second.take_seeding()
     assert second.claim("http://x.test/story", "seed")
+
+
+def test_a_worker_leaving_puts_a_dead_workers_requests_back_and_keeps_the_run(two_frontiers):
+    """The leave script finds the dead worker's in-flight hash by the name keys.py gives it: its request goes
+    back into the queue, so the run is not drained and its keys stay for the next worker."""
+    first, second = two_frontiers
+    first.push("fingerprint", False, 0, b"a request", None)
+    assert first.pop() is not None  # in flight at first
+    first.server.delete(first.keys.alive(first.worker))
+    assert second.leave() == 0
+    assert first.server.zrange(first.keys.requests(), 0, -1) == [b"a request"]
+    assert not first.server.exists(first.keys.inflight(first.worker))
+
+
+def test_every_key_of_a_run_is_named_by_a_key_builder(two_frontiers):
+    """What a worker does leaves only keys that keys.py names (datasketch's LSH tables: under its basename)."""
+    from crawler.clusters import minhash
+
+    first, second = two_frontiers
+    first.take_seeding()
+    first.push("fingerprint", False, 0, b"a request", None)
+    first.push("another fingerprint", False, 0, b"another request", None)
+    first.seeding_done()
+    first.pop()  # one in flight, one queued
+    first.claim("http://x.test/story", "http://x.test/feed.xml")
+    first.mark_cleaned(["http://x.test/story"])
+    first.add_aliases("http://x.test/story", ["http://x.test/story/amp"])
+    with first.lock():
+        first.kept_index().keep(["http://x.test/story"], "text-key", "http://x.test/story")
+    first.kept_index().commit("http://x.test/story")
+    first.path_claims().claim("x/story.txt", "http://x.test/story")
+    first.near_duplicate_index(0.8).add("http://x.test/story", minhash("a ferry ran late on the fjord"), "en", "c-1")
+    first.site_memory().load("x.test").observe("http://x.test/story", {"a block"})
+    keys, worker = first.keys, first.worker
+    named = {keys.requests(), keys.dupefilter(), keys.sequence(), keys.workers(), keys.alive(worker),
+             keys.inflight(worker), keys.alive(second.worker), keys.seeder(), keys.seeded(), keys.claims(),
+             keys.cleaned(), keys.aliases("http://x.test/story"), keys.kept_urls(), keys.kept_texts(),
+             keys.committed(), keys.paths(), keys.clusters(), keys.site_pages("x.test"), keys.site_blocks("x.test")}
+    left = set(first.server.scan_iter(match=keys.pattern()))  # bytes: the LSH tables' names are binary
+    lsh = keys.lsh_basename().encode()
+    assert {key.decode() for key in left if not key.startswith(lsh)} == named
+    assert any(key.startswith(lsh) for key in left)

@@ -414,3 +414,58 @@ def test_every_key_of_a_run_is_named_by_a_key_builder(two_frontiers):
     lsh = keys.lsh_basename().encode()
     assert {key.decode() for key in left if not key.startswith(lsh)} == named
     assert any(key.startswith(lsh) for key in left)
+
+
+class ListingSpider:
+    """A spider with a callback and an errback, as requests name them in the queue."""
+
+    name = "listings"
+
+    def parse_listing(self, response):
+        return []
+
+    def listing_failed(self, failure):
+        return []
+
+
+def worker_scheduler(frontier):
+    """A worker's scheduler, built as Scrapy builds it, open for a spider whose frontier is `frontier`."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed import RedisScheduler
+
+    spider_class = type("ListingSpider", (ListingSpider, Spider), {})
+    crawler = get_crawler(spider_class)
+    crawler.spider = spider_class.from_crawler(crawler)
+    crawler.spider.frontier = frontier
+    scheduler = RedisScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler
+
+
+def test_a_request_one_worker_queues_is_fetched_by_another_as_it_was_made(two_frontiers):
+    from scrapy import Request
+
+    from crawler.distributed import FRONTIER_KEY
+
+    first, second = map(worker_scheduler, two_frontiers)
+    request = Request("http://x.test/feed.xml", callback=first.spider.parse_listing,
+                      errback=first.spider.listing_failed, priority=3, meta={"source": "x"})
+    assert first.enqueue_request(request)
+    assert second.has_pending_requests() and len(second) == 1
+    fetched = second.next_request()
+    assert (fetched.url, fetched.priority, fetched.meta["source"]) == (request.url, 3, "x")
+    assert fetched.callback == second.spider.parse_listing and fetched.errback == second.spider.listing_failed
+    assert fetched.meta[FRONTIER_KEY]  # in flight at the second worker
+    assert second.next_request() is None and not first.has_pending_requests()
+
+
+def test_a_request_any_worker_queued_before_is_filtered_unless_it_says_not_to(two_frontiers):
+    from scrapy import Request
+
+    first, second = map(worker_scheduler, two_frontiers)
+    assert first.enqueue_request(Request("http://x.test/story"))
+    assert not second.enqueue_request(Request("http://x.test/story"))
+    assert second.enqueue_request(Request("http://x.test/story", dont_filter=True))
+    assert len(first) == 2

@@ -74,7 +74,7 @@ class NearDuplicateIndex:
     """Articles seen so far, as MinHash signatures in an LSH index, with each one's cluster.
 
     `lsh` and `members` are in memory unless given: a distributed crawl gives ones kept in Redis
-    (crawler/distributed.py) and holds `locked()` around a lookup and the add it leads to."""
+    (crawler/distributed/near_duplicates.py) and holds `locked()` around a lookup and the add it leads to."""
 
     def __init__(self, threshold: float, lsh: MinHashLSH | None = None, members=None):
         self.threshold = threshold

@@ -1,6 +1,6 @@
 """What the processes crawling one story share: which URLs are taken, which pages were cleaned, which articles
 and text files are kept. One process keeps it in memory (`LocalFrontier`, the default); workers of a
-distributed crawl keep it in Redis (`crawler/distributed.py`, `RedisFrontier`), with the same methods.
+distributed crawl keep it in Redis (`crawler/distributed/`, `RedisFrontier`), with the same methods.
 
 The spider asks the frontier before it requests or decides a URL (`claim`), the pipelines ask its indexes
 before they keep an article (`kept_index`, `near_duplicate_index`) or a file name (`path_claims`).

@@ -92,7 +92,7 @@ TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compar
 ]
 WARC_DIR = None  # a folder: every request and response of the crawl into one WARC file there (crawler/warc.py); None: off
 WARC_REPLAY = []  # WARC files that answer every request instead of the network, articles replayed in order (reclean)
-# --- Distributed crawls (crawler/distributed.py): workers on any hosts share one frontier in Redis (scrapy-redis) ---
+# --- Distributed crawls (crawler/distributed/): workers on any hosts share one frontier in Redis (scrapy-redis) ---
 # Each worker writes its own corpus directory (a shard); `storycrawl merge OUT SHARD...` joins them.
 REDIS_URL = None  # redis://HOST:PORT/DB: this crawl is one worker of a distributed crawl (`storycrawl crawl --redis`)
 REDIS_KEY_PREFIX = "storycrawl:{%(story)s}"  # the run's Redis keys, %(story)s: the story id; one run per story at a time

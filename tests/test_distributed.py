@@ -323,7 +323,7 @@ def test_a_dead_workers_uncommitted_claim_is_taken_over(two_frontiers):
     """Its article never reached a corpus: the worker redoing the page keeps it."""
     first, second = two_frontiers
     first.kept_index().keep(["http://x.test/story"], "text-key", "http://x.test/story")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     index = second.kept_index()
     assert index.url("http://x.test/story") is None and index.text("text-key") is None
     index.keep(["http://x.test/story"], "text-key", "http://x.test/story-amp")
@@ -334,7 +334,7 @@ def test_a_dead_workers_committed_claim_stands(two_frontiers):
     first, second = two_frontiers
     first.kept_index().keep(["http://x.test/story"], None, "http://x.test/story")
     first.kept_index().commit("http://x.test/story")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     assert second.kept_index().url("http://x.test/story") == "http://x.test/story"
 
 
@@ -348,7 +348,7 @@ def test_a_url_is_claimed_once(two_frontiers):
 def test_a_dead_workers_claim_is_granted_again_to_the_listing_redone(two_frontiers):
     first, second = two_frontiers
     first.claim("http://x.test/story", "http://x.test/feed.xml")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     assert not second.claim("http://x.test/story", "http://x.test/other-feed.xml")
     assert second.claim("http://x.test/story", "http://x.test/feed.xml")
 
@@ -368,7 +368,104 @@ def test_a_run_whose_last_worker_died_is_begun_again_by_the_next_worker(two_fron
     first.take_seeding()
     first.seeding_done()
     first.claim("http://x.test/story", "seed")
-    first.server.delete(first.keys.of("alive", first.worker))
+    first.server.delete(first.keys.alive(first.worker))
     assert not second.take_seeding(starting=False)  # a worker of that run, idle, does not restart it
     assert second.take_seeding()
     assert second.claim("http://x.test/story", "seed")
+
+
+def test_a_worker_leaving_puts_a_dead_workers_requests_back_and_keeps_the_run(two_frontiers):
+    """The leave script finds the dead worker's in-flight hash by the name keys.py gives it: its request goes
+    back into the queue, so the run is not drained and its keys stay for the next worker."""
+    first, second = two_frontiers
+    first.push("fingerprint", False, 0, b"a request", None)
+    assert first.pop() is not None  # in flight at first
+    first.server.delete(first.keys.alive(first.worker))
+    assert second.leave() == 0
+    assert first.server.zrange(first.keys.requests(), 0, -1) == [b"a request"]
+    assert not first.server.exists(first.keys.inflight(first.worker))
+
+
+def test_every_key_of_a_run_is_named_by_a_key_builder(two_frontiers):
+    """What a worker does leaves only keys that keys.py names (datasketch's LSH tables: under its basename)."""
+    from crawler.clusters import minhash
+
+    first, second = two_frontiers
+    first.take_seeding()
+    first.push("fingerprint", False, 0, b"a request", None)
+    first.push("another fingerprint", False, 0, b"another request", None)
+    first.seeding_done()
+    first.pop()  # one in flight, one queued
+    first.claim("http://x.test/story", "http://x.test/feed.xml")
+    first.mark_cleaned(["http://x.test/story"])
+    first.add_aliases("http://x.test/story", ["http://x.test/story/amp"])
+    with first.lock():
+        first.kept_index().keep(["http://x.test/story"], "text-key", "http://x.test/story")
+    first.kept_index().commit("http://x.test/story")
+    first.path_claims().claim("x/story.txt", "http://x.test/story")
+    first.near_duplicate_index(0.8).add("http://x.test/story", minhash("a ferry ran late on the fjord"), "en", "c-1")
+    first.site_memory().load("x.test").observe("http://x.test/story", {"a block"})
+    keys, worker = first.keys, first.worker
+    named = {keys.requests(), keys.dupefilter(), keys.sequence(), keys.workers(), keys.alive(worker),
+             keys.inflight(worker), keys.alive(second.worker), keys.seeder(), keys.seeded(), keys.claims(),
+             keys.cleaned(), keys.aliases("http://x.test/story"), keys.kept_urls(), keys.kept_texts(),
+             keys.committed(), keys.paths(), keys.clusters(), keys.site_pages("x.test"), keys.site_blocks("x.test")}
+    left = set(first.server.scan_iter(match=keys.pattern()))  # bytes: the LSH tables' names are binary
+    lsh = keys.lsh_basename().encode()
+    assert {key.decode() for key in left if not key.startswith(lsh)} == named
+    assert any(key.startswith(lsh) for key in left)
+
+
+class ListingSpider:
+    """A spider with a callback and an errback, as requests name them in the queue."""
+
+    name = "listings"
+
+    def parse_listing(self, response):
+        return []
+
+    def listing_failed(self, failure):
+        return []
+
+
+def worker_scheduler(frontier):
+    """A worker's scheduler, built as Scrapy builds it, open for a spider whose frontier is `frontier`."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed import RedisScheduler
+
+    spider_class = type("ListingSpider", (ListingSpider, Spider), {})
+    crawler = get_crawler(spider_class)
+    crawler.spider = spider_class.from_crawler(crawler)
+    crawler.spider.frontier = frontier
+    scheduler = RedisScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler
+
+
+def test_a_request_one_worker_queues_is_fetched_by_another_as_it_was_made(two_frontiers):
+    from scrapy import Request
+
+    from crawler.distributed import FRONTIER_KEY
+
+    first, second = map(worker_scheduler, two_frontiers)
+    request = Request("http://x.test/feed.xml", callback=first.spider.parse_listing,
+                      errback=first.spider.listing_failed, priority=3, meta={"source": "x"})
+    assert first.enqueue_request(request)
+    assert second.has_pending_requests() and len(second) == 1
+    fetched = second.next_request()
+    assert (fetched.url, fetched.priority, fetched.meta["source"]) == (request.url, 3, "x")
+    assert fetched.callback == second.spider.parse_listing and fetched.errback == second.spider.listing_failed
+    assert fetched.meta[FRONTIER_KEY]  # in flight at the second worker
+    assert second.next_request() is None and not first.has_pending_requests()
+
+
+def test_a_request_any_worker_queued_before_is_filtered_unless_it_says_not_to(two_frontiers):
+    from scrapy import Request
+
+    first, second = map(worker_scheduler, two_frontiers)
+    assert first.enqueue_request(Request("http://x.test/story"))
+    assert not second.enqueue_request(Request("http://x.test/story"))
+    assert second.enqueue_request(Request("http://x.test/story", dont_filter=True))
+    assert len(first) == 2

@@ -60,3 +60,15 @@ def test_storycrawl_demo_runs_from_the_installed_package(installed, tmp_path):
     report = json.loads((tmp_path / "corpus" / "report.json").read_text())
     assert report["totals"]["written"] > 10 and report["finish_reason"] == "finished"
     assert (tmp_path / "corpus" / "report.html").is_file()
+
+
+def test_the_installed_package_has_the_distributed_crawls_scripts(installed, tmp_path):
+    """The Redis scripts are package data: each one the checkout has is read from the wheel's copy."""
+    checkout = sorted(path.name for path in (ROOT / "crawler" / "distributed" / "scripts").glob("*.lua"))
+    read = subprocess.run([str(installed / "bin" / "python"), "-c",
+                           "from importlib.resources import files; import crawler.distributed as d; "
+                           "print(d.__file__); scripts = files(d) / 'scripts'; "
+                           "print(*sorted(p.name for p in scripts.iterdir() if p.read_text().strip()))"],
+                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout.split()
+    assert Path(read[0]).is_relative_to(installed)
+    assert read[1:] == checkout and "push.lua" in checkout

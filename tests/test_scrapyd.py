@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,13 @@ def test_the_scheduled_crawl_writes_the_corpus_storycrawl_writes(scheduled_crawl
     expected = {p.relative_to(demo_crawl.corpus).as_posix(): p.read_text() for p in demo_crawl.corpus.rglob("*.txt")}
     assert texts == expected
     assert len(read_jsonl(corpus / "manifest.jsonl")) == len(demo_crawl.manifest)
+
+
+@pytest.mark.slow
+def test_the_deployed_egg_has_the_distributed_crawls_scripts(scheduled_crawl):
+    """A worker of a distributed crawl run by scrapyd reads its Redis scripts from the egg (package data)."""
+    *_, work = scheduled_crawl
+    egg = next((work / "eggs" / "storycrawler").glob("*.egg"))
+    in_egg = {Path(name).name for name in zipfile.ZipFile(egg).namelist()
+              if name.startswith("crawler/distributed/scripts/")}
+    assert in_egg == {path.name for path in (ROOT / "crawler" / "distributed" / "scripts").glob("*.lua")}

@@ -435,10 +435,16 @@ def worker_scheduler(frontier):
 
     from crawler.distributed import RedisScheduler
 
+    from scrapy.extension import ExtensionManager
+
+    from crawler.run import StoryRun
+
     spider_class = type("ListingSpider", (ListingSpider, Spider), {})
     crawler = get_crawler(spider_class)
     crawler.spider = spider_class.from_crawler(crawler)
-    crawler.spider.frontier = frontier
+    run = StoryRun.__new__(StoryRun)  # the one part of the run a scheduler reads: its frontier
+    run.frontier = frontier
+    crawler.extensions = ExtensionManager(run, crawler=crawler)
     scheduler = RedisScheduler.from_crawler(crawler)
     scheduler.open(crawler.spider)
     return scheduler

@@ -4,6 +4,7 @@ the fixture web. Every option only sets settings of crawler/settings.py: `scrapy
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -173,10 +174,20 @@ def crawl_overrides(args) -> dict:
     if getattr(args, "warc", None):
         overrides["WARC_DIR"] = str(args.warc)
     if getattr(args, "redis", None):
+        require_redis_extra()
         overrides["REDIS_URL"] = args.redis
     if getattr(args, "rejudge", False):
         overrides["REJUDGE"] = True
     return overrides
+
+
+def require_redis_extra() -> None:
+    """`--redis` without scrapy-redis installed: one line naming the extra (exit 2), not a traceback."""
+    try:
+        importlib.import_module(".distributed", __package__)  # its import says what is missing
+    except ImportError as exc:
+        print(f"storycrawl: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def vet_overrides(overrides: dict) -> None:

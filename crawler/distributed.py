@@ -38,11 +38,16 @@ import numpy as np
 from datasketch import MinHashLSH
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy_redis.connection import get_redis_from_settings
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import PriorityQueue
-from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
+
+try:  # the `redis` extra; this module is loaded only for a worker of a distributed crawl (REDIS_URL)
+    from scrapy_redis.connection import get_redis_from_settings
+    from scrapy_redis.dupefilter import RFPDupeFilter
+    from scrapy_redis.queue import PriorityQueue
+    from scrapy_redis.scheduler import Scheduler
+except ImportError as exc:
+    raise ImportError(f"a distributed crawl (REDIS_URL, --redis) needs scrapy-redis and redis: "
+                      f"pip install 'storycrawler[redis]' ({exc})") from exc
 
 from cleaners import SiteMemory
 

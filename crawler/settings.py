@@ -73,16 +73,13 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
-    "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop
     "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
     "crawler.jobdir.ResilientSpiderState": 0,
     "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
     "crawler.story_memory.StoryMemory": 530,  # the story the corpus's decisions were made with (state/story.json)
 }
-# Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
-# through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
+# With REDIS_URL, the spider adds crawler/distributed.py's extension and spider middleware (the `redis` extra).
 SPIDER_MIDDLEWARES = {
-    "crawler.distributed.FrontierAckMiddleware": 10,
     # Article requests a cap (the story's max_articles) or a dry run (DRY_RUN) stops before they are fetched.
     "crawler.story_gates.CandidateGateMiddleware": 20,
     # --rejudge (REJUDGE): earlier story decisions requested again before the seeds (and through the gate above)

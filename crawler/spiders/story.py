@@ -64,7 +64,14 @@ class StorySpider(scrapy.Spider):
         if settings.getlist("WARC_REPLAY"):
             settings.setdict(REPLAY_SETTINGS, priority="spider")
         if settings.get("REDIS_URL"):  # one worker of a distributed crawl: the frontier is in Redis
+            from .. import distributed  # noqa: F401 - the `redis` extra: without it, an ImportError naming it
+
             settings.set("SCHEDULER", "crawler.distributed.RedisScheduler", priority="spider")
+            # Heartbeat, dead workers' requests, idle stop; and the acknowledgement of a request once the items of
+            # its callback went through the pipelines (outermost, so it sees the output after every other one).
+            for name, component, order in (("EXTENSIONS", "crawler.distributed.RedisWorker", 520),
+                                           ("SPIDER_MIDDLEWARES", "crawler.distributed.FrontierAckMiddleware", 10)):
+                settings.set(name, {**settings.getdict(name), component: order}, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -23,7 +23,10 @@ setup: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/storycrawl demo --out $(OUT)
 
+# The linters first (configured in pyproject.toml), then the suite.
 test: setup
+	$(BIN)/ruff check crawler cleaners
+	$(BIN)/mypy crawler cleaners
 	$(BIN)/python -m pytest
 
 clean:

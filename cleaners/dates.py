@@ -15,15 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
 
+FEEDPARSER_HANDLERS: tuple[Callable[[str], Any], ...]
 try:  # feedparser's handlers of the forms only it reads (Korean, Greek, Hungarian, Perforce): the last resort.
     # Not its whole chain: its lax ISO 8601 handler reads "2013-xx-27" as the 1st of December.
-    from feedparser.datetimes import (_parse_date_greek, _parse_date_hungarian, _parse_date_nate, _parse_date_onblog,
-                                      _parse_date_perforce)
+    from feedparser.datetimes import (
+        _parse_date_greek,
+        _parse_date_hungarian,
+        _parse_date_nate,
+        _parse_date_onblog,
+        _parse_date_perforce,
+    )
     FEEDPARSER_HANDLERS = (_parse_date_greek, _parse_date_hungarian, _parse_date_nate, _parse_date_onblog,
                            _parse_date_perforce)
 except ImportError:  # private names: a feedparser without them only loses the rare forms they alone read
@@ -204,7 +212,8 @@ def _feedparser(value: str) -> dt.datetime | None:
                 warnings.simplefilter("ignore")
                 parsed = handler(value)
             if parsed:
-                return dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc)
+                year, month, day, hour, minute, second = parsed[:6]
+                return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone.utc)
         except (ValueError, OverflowError, TypeError, IndexError, KeyError, AttributeError):
             continue
     return None

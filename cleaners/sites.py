@@ -37,7 +37,7 @@ class SiteProfile:
         hosts = {(urlsplit(u).hostname or "") for u in urls if u}
         if any(h == d or h.endswith("." + d) for h in hosts for d in self.domains):
             return True
-        return bool(sitename) and sitename.casefold() in {s.casefold() for s in self.site_names}
+        return bool(sitename and sitename.casefold() in {s.casefold() for s in self.site_names})
 
 
 NO_PROFILE = SiteProfile(name="")

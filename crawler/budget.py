@@ -29,7 +29,7 @@ class RequestBudgetMiddleware:
         story = getattr(spider, "story", None)
         limits = [("crawl", (story.max_requests if story else None) or self.per_crawl)]
         source = getattr(spider, "sources", {}).get(source_name)
-        if source is not None:
+        if source is not None and source_name is not None:
             limits.append((source_name, source.max_requests or self.per_source))
         return [(scope, limit) for scope, limit in limits if limit]
 

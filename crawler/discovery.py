@@ -20,7 +20,7 @@ import feedparser
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from cleaners.dates import parse_day as parse_date  # noqa: F401 - also imported from here by other modules
+from cleaners.dates import parse_day as parse_date
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _unzipped(body: bytes, max_size: int) -> bytes:
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=max_size)
-        except Exception as exc:  # noqa: BLE001 - scrapy raises several kinds for bad or oversized gzip
+        except Exception as exc:  # scrapy raises several kinds for bad or oversized gzip
             raise ListingError(f"bad or oversized gzip: {exc}") from None
     if max_size and len(body) > max_size:
         raise ListingError(f"larger than the limit of {max_size} bytes")
@@ -264,7 +264,7 @@ def _xml_feed(root, truncated: bool, base_url: str) -> list[Listing]:
         # No base URL given to feedparser (with one it joins a URL at every element: most of its time); its links
         # are absolute or relative to the feed's own xml:base, and made absolute against the feed's URL here.
         parsed = feedparser.parse(io.BytesIO(_entries_skeleton(root)), sanitize_html=False, resolve_relative_uris=False)
-    except Exception as exc:  # noqa: BLE001 - a bug of the library on one feed must cost that feed only
+    except Exception as exc:  # a bug of the library on one feed must cost that feed only
         raise ListingError(f"feedparser failed: {type(exc).__name__}: {exc}") from None
     return [listing for listing in map(lambda entry: _feed_entry(entry, base_url), parsed.entries) if listing] + elsewhere
 

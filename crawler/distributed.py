@@ -160,7 +160,7 @@ class RunKeys:
     prefix: str
 
     @classmethod
-    def for_story(cls, template: str, story_id: str) -> "RunKeys":
+    def for_story(cls, template: str, story_id: str) -> RunKeys:
         return cls(template.replace("%(story)s", story_id))
 
     def __getattr__(self, name: str) -> str:  # requests, dupefilter, workers, claims, cleaned, ...
@@ -200,7 +200,7 @@ class RedisFrontier:
                          ("claim", CLAIM), ("observe", OBSERVE))}
 
     @classmethod
-    def from_crawler(cls, crawler, story_id: str) -> "RedisFrontier":
+    def from_crawler(cls, crawler, story_id: str) -> RedisFrontier:
         settings = crawler.settings
         server = get_redis_from_settings(settings)
         server.ping()  # a wrong REDIS_URL stops the crawl here, with redis-py's message
@@ -355,16 +355,16 @@ class RedisFrontier:
         # taken for dead itself. A lookup and its claims take milliseconds.
         return self.server.lock(self.keys.lock, timeout=self.timeout / 3, blocking_timeout=None)
 
-    def kept_index(self) -> "RedisKeptIndex":
+    def kept_index(self) -> RedisKeptIndex:
         return RedisKeptIndex(self)
 
-    def path_claims(self) -> "RedisPathClaims":
+    def path_claims(self) -> RedisPathClaims:
         return RedisPathClaims(self)
 
-    def near_duplicate_index(self, threshold: float) -> "RedisNearDuplicateIndex":
+    def near_duplicate_index(self, threshold: float) -> RedisNearDuplicateIndex:
         return RedisNearDuplicateIndex(self, threshold)
 
-    def site_memory(self, folder=None) -> "RedisSiteMemory":
+    def site_memory(self, folder=None) -> RedisSiteMemory:
         """Shared by the workers for the run; not kept in `folder` (a distributed run starts afresh)."""
         return RedisSiteMemory(self)
 
@@ -395,7 +395,7 @@ class RedisSiteMemory(SiteMemory):
         super().__init__(None)
         self.frontier = frontier
 
-    def load(self, site: str) -> RedisSiteState:
+    def load(self, site: str) -> RedisSiteState:  # type: ignore[override]  # SiteState's methods, kept in Redis
         return RedisSiteState(self.frontier, site)
 
 
@@ -638,7 +638,7 @@ class RedisWorker:
             raise
         except Exception:
             logger.exception("checking the frontier in Redis failed; checking again")
-            raise DontCloseSpider
+            raise DontCloseSpider from None
 
     def stop_when_idle(self, spider) -> None:
         """Raises DontCloseSpider unless the frontier has stayed empty for REDIS_IDLE_SECONDS."""

@@ -37,8 +37,7 @@ from pathlib import Path, PurePosixPath
 from . import settings as default_settings
 from .corpus import read_jsonl, write_atomic
 from .fetch_cost import merged_fetch_cost
-from .report import (REASONS, WRITTEN_FIELDS, date_ranges, duplicate_counts, language_counts, shared_clusters,
-                     utc_now)
+from .report import REASONS, WRITTEN_FIELDS, date_ranges, duplicate_counts, language_counts, shared_clusters, utc_now
 from .report_html import write_report_html_or_log
 from .state import CrawlState
 from .urls import UrlCleaner
@@ -158,7 +157,7 @@ def copy_articles(out: Path, shards: list[Shard], urls: UrlCleaner) -> tuple[lis
             continue
         if path:
             data, error = shard_text(shard, record)
-            if error:
+            if data is None:
                 missing.append({"shard": str(shard.dir), "url": record["url"], "path": path, "error": error})
                 continue  # not taken: a double of it in another shard may still have its text
             record = placed_record(record, identity, written, claimed, renamed)

@@ -14,8 +14,8 @@ import datetime as dt
 from urllib.parse import urljoin, urlsplit
 from weakref import WeakKeyDictionary
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.asyncio import sleep
@@ -23,6 +23,7 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
 from cleaners.dates import parse_http_date
+
 from .urls import on_domains
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}

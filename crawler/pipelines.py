@@ -7,13 +7,13 @@ import sqlite3
 from pathlib import Path
 
 from cleaners.article import count_words
-
-from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
-from .clusters import DEDUP_MODES, minhash, new_cluster_id
 from cleaners.dates import parse_day as parse_date
+
+from .clusters import DEDUP_MODES, minhash, new_cluster_id
+from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
+from .frontier import KeptIndex
 from .items import ArticleItem
 from .relevance import RelevanceMatcher
-from .frontier import KeptIndex
 from .report import Rejected
 from .urls import UrlCleaner
 
@@ -45,7 +45,7 @@ class WindowPipeline(StoryStage):
         day = parse_date(item.published)
         if day is None and not self.keep_undated:
             raise Rejected("undated", "no publication date in the page's metadata or text (KEEP_UNDATED_ARTICLES=False)")
-        if not self.story.in_window(day):
+        if day is not None and not self.story.in_window(day):
             raise Rejected("out_of_window", f"published {day.isoformat()}")
         return item
 
@@ -121,6 +121,7 @@ class DuplicatePipeline:
         """A re-check of an article in the corpus: the same text again is `unchanged`; another text is its next
         version (the writer keeps the earlier ones)."""
         previous = item.previous
+        assert previous is not None, "only a re-check has an earlier version"
         if self.is_own(self.index.text(key), item):
             raise Rejected("unchanged", f"same text as version {previous['version']} ({previous['path']})")
         item.version, item.previous_version = previous["version"] + 1, previous["path"]
@@ -255,11 +256,13 @@ class CorpusWriterPipeline:
             raise
 
     def write(self, item: ArticleItem):
+        manifest = self.manifest
+        assert manifest is not None, "open_spider comes first"
         item.word_count = count_words(item.text)
         if item.duplicate_of:
             if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
-                self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
-            detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"
+                manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+            detail = f"{DUPLICATE_DETAIL[item.duplicate_kind or '']} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
         day = parse_date(item.published)
@@ -271,7 +274,7 @@ class CorpusWriterPipeline:
         write_atomic(self.corpus_dir / relative, data, sync=self.sync)
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
-        self.manifest.append({**item.manifest_record(), "text_key": text_key(item)})
+        manifest.append({**item.manifest_record(), "text_key": text_key(item)})
         self.kept.commit(item.url)  # in a distributed crawl, the claims stand now even if this worker dies
         self.record_state(item)
         return item

@@ -28,12 +28,13 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
+from cleaners.dates import parse_day as parse_date
+
 from .budget import budget_reached
 from .corpus import JsonLines, write_atomic
-from cleaners.dates import parse_day as parse_date
+from .corpus_figures import corpus_figures, corpus_line
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .report_html import write_report_html_or_log
-from .corpus_figures import corpus_figures, corpus_line
 
 REASONS = {
     "written": "written to the corpus",

@@ -31,9 +31,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from cleaners.dates import parse_datetime, parse_day
+
 from .corpus import read_jsonl, write_atomic
 from .corpus_figures import corpus_articles
-from cleaners.dates import parse_datetime, parse_day
 from .fetch_cost import fetch_cost_html
 
 REPORT_HTML = "report.html"
@@ -82,7 +83,7 @@ def write_report_html_or_log(corpus_dir: Path, logger) -> None:
     """The end of a crawl: report.html beside report.json; a failure is logged, never the crawl's failure."""
     try:
         write_report_html(corpus_dir)
-    except Exception:  # noqa: BLE001 - the corpus and report.json are written: a report page must not undo that
+    except Exception:  # the corpus and report.json are written: a report page must not undo that
         logger.exception("report.html could not be written to %s", corpus_dir)
 
 
@@ -241,12 +242,12 @@ def timeline_section(report: dict, articles: list[dict]) -> str:
     counts = Counter(lang for _, lang in dated) + undated
     colours = language_colours(counts)
     parts = ['<section id="timeline">', '<h2>Coverage by day</h2>']
-    days = [day for day, _ in dated]
+    days = [day for day, _ in dated if day is not None]
     ends = [d for d in (since, until, *days) if d]
     first, last = (since or min(ends), until or max(ends)) if ends else (None, None)
-    if days:  # an article dated outside the window (several crawls into one corpus) widens the chart
-        first, last = min(first, *days), max(last, *days)
-    if first is None or first > last:
+    if first is not None and last is not None and days:  # an article dated outside the window (several crawls
+        first, last = min(first, *days), max(last, *days)  # into one corpus) widens the chart
+    if first is None or last is None or first > last:
         parts.append('<p class="note">No dated article and no story window: nothing to draw.</p>')
     else:
         weekly = (last - first).days + 1 > MAX_DAILY_BARS

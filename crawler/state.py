@@ -92,7 +92,7 @@ class CrawlState:
         self.run_id: int | None = None
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path | str) -> "CrawlState":
+    def for_corpus(cls, corpus_dir: Path | str) -> CrawlState:
         return cls(Path(corpus_dir) / "state" / "crawl.sqlite")
 
     def close(self) -> None:

@@ -57,7 +57,7 @@ class Source:
     def hosts(self) -> set[str]:
         """The hosts this source's own URLs name: articles there belong to this outlet."""
         listed = [*self.sitemaps, *self.feeds, *self.start_urls, *self.urls]
-        return {urlsplit(u).hostname for u in listed} | set(self.allowed_domains)
+        return {host for u in listed if (host := urlsplit(u).hostname)} | set(self.allowed_domains)
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,7 @@ def _required(data: dict, key: str, kind: type, where: str):
 
 def _optional(data: dict, key: str, kind: type, where: str, default):
     value = data.get(key, default)
-    if value is not None and (not isinstance(value, kind) or (kind is str and not value.strip())):
+    if value is not None and (not isinstance(value, kind) or (isinstance(value, str) and not value.strip())):
         raise StoryError(f"{where}{key}", f"expected a non-empty {kind.__name__}, got {value!r}")
     return value
 

@@ -61,8 +61,8 @@ def url_span(url: str, today: dt.date | None = None) -> Span | None:
     return min(spans, key=lambda span: span.precision, default=None)
 
 
-def path_spans(path: str) -> list[Span]:
-    spans = []
+def path_spans(path: str) -> list[Span | None]:
+    spans: list[Span | None] = []
     for match in PATH_DATE.finditer(path):
         year, month, day = match.groups()
         # A lone year is read only as a path segment of its own (`/2024/`, `sitemap-2024.xml`): "top-2000" is no year.
@@ -102,14 +102,14 @@ def query_span(query: str) -> Span | None:
     if year is None:
         return None
     month = next((params[n] for n in MONTH_PARAMS if params.get(n, "").isdigit()), None)
-    day = next((params[n] for n in DAY_PARAMS if params.get(n, "").isdigit()), None) if month else None
-    return make_span(year, month, day)
+    day_number = next((params[n] for n in DAY_PARAMS if params.get(n, "").isdigit()), None) if month else None
+    return make_span(year, month, day_number)
 
 
 def make_span(year: str, month: str | None = None, day: str | None = None) -> Span | None:
     try:
         y = int(year)
-        if day:
+        if day and month:
             first = dt.date(y, int(month), int(day))
             return Span(first, first)
         if month:

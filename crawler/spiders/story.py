@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -29,16 +30,24 @@ from cleaners.metadata import ARTICLE_TYPES
 from ..bounds import bounded_links, bounded_page
 from ..canonical import CanonicalPolicy
 from ..cleaning import ArrivalOrder, CleaningPool
-from ..frontier import LocalFrontier
-from ..discovery import (Listing, ListingError, gdelt_request_url, parse_date, parse_feed, parse_gdelt, parse_sitemap,
-                         robots_sitemaps)
 from ..corpus import read_jsonl
+from ..discovery import (
+    Listing,
+    ListingError,
+    gdelt_request_url,
+    parse_date,
+    parse_feed,
+    parse_gdelt,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from ..fetch_cost import fetched_listing_page, listing_skipped
+from ..frontier import LocalFrontier
 from ..items import ArticleItem
 from ..relevance import RelevanceMatcher
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
 from ..state import CrawlState, Known, parse_time
-from ..story import Source, load_story
+from ..story import Source, Story, load_story
 from ..story_gates import OverCap
 from ..urls import UrlCleaner, UrlPolicy, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
@@ -53,6 +62,34 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
 
 class StorySpider(scrapy.Spider):
     name = "story"
+    # Set by from_crawler: the story and the crawl's components.
+    story: Story
+    urls: UrlCleaner
+    url_policy: UrlPolicy
+    canonicals: CanonicalPolicy
+    waiting_copies: dict[str, list]
+    min_words: int
+    untyped_min_words: int
+    gdelt_endpoint: str
+    sitemap_max_depth: int
+    max_listing_bytes: int
+    max_links: int
+    max_link_bytes: int
+    frontier: Any  # LocalFrontier, or distributed.RedisFrontier with the same methods
+    last_cleaned_record: tuple[str, int] | None
+    replay: dict | None
+    sources: dict[str, Source]
+    outlet_hosts: dict[str, str]
+    link_extractors: dict[str, LinkExtractor]
+    site_memory: SiteMemory | None
+    cleaning: CleaningPool
+    arrival: ArrivalOrder
+    crawl_state: CrawlState | None
+    recheck_after: dt.timedelta
+    retry_runs: int
+    windowing: Windowing
+    relevance: RelevanceMatcher
+    paging: PagingByArticles
 
     def __init__(self, story: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +290,7 @@ class StorySpider(scrapy.Spider):
                               headers=headers, meta=meta, priority=priority)
 
     def outlet_for(self, url: str, source: Source) -> str:
-        return self.outlet_hosts.get(urlsplit(url).hostname, source.name)
+        return self.outlet_hosts.get(urlsplit(url).hostname or "", source.name)
 
     def source_of(self, response_or_request) -> Source:
         return self.sources[response_or_request.meta["source"]]
@@ -340,15 +377,15 @@ class StorySpider(scrapy.Spider):
         for feed in self.announced_feeds(page):
             yield from self.listing_request(feed, self.parse_feed, source, response.url)
         via = {"kind": "link", "url": response.url}
-        allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
-        links, capped = bounded_links(self.link_extractor(source), page, self.max_links)
+        allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname or ""]
+        found, capped = bounded_links(self.link_extractor(source), page, self.max_links)
         if cut or capped:  # recorded with the listings' problems: what the page lists is not all followed
             detail = (f"links taken from it capped (FOLLOW_MAX_LINKS {self.max_links}, CLEAN_MAX_CHARS "
-                      f"{self.max_link_bytes}): {len(links)} followed")
+                      f"{self.max_link_bytes}): {len(found)} followed")
             self.logger.warning("%s: %s", response.url, detail)
             self.crawler.signals.send_catch_log(source_failed, record={"url": response.url, "source": source.name,
                                                                        "detail": detail, "at": utc_now()})
-        links = [link.url for link in links
+        links = [link.url for link in found
                  if on_domains(urlsplit(link.url).hostname, allowed) and not self.windowing.is_service_link(link.url)]
         dates = time_dates(page)
         days = self.windowing.listed_days(links, dates, source)
@@ -458,7 +495,7 @@ class StorySpider(scrapy.Spider):
         first one cleaned is the article."""
         detail = "fetched again: cleaned once already in this run"
         canonical = draft.meta.canonical_url if isinstance(draft, Draft) else None
-        copy = bool(canonical) and self.is_other_page_of_same_site(canonical, response.url)
+        copy = bool(canonical and self.is_other_page_of_same_site(canonical, response.url))
         if copy:  # settled, like an alternate copy, by its canonical article's record
             detail += f", as a copy of {canonical}"
         record_decision(self.crawler, url=response.url, outlet=response.meta["candidate"]["outlet"], reason="duplicate",
@@ -591,12 +628,12 @@ class StorySpider(scrapy.Spider):
     async def draft(self, response: Response):
         """The page's Draft from the cleaning pool, None if it holds no text, or a string saying why it is
         no article."""
+        header = response.headers.get("Content-Type")
+        content_type = header.decode("latin-1") if header is not None else None
         if not isinstance(response, HtmlResponse):
-            return f"not HTML ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
-        content_type = response.headers.get("Content-Type")
+            return f"not HTML ({'?' if content_type is None else content_type})"
         try:
-            return await self.cleaning.draft(response.body, content_type and content_type.decode("latin-1"),
-                                             response.url)
+            return await self.cleaning.draft(response.body, content_type, response.url)
         except Exception as exc:  # a cleaner bug must cost one page, not the crawl
             self.logger.exception("cleaning %s failed", response.url)
             return f"the cleaners failed: {type(exc).__name__}: {exc}"

@@ -160,6 +160,12 @@ def parse_http_date(value) -> dt.datetime | None:
     return moment.astimezone(dt.timezone.utc) if moment else None
 
 
+def overlaps_window(first: dt.date, last: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
+    """The days `first`..`last` (one day, a month a URL names...) share a day with the window `since`..`until`, each
+    end inclusive and None for an open end: a story's window, read the same way for a page's day and a URL's span."""
+    return (since is None or last >= since) and (until is None or first <= until)
+
+
 def iso_date(value) -> str | None:
     """The date a page states, as ISO 8601: kept as written when it is ISO already (the corpus files it as the
     page gives it), rewritten when it is another form ("October 25, 2022" -> "2022-10-25"); None if unreadable."""

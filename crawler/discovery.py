@@ -20,7 +20,7 @@ import feedparser
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from cleaners.dates import parse_day as parse_date
+from cleaners.dates import parse_day
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def _sitemap_entry(element, base_url: str) -> Listing | None:
     if not url:
         return None
     date = _child_text(element, "publication_date") or _child_text(element, "lastmod")
-    return Listing(url=url, published=parse_date(date), title=_title(_child_text(element, "title")))
+    return Listing(url=url, published=parse_day(date), title=_title(_child_text(element, "title")))
 
 
 def _text_sitemap(body: bytes, base_url: str) -> SitemapContent:
@@ -317,7 +317,7 @@ def _feed_entry(entry, base_url: str) -> Listing | None:
     # The stated string, not feedparser's UTC struct: the entry's day is the day in the feed's own zone.
     # dict.get: feedparser's own get maps a missing `updated` to `published`, with a deprecation warning.
     stated = dict.get(entry, "published") or dict.get(entry, "updated") or dict.get(entry, "created")
-    return Listing(url=url, published=parse_date(stated), title=_title(dict.get(entry, "title")))
+    return Listing(url=url, published=parse_day(stated), title=_title(dict.get(entry, "title")))
 
 
 def _json_feed(body: bytes, base_url: str) -> list[Listing]:
@@ -338,7 +338,7 @@ def _json_feed(body: bytes, base_url: str) -> list[Listing]:
         url = _listed_url(base_url, item.get("url")) or _web_url(base_url, item.get("id"))
         if url:
             stated = item.get("date_published") or item.get("date_modified")
-            entries.append(Listing(url=url, published=parse_date(stated), title=_title(item.get("title"))))
+            entries.append(Listing(url=url, published=parse_day(stated), title=_title(item.get("title"))))
     return entries
 
 
@@ -358,5 +358,5 @@ def parse_gdelt(body: bytes) -> list[Listing]:
         raise ListingError(f"GDELT answer is not JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles", []), list):
         raise ListingError("GDELT answer has no `articles` list")
-    return [Listing(url=a["url"], published=parse_date(a.get("seendate")), title=_title(a.get("title")))
+    return [Listing(url=a["url"], published=parse_day(a.get("seendate")), title=_title(a.get("title")))
             for a in data.get("articles", []) if isinstance(a, dict) and isinstance(a.get("url"), str)]

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from cleaners.article import count_words
-from cleaners.dates import parse_day as parse_date
+from cleaners.dates import parse_day
 
 from .clusters import DEDUP_MODES, minhash, new_cluster_id
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
@@ -42,7 +42,7 @@ class WindowPipeline(StoryStage):
         self.keep_undated = crawler.settings.getbool("KEEP_UNDATED_ARTICLES")
 
     def process_item(self, item: ArticleItem, spider=None):
-        day = parse_date(item.published)
+        day = parse_day(item.published)
         if day is None and not self.keep_undated:
             raise Rejected("undated", "no publication date in the page's metadata or text (KEEP_UNDATED_ARTICLES=False)")
         if day is not None and not self.story.in_window(day):
@@ -265,7 +265,7 @@ class CorpusWriterPipeline:
             detail = f"{DUPLICATE_DETAIL[item.duplicate_kind or '']} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
-        day = parse_date(item.published)
+        day = parse_day(item.published)
         relative = article_path(item.language, item.outlet, day.isoformat() if day else None,
                                 article_slug(item.url, item.title))
         if item.version > 1:

@@ -28,7 +28,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.logformatter import LogFormatter
 from twisted.internet import task
 
-from cleaners.dates import parse_day as parse_date
+from cleaners.dates import parse_day
 
 from .budget import budget_reached
 from .corpus import JsonLines, write_atomic
@@ -288,7 +288,7 @@ def date_ranges(written: list[dict]) -> dict[str, dict]:
     """Per outlet: the earliest and latest publication day of its written articles, and how many had no date."""
     ranges = {}
     for outlet in sorted({record["outlet"] for record in written}):
-        days = [parse_date(record["published"]) for record in written if record["outlet"] == outlet]
+        days = [parse_day(record["published"]) for record in written if record["outlet"] == outlet]
         dated = sorted(day for day in days if day)
         ranges[outlet] = {"earliest": dated[0].isoformat() if dated else None,
                           "latest": dated[-1].isoformat() if dated else None,

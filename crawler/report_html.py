@@ -130,11 +130,6 @@ def num(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def day_of(value) -> dt.date | None:
-    """The publication day as the corpus files it: the date part of the page's own ISO timestamp."""
-    return parse_day(value)
-
-
 def language_of(record: dict) -> str:
     return text(record.get("language")) or "und"
 
@@ -235,8 +230,8 @@ def nice_step(maximum: int) -> int:
 
 def timeline_section(report: dict, articles: list[dict]) -> str:
     story = report.get("story") or {}
-    since, until = day_of(story.get("since")), day_of(story.get("until"))
-    dated = [(day_of(r.get("published")), language_of(r)) for r in articles]
+    since, until = parse_day(story.get("since")), parse_day(story.get("until"))
+    dated = [(parse_day(r.get("published")), language_of(r)) for r in articles]
     undated = Counter(lang for day, lang in dated if day is None)
     dated = [(day, lang) for day, lang in dated if day is not None]
     counts = Counter(lang for _, lang in dated) + undated
@@ -451,7 +446,7 @@ def cluster_section(report: dict, articles: list[dict]) -> str:
             role = ('<span class="tag later">later copy</span>' if record.get("near_duplicate_of")
                     else '<span class="tag first">first copy</span>' if record else "")
             title = record.get("title") or member.get("url")
-            day = day_of(record.get("published"))
+            day = parse_day(record.get("published"))
             items.append(f'<li data-url="{esc(member.get("url"))}"><span class="outlet">{esc(member.get("outlet"))}</span> '
                          f'{text_link(record.get("path"), title)} <span class="muted">{day.isoformat() if day else ""}'
                          f'</span> {role} {source_link(member.get("url"))}</li>')
@@ -476,11 +471,11 @@ def source_error_section(report: dict) -> str:
 
 
 def article_section(articles: list[dict]) -> str:
-    ordered = sorted(articles, key=lambda r: (day_of(r.get("published")) or dt.date.max, text(r.get("published")),
+    ordered = sorted(articles, key=lambda r: (parse_day(r.get("published")) or dt.date.max, text(r.get("published")),
                                               text(r.get("outlet")), text(r.get("path"))))
     rows = []
     for record in ordered:
-        day = day_of(record.get("published"))
+        day = parse_day(record.get("published"))
         copy = ' <span class="tag later">wire copy</span>' if record.get("near_duplicate_of") else ""
         rows.append(f'<tr data-path="{esc(record.get("path"))}"><td class="day">{day.isoformat() if day else "undated"}'
                     f'</td><td>{esc(record.get("outlet"))}</td><td>{esc(language_of(record))}</td>'

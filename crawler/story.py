@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cleaners.dates import overlaps_window
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 URL_KEYS = ("sitemaps", "feeds", "start_urls", "urls")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
@@ -76,9 +78,7 @@ class Story:
 
     def in_window(self, day: dt.date | None) -> bool:
         """Undated items are in the window: we keep them and mark them undated."""
-        if day is None:
-            return True
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+        return day is None or overlaps_window(day, day, self.since, self.until)
 
 
 def load_story(path: str | Path) -> Story:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from cleaners.dates import parse_day as parse_date
+from cleaners.dates import parse_day
 
 from .discovery import Listing
 from .url_dates import Span, outside, url_span
@@ -149,7 +149,7 @@ def time_dates(response) -> dict[str, dt.date]:
         hrefs = {response.urljoin(href) for href in item.xpath(".//a/@href").getall()}
         if len(times) != 1 or len(hrefs) != 1:
             continue
-        day = parse_date(times[0])
+        day = parse_day(times[0])
         if day is not None:
             dates.setdefault(hrefs.pop(), day)
     return dates

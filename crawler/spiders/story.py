@@ -25,6 +25,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from cleaners import Draft, SiteMemory, finish_article
+from cleaners.dates import parse_day, parse_timestamp
 from cleaners.metadata import ARTICLE_TYPES
 
 from ..bounds import bounded_links, bounded_page
@@ -35,7 +36,6 @@ from ..discovery import (
     Listing,
     ListingError,
     gdelt_request_url,
-    parse_date,
     parse_feed,
     parse_gdelt,
     parse_sitemap,
@@ -46,7 +46,7 @@ from ..frontier import LocalFrontier
 from ..items import ArticleItem
 from ..relevance import RelevanceMatcher
 from ..report import candidate_found, decision_recorded, record_decision, source_failed, utc_now
-from ..state import CrawlState, Known, parse_time
+from ..state import CrawlState, Known
 from ..story import Source, Story, load_story
 from ..story_gates import OverCap
 from ..urls import UrlCleaner, UrlPolicy, on_domains
@@ -272,7 +272,7 @@ class StorySpider(scrapy.Spider):
             return True
         if not known.in_corpus:
             return False
-        checked = parse_time(known.last_checked)
+        checked = parse_timestamp(known.last_checked)
         if listing.published is not None:
             return checked is None or listing.published > checked.date()
         return bool(self.recheck_after) and (checked is None or dt.datetime.now(dt.timezone.utc) - checked >= self.recheck_after)
@@ -424,7 +424,7 @@ class StorySpider(scrapy.Spider):
         if isinstance(verdict, str) or verdict is None:
             done = self.paging.article_done(page_url, url, None, article=False)
         else:
-            done = self.paging.article_done(page_url, url, parse_date(verdict.published) if verdict.published else None)
+            done = self.paging.article_done(page_url, url, parse_day(verdict.published) if verdict.published else None)
         return list(self.next_page(*done)) if done else []
 
     def release_held_pages(self):
@@ -485,7 +485,7 @@ class StorySpider(scrapy.Spider):
         lead to its neighbours in the archive, not to the story."""
         if isinstance(verdict, str) or verdict is None:
             return True
-        if not self.story.in_window(parse_date(verdict.published) if verdict.published else None):
+        if not self.story.in_window(parse_day(verdict.published) if verdict.published else None):
             return False
         return self.relevance.match(verdict.title, verdict.text).on_topic
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .hosts import bare_host
 from .lexicon import normalise_key
 
 MIN_PAGES = 3  # seen on this many other pages of the site: template
@@ -28,7 +29,7 @@ MAX_PAGE_KEYS = 50_000  # per site; the oldest page keys are forgotten first
 
 def site_key(url: str | None) -> str | None:
     host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.") or None
+    return bare_host(host) or None
 
 
 def fingerprint(text: str) -> str:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement, fromstring
 
 from .data import package_folder, toml_files
+from .hosts import on_domains
 from .lexicon import normalise_key
 
 SITES_DIR = package_folder("sites")
@@ -34,8 +35,8 @@ class SiteProfile:
     tail_cues: frozenset[str] = frozenset()
 
     def matches(self, urls: tuple[str | None, ...], sitename: str | None) -> bool:
-        hosts = {(urlsplit(u).hostname or "") for u in urls if u}
-        if any(h == d or h.endswith("." + d) for h in hosts for d in self.domains):
+        hosts = {urlsplit(u).hostname for u in urls if u}
+        if any(on_domains(host, self.domains) for host in hosts):
             return True
         return bool(sitename and sitename.casefold() in {s.casefold() for s in self.site_names})
 

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from cleaners.hosts import on_domains  # link following and the redirect guard ask it what an outlet's site is
+
 IDENTITY_CACHE_SIZE = 4096  # URLs in flight and just decided: a crawl's concurrency is far below this
 
 
@@ -38,14 +40,6 @@ class UrlCleaner:
 
         Ask `identity`, its remembering front."""
         return canonicalize_url(self.clean(url), keep_fragments=False)
-
-
-def on_domains(host: str | None, domains) -> bool:
-    """The host is one of the domains or below one, IP hosts too (which LinkExtractor's own check misses);
-    `www.` is ignored on both sides: x.org and www.x.org are one site. Link following and the redirect guard
-    both ask it what an outlet's site is."""
-    bare = lambda name: name.lower().removeprefix("www.")  # noqa: E731
-    return bool(host) and any(bare(host) == bare(d) or bare(host).endswith("." + bare(d)) for d in domains)
 
 
 FETCHED_SCHEMES = ("http", "https")

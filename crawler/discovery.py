@@ -14,13 +14,15 @@ import json
 import re
 from dataclasses import dataclass
 from html.entities import html5 as html5_entities
-from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin
 
 import feedparser
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
 from cleaners.dates import parse_day
+
+from .urls import WEB_SCHEMES, is_web_url
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,6 @@ class ListingError(ValueError):
 
 FEED_ROOTS = ("rss", "rdf", "feed", "channel")
 SITEMAP_ROOTS = ("urlset", "sitemapindex")
-WEB_SCHEMES = ("http", "https")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What feedparser needs of an item or entry: its links (`guid`/`id` for a permalink), dates (RSS, Atom 0.3 and 1.0,
 # Dublin Core and DC terms by local name) and title.
@@ -164,10 +165,9 @@ def _web_url(base_url: str, href) -> str | None:
     href = href.strip()
     try:
         url = href if href[:8].lower().startswith(("http://", "https://")) else urljoin(base_url, href)
-        parts = urlsplit(url)
+        return url if is_web_url(url) else None
     except ValueError:  # e.g. a broken IPv6 host: "http://[x/"
         return None
-    return url if parts.scheme in WEB_SCHEMES and parts.netloc else None
 
 
 def _listed_url(base_url: str, href) -> str | None:

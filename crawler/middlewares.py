@@ -24,7 +24,7 @@ from w3lib.url import canonicalize_url, safe_url_string
 
 from cleaners.dates import parse_http_date
 
-from .urls import on_domains
+from .urls import WEB_SCHEMES, on_domains
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
@@ -147,7 +147,7 @@ class RedirectGuardMiddleware:
 
     def check(self, request, target: str) -> None:
         chain = [*request.meta.get("redirect_urls", []), request.url]
-        if urlsplit(target).scheme not in ("http", "https"):
+        if urlsplit(target).scheme not in WEB_SCHEMES:
             return  # Scrapy does not follow it either
         if canonicalize_url(target) in {canonicalize_url(url) for url in chain}:
             raise RedirectLoop(" -> ".join([*chain, target]))

@@ -36,6 +36,7 @@ from cleaners.dates import parse_datetime, parse_day
 from .corpus import read_jsonl, write_atomic
 from .corpus_figures import corpus_articles
 from .fetch_cost import fetch_cost_html
+from .urls import is_web_url
 
 REPORT_HTML = "report.html"
 
@@ -155,7 +156,7 @@ def source_link(url) -> str:
         parts = urlsplit(url)
     except ValueError:
         return f'<span class="url">{esc(url)}</span>'
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_url(url):
         return f'<span class="url">{esc(url)}</span>'
     return f'<a class="url" href="{esc(url)}" rel="noreferrer noopener">{esc(parts.netloc)}</a>'
 

@@ -42,7 +42,13 @@ class UrlCleaner:
         return canonicalize_url(self.clean(url), keep_fragments=False)
 
 
-FETCHED_SCHEMES = ("http", "https")
+WEB_SCHEMES = ("http", "https")  # the only schemes a listing's URL is fetched, or a report links, with
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host part (it raises ValueError where urlsplit does: a broken IPv6 host)."""
+    parts = urlsplit(url)
+    return parts.scheme in WEB_SCHEMES and bool(parts.netloc)
 
 
 class UrlPolicy:
@@ -60,7 +66,7 @@ class UrlPolicy:
         """(reason, detail) for a URL that is not fetched; `domains`: the outlet's, None for any host (GDELT)."""
         parts = urlsplit(url.strip())
         scheme = parts.scheme.lower()
-        if scheme not in FETCHED_SCHEMES:
+        if scheme not in WEB_SCHEMES:
             return "bad_url", f"not an http(s) URL ({scheme + ':' if scheme else 'no scheme'}): never fetched"
         if not parts.hostname:
             return "bad_url", "no host in the URL: never fetched"

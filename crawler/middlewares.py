@@ -45,13 +45,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX")
 
-    async def process_response(self, request, response, spider=None):
+    # Scrapy awaits a downloader middleware's coroutine method; its base class declares a plain return.
+    async def process_response(self, request, response, spider=None):  # type: ignore[override]
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await sleep(self.delay(result.meta["retry_times"], response.headers.get("Retry-After")))
         return result
 
-    async def process_exception(self, request, exception, spider=None):
+    async def process_exception(self, request, exception, spider=None):  # type: ignore[override]
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await sleep(self.delay(result.meta["retry_times"], None))

@@ -77,7 +77,7 @@ class StorySpider(scrapy.Spider):
     max_link_bytes: int
     frontier: Any  # LocalFrontier, or distributed.RedisFrontier with the same methods
     last_cleaned_record: tuple[str, int] | None
-    replay: dict | None
+    replay: list[dict] | None
     sources: dict[str, Source]
     outlet_hosts: dict[str, str]
     link_extractors: dict[str, LinkExtractor]

@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # The stamp file re-runs the install whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 # Debian packages the tests use: chromium renders report.html (tests/test_report_html.py); redis-server is the
@@ -23,7 +23,10 @@ setup: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/storycrawl demo --out $(OUT)
 
+# The linters first (configured in pyproject.toml), then the suite.
 test: setup
+	$(BIN)/ruff check crawler cleaners
+	$(BIN)/mypy crawler cleaners
 	$(BIN)/python -m pytest
 
 clean:

@@ -53,7 +53,7 @@ class IndependentReading:
 def independent_text(html: bytes | str) -> str:
     """resiliparse's main-content text of the page as it came, paragraphs on lines."""
     if isinstance(html, bytes):
-        html = bytes_to_str(html, detect_encoding(html))
+        html = bytes_to_str(html, detect_encoding(html) or "utf-8")
     return extract_plain_text(HTMLTree.parse(html), main_content=True, alt_texts=False, links=False,
                               list_bullets=False, preserve_formatting=True)
 
@@ -64,7 +64,8 @@ def plain_trafilatura_lines(html: bytes | str, url: str | None, settings: dict) 
     if tree is None:
         return []
     document = bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
-    return document.text.split("\n") if document is not None and document.text else []
+    text = getattr(document, "text", None)  # a Document (never the dict form: as_dict is not asked for)
+    return text.split("\n") if text else []
 
 
 def readability_lines(html: bytes | str) -> list[str]:

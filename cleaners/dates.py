@@ -15,15 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import tzoffset
 
+FEEDPARSER_HANDLERS: tuple[Callable[[str], Any], ...]
 try:  # feedparser's handlers of the forms only it reads (Korean, Greek, Hungarian, Perforce): the last resort.
     # Not its whole chain: its lax ISO 8601 handler reads "2013-xx-27" as the 1st of December.
-    from feedparser.datetimes import (_parse_date_greek, _parse_date_hungarian, _parse_date_nate, _parse_date_onblog,
-                                      _parse_date_perforce)
+    from feedparser.datetimes import (
+        _parse_date_greek,
+        _parse_date_hungarian,
+        _parse_date_nate,
+        _parse_date_onblog,
+        _parse_date_perforce,
+    )
     FEEDPARSER_HANDLERS = (_parse_date_greek, _parse_date_hungarian, _parse_date_nate, _parse_date_onblog,
                            _parse_date_perforce)
 except ImportError:  # private names: a feedparser without them only loses the rare forms they alone read
@@ -152,6 +160,12 @@ def parse_http_date(value) -> dt.datetime | None:
     return moment.astimezone(dt.timezone.utc) if moment else None
 
 
+def overlaps_window(first: dt.date, last: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
+    """The days `first`..`last` (one day, a month a URL names...) share a day with the window `since`..`until`, each
+    end inclusive and None for an open end: a story's window, read the same way for a page's day and a URL's span."""
+    return (since is None or last >= since) and (until is None or first <= until)
+
+
 def iso_date(value) -> str | None:
     """The date a page states, as ISO 8601: kept as written when it is ISO already (the corpus files it as the
     page gives it), rewritten when it is another form ("October 25, 2022" -> "2022-10-25"); None if unreadable."""
@@ -204,7 +218,8 @@ def _feedparser(value: str) -> dt.datetime | None:
                 warnings.simplefilter("ignore")
                 parsed = handler(value)
             if parsed:
-                return dt.datetime(*parsed[:6], tzinfo=dt.timezone.utc)
+                year, month, day, hour, minute, second = parsed[:6]
+                return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone.utc)
         except (ValueError, OverflowError, TypeError, IndexError, KeyError, AttributeError):
             continue
     return None

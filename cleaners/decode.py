@@ -31,8 +31,13 @@ import re
 from functools import lru_cache
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import (html_body_declared_encoding, http_content_type_encoding, read_bom,
-                            resolve_encoding, to_unicode)
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+    to_unicode,
+)
 
 from .markup import visible_markup, without_tags
 
@@ -67,7 +72,7 @@ SPACES = re.compile(rb"\s+")
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """The page's text: see the module docstring for the order of evidence."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding is not None:
+    if bom_encoding is not None and bom is not None:
         return to_unicode(body[len(bom):], bom_encoding)
     for encoding in _declared(body, content_type):
         if encoding != "utf-8" and not body.isascii() and _ascii_compatible(encoding):
@@ -194,7 +199,7 @@ def _detect(body: bytes, declared: str | None = None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _preference_ranks() -> dict[str, int]:
-    ranks = {}
+    ranks: dict[str, int] = {}
     for rank, label in enumerate(WEB_ENCODINGS):
         name = resolve_encoding(label)
         if name is not None:

@@ -8,19 +8,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from trafilatura import bare_extraction
 
-from .agreement import (CHECKED_BELOW_CHARS, IndependentReading, medoid, needs_vote, plain_trafilatura_lines,
-                        readability_lines, shingle_set)
+from .agreement import (
+    CHECKED_BELOW_CHARS,
+    IndependentReading,
+    medoid,
+    needs_vote,
+    plain_trafilatura_lines,
+    readability_lines,
+    shingle_set,
+)
 from .article import Article
 from .deep import parse_page
+from .deks import in_page_header
 from .language import body_language
 from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
 from .options import CleaningOptions
 from .postclean import clean_paragraphs
-from .deks import in_page_header
 from .prune import prune_non_body
 from .script_body import embedded_body, inline_scripts
 from .site_memory import SiteMemory
@@ -49,7 +57,7 @@ def extract_body(tree, url: str | None, options: CleaningOptions, reading: Indep
 
     `reading` is an independent extractor's reading of the page: a fast pass that kept much less than it read a
     part of the article, and the full cascade may find the rest."""
-    settings = dict(options.trafilatura)
+    settings: dict[str, Any] = dict(options.trafilatura)
     if "fast" in settings:
         return bare_extraction(tree, url=url, with_metadata=False, **settings)
     document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **settings)
@@ -87,7 +95,7 @@ def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, 
 
 
 def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon,
-              options: CleaningOptions, deks: list[str] = ()) -> list[str]:
+              options: CleaningOptions, deks: tuple[str, ...] | list[str] = ()) -> list[str]:
     return clean_paragraphs(lines, title=meta.title, deks=list(deks), lexicon=lexicon, tail_cues=profile.tail_cues,
                             authors=meta.credited, headlines=meta.headlines, options=options)
 

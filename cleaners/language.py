@@ -14,7 +14,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 SAMPLE_CHARS = 600  # the opening paragraphs decide; reading more costs time (it is linear), not accuracy
 MIN_CONFIDENCE = 0.9  # below this (normalised probability) the declared language stands
 MIN_SAMPLE_CHARS = 40
-SAME_LANGUAGE = {"nb": "no", "nn": "no"}  # Norwegian Bokmål and Nynorsk are filed under "no"
+# One code per language in the corpus, declared or detected: Norwegian Bokmål and Nynorsk are filed under "no".
+LANGUAGE_ALIASES = {"nb": "no", "nn": "no"}
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +30,11 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if len(sample.strip()) < MIN_SAMPLE_CHARS:
         return None, 0.0
     code, confidence = language_identifier().classify(sample)
-    return SAME_LANGUAGE.get(code, code), float(confidence)
+    return filed_language(code), float(confidence)
+
+
+def filed_language(code: str) -> str:
+    return LANGUAGE_ALIASES.get(code, code)
 
 
 def body_language(text: str, declared: str | None) -> str | None:

@@ -132,8 +132,13 @@ class Lexicon:
 def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
     """Immutable, so one cached copy per folder is safe to share. A file with an unknown key or a value of the
     wrong kind is a LexiconError naming the file and the key."""
-    tails, see_also, lines, patterns, labels, tail_patterns = set(), set(), set(), [], set(), []
-    consent_walls, paywalls, offers = set(), set(), set()
+    tails: set[str] = set()
+    see_also: set[str] = set()
+    lines: set[str] = set()
+    patterns, labels, tail_patterns = [], set(), []
+    consent_walls: set[str] = set()
+    paywalls: set[str] = set()
+    offers: set[str] = set()
     files = toml_files(folder)
     if not files:  # a packaging mistake, not a language without clutter: cleaning without it is silently worse
         raise FileNotFoundError(f"no lexicon files (*.toml) in {folder}")

@@ -8,13 +8,13 @@ takes seconds on such a page; here every character is looked at a bounded number
 from __future__ import annotations
 
 import re
-from typing import AnyStr
+from typing import Any, AnyStr
 
 _OPENINGS = r"<(script|style|template)\b|<!--"
 _ENDS = {"script": r"</script\s*>", "style": r"</style\s*>", "template": r"</template\s*>", "": r"-->"}
 _TAG = r"<[^<>]*>"  # stops at the next "<": an unclosed "<" is not a tag, and costs no scan to the end
 
-_PATTERNS = {
+_PATTERNS: dict[type, tuple[re.Pattern[Any], dict[str, re.Pattern[Any]], re.Pattern[Any]]] = {
     kind: (re.compile(cast(_OPENINGS), re.I),
            {name: re.compile(cast(end), re.I) for name, end in _ENDS.items()},
            re.compile(cast(_TAG)))

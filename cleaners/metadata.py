@@ -17,13 +17,13 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from .dates import iso_date
+from .language import filed_language
 
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}
 # Short text lines naming a year: "Published on 26 October 2024." (scripts and styles aside).
 DATE_LINES = ("//text()[not(parent::script or parent::style)][string-length(normalize-space(.)) <= 80]"
               "[contains(., '19') or contains(., '20')]")
-LANGUAGE_ALIASES = {"nb": "no", "nn": "no"}  # Bokmål and Nynorsk pages file under Norwegian
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+")
 
 
@@ -95,7 +95,7 @@ def primary_language(tag: str | None) -> str | None:
     primary = re.split(r"[-_]", tag.strip().lower())[0]
     if not re.fullmatch(r"[a-z]{2,3}", primary):
         return None
-    return LANGUAGE_ALIASES.get(primary, primary)
+    return filed_language(primary)
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:

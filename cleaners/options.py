@@ -8,6 +8,7 @@ steps too: a corpus that wants them kept switches them off.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 TRAFILATURA_DEFAULTS = {"include_comments": False, "include_tables": True}
 
@@ -53,4 +54,5 @@ class CleaningOptions:
         unknown = set(steps) - set(self.steps())
         if unknown:
             raise ValueError(f"unknown cleaning step(s): {', '.join(sorted(unknown))}; known: {', '.join(self.steps())}")
-        return replace(self, **{step: False for step in steps})
+        switched_off: dict[str, Any] = {step: False for step in steps}
+        return replace(self, **switched_off)

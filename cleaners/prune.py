@@ -168,9 +168,9 @@ def _cued_elements(tree: HtmlElement) -> dict[HtmlElement, bool]:
     """Elements whose class, id or role is a cue, each with whether it names a box (`BOX_CUE_RE`). The
     attribute values come back as strings, so only the few cued elements cost a Python element object; a
     page repeats its class strings, so each is judged once."""
-    cued = {}
+    cued: dict[HtmlElement, bool] = {}
     for xpath, verdict_of in ((NAME_ATTRIBUTES, _name_verdict), (ROLE_ATTRIBUTES, _role_verdict)):
-        verdicts = {}
+        verdicts: dict[str, bool | None] = {}
         for value in xpath(tree):
             verdict = verdicts.get(value, ...)
             if verdict is ...:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .atomic import write_atomic
+from .hosts import bare_host
 from .lexicon import normalise_key
 
 MIN_PAGES = 3  # seen on this many other pages of the site: template
@@ -28,7 +28,7 @@ MAX_PAGE_KEYS = 50_000  # per site; the oldest page keys are forgotten first
 
 def site_key(url: str | None) -> str | None:
     host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.") or None
+    return bare_host(host) or None
 
 
 def fingerprint(text: str) -> str:
@@ -140,12 +140,5 @@ class SiteMemory:
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, separators=(",", ":"), sort_keys=True)  # the same state, the same bytes
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # The same state, the same bytes; a killed crawl's next run has the memory it last saved whole.
+    write_atomic(path, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"), sync=False)

@@ -29,6 +29,7 @@ from lxml.html import HtmlElement, fromstring
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .data import package_folder, toml_files
+from .hosts import on_domains
 from .lexicon import normalise_key
 
 SITES_DIR = package_folder("sites")
@@ -137,10 +138,10 @@ class SiteProfile:
     outlet: Outlet | None = None
 
     def matches(self, urls: tuple[str | None, ...], sitename: str | None) -> bool:
-        hosts = {(urlsplit(u).hostname or "") for u in urls if u}
-        if any(h == d or h.endswith("." + d) for h in hosts for d in self.domains):
+        hosts = {urlsplit(u).hostname for u in urls if u}
+        if any(on_domains(host, self.domains) for host in hosts):
             return True
-        return bool(sitename) and sitename.casefold() in {s.casefold() for s in self.site_names}
+        return bool(sitename and sitename.casefold() in {s.casefold() for s in self.site_names})
 
 
 NO_PROFILE = SiteProfile(name="")

@@ -35,8 +35,8 @@ import html as html_entities
 import re
 from functools import lru_cache
 
-from .decode import decode_html
 from .article import count_words
+from .decode import decode_html
 from .lexicon import Lexicon, wall_key
 from .markup import visible_markup, without_tags
 from .metadata import ARTICLE_TYPES
@@ -112,7 +112,8 @@ def page_cues(html: str | bytes, lexicon: Lexicon) -> dict[str, set[str]]:
     phrases = _wall_phrases(lexicon.consent_walls, lexicon.paywalls)
     if phrases is not None:
         for found in phrases.finditer(wall_key(html_entities.unescape(without_tags(markup)))):
-            cues[found.lastgroup].add(found.group())
+            if found.lastgroup:  # every alternative is a named group
+                cues[found.lastgroup].add(found.group())
     return cues
 
 

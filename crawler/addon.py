@@ -52,16 +52,12 @@ EXTENSIONS = {
     "crawler.run.StoryRun": -100,
     "crawler.report.RunReport": 500,
     "crawler.report.ProgressLine": 510,
-    "crawler.distributed.RedisWorker": 520,  # off unless REDIS_URL: heartbeat, dead workers' requests, idle stop
     "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
     "crawler.jobdir.ResilientSpiderState": 0,
     "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
     "crawler.story_memory.StoryMemory": 530,  # the story the corpus's decisions were made with (state/story.json)
 }
 SPIDER_MIDDLEWARES = {
-    # Off unless REDIS_URL: a worker's request stays in its in-flight hash in Redis until the callback's items went
-    # through the pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
-    "crawler.distributed.FrontierAckMiddleware": 10,
     # Article requests a cap (the story's max_articles) or a dry run (DRY_RUN) stops before they are fetched.
     "crawler.story_gates.CandidateGateMiddleware": 20,
     # --rejudge (REJUDGE): earlier story decisions requested again before the seeds (and through the gate above)
@@ -79,17 +75,27 @@ CLASSES = {
     "LOG_FORMATTER": "crawler.report.QuietDropsLogFormatter",
 }
 REDIS_SCHEDULER = "crawler.distributed.RedisScheduler"  # one worker of a distributed crawl: the frontier is in Redis
+# Only with REDIS_URL (the `redis` extra: a single-process crawl never imports scrapy-redis).
+REDIS_COMPONENTS = {
+    # heartbeat, dead workers' requests put back, the idle stop
+    "EXTENSIONS": {"crawler.distributed.RedisWorker": 520},
+    # A worker's request stays in its in-flight hash in Redis until the callback's items went through the
+    # pipelines. Outermost (lowest number), so it sees the output after every other spider middleware.
+    "SPIDER_MIDDLEWARES": {"crawler.distributed.FrontierAckMiddleware": 10},
+}
 
 
 class StoryCrawlAddon:
     def update_settings(self, settings) -> None:
-        for name, components in COMPONENTS.items():
-            for path, order in components.items():
-                settings.setdefault_in_component_priority_dict(name, load_object(path), order)
+        redis = bool(settings.get("REDIS_URL"))
+        for components_of in (COMPONENTS, REDIS_COMPONENTS if redis else {}):
+            for name, components in components_of.items():
+                for path, order in components.items():
+                    settings.setdefault_in_component_priority_dict(name, load_object(path), order)
         for name, path in CLASSES.items():
             settings.set(name, path, priority="addon")
         # Above the project's settings (crawler/settings.py), as a spider's own settings would be; -s still wins.
-        if settings.get("REDIS_URL"):
+        if redis:
             settings.set("SCHEDULER", REDIS_SCHEDULER, priority="spider")
         if settings.getlist("WARC_REPLAY"):  # a replay answers one recorded exchange at a time, in recorded order
             settings.setdict(REPLAY_SETTINGS, priority="spider")

@@ -37,6 +37,7 @@ import random
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -136,6 +137,9 @@ class ArchiveWeb:
     def article_count(self, outlet: Outlet) -> int:
         return self.first_id(outlet, TODAY + dt.timedelta(days=1))
 
+    def articles(self, outlet: Outlet, ids: range) -> list[Article]:
+        return [article for i in ids if (article := self.article(outlet, i)) is not None]
+
     def article(self, outlet: Outlet, article_id: int) -> Article | None:
         if not 0 <= article_id < self.article_count(outlet):
             return None
@@ -211,7 +215,7 @@ class ArchiveWeb:
         """The URLs a crawl of the story must write."""
         return {self.origin(self.outlets[name]) + self.outlets[name].path_of(article)
                 for name, ids in self.on_topic.items()
-                for article in (self.article(self.outlets[name], i) for i in ids) if article.in_window}
+                for article in (self.article(self.outlets[name], i) for i in ids) if article and article.in_window}
 
     def story_toml(self) -> str:
         lines = [f'id = "{STORY_ID}"', 'title = "The Brennvik tunnel (generated archive web)"',
@@ -315,7 +319,7 @@ class ArchiveWeb:
 
     def rss(self, outlet: Outlet) -> str:
         newest = self.article_count(outlet) - 1
-        items = [self.article(outlet, i) for i in range(newest, max(-1, newest - FEED_ITEMS), -1)]
+        items = self.articles(outlet, range(newest, max(-1, newest - FEED_ITEMS), -1))
         entries = "".join(f"<item><title>{html.escape(a.title)}</title><link>{self.origin(outlet)}{outlet.path_of(a)}</link>"
                           f"<pubDate>{a.day:%a, %d %b %Y} 08:00:00 +0000</pubDate></item>" for a in items)
         return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{outlet.name}</title>{entries}</channel></rss>'
@@ -349,7 +353,7 @@ class ArchiveWeb:
         if number > pages:
             return None
         first = newest - (number - 1) * SECTION_PAGE_ITEMS
-        articles = [self.article(outlet, i) for i in range(first, max(-1, first - SECTION_PAGE_ITEMS), -1)]
+        articles = self.articles(outlet, range(first, max(-1, first - SECTION_PAGE_ITEMS), -1))
         if outlet.shape == "blog":  # headlines and teasers, no date
             items = "".join(f'<div class="post"><h2><a href="{outlet.path_of(a)}">{html.escape(a.title)}</a></h2>'
                             f'<p>A short teaser of the post.</p></div>' for a in articles)
@@ -393,7 +397,7 @@ class ArchiveWeb:
 
     # --- serving ---------------------------------------------------------------------------------------------
 
-    def start(self) -> "ArchiveWeb":
+    def start(self) -> ArchiveWeb:
         for _attempt in range(20):
             port = self.port
             try:
@@ -404,13 +408,13 @@ class ArchiveWeb:
                 self.port = port
                 break
             except OSError:
-                for server in self._servers:
-                    server.server_close()
+                for started in self._servers:
+                    started.server_close()
                 self._servers = []
         else:
             raise OSError("no free port on every archive-web address")
-        for server in self._servers:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+        for running in self._servers:
+            threading.Thread(target=running.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -419,7 +423,7 @@ class ArchiveWeb:
             server.server_close()
         self._servers = []
 
-    def __enter__(self) -> "ArchiveWeb":
+    def __enter__(self) -> ArchiveWeb:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -430,7 +434,7 @@ class ArchiveWeb:
             self.requests.append(record)
 
 
-def sitemap_index(children: list[tuple[str, dt.date | None]]) -> str:
+def sitemap_index(children: Sequence[tuple[str, dt.date | None]]) -> str:
     entries = "".join(f"<sitemap><loc>{loc}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</sitemap>"
                       for loc, lastmod in children)
     return f'<?xml version="1.0" encoding="utf-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'

@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 from scrapy.http import HtmlResponse, Response
 
 from cleaners import Article, Draft
+from cleaners.dates import parse_day
 
 from .candidates import Candidates, failure_reason
 from .canonical import CanonicalPolicy
 from .cleaning import ArrivalOrder
-from .discovery import Listing, parse_date
+from .discovery import Listing
 from .fetch_cost import fetched_listing_page
 from .items import ArticleItem
 from .listings_flow import ListingsFlow
@@ -75,7 +76,7 @@ class ArticleFlow:
         lead to its neighbours in the archive, not to the story."""
         if isinstance(verdict, NotAnArticle) or verdict is None:
             return True
-        if not self.run.story.in_window(parse_date(verdict.published) if verdict.published else None):
+        if not self.run.story.in_window(parse_day(verdict.published) if verdict.published else None):
             return False
         return self.run.relevance.match(verdict.title, verdict.text).on_topic
 

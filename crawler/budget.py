@@ -30,7 +30,7 @@ class RequestBudgetMiddleware:
     def limits(self, source_name: str | None) -> list[tuple[str, int]]:
         limits = [("crawl", self.run.story.max_requests or self.per_crawl)]
         source = self.run.sources.get(source_name)
-        if source is not None:
+        if source is not None and source_name is not None:
             limits.append((source_name, source.max_requests or self.per_source))
         return [(scope, limit) for scope, limit in limits if limit]
 

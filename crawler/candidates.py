@@ -9,18 +9,21 @@ the JOBDIR and a resumed crawl finds their callbacks again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from cleaners.dates import parse_timestamp
+
 from .discovery import Listing
 from .fetch_cost import listing_skipped
 from .report import candidate_found, record_decision, source_failed, utc_now
 from .run import StoryRun
-from .state import Known, parse_time
+from .state import Known
 from .story import Source
 from .story_gates import OverCap
 from .windowing import Skip
@@ -125,7 +128,7 @@ class Candidates:
             return True
         if not known.in_corpus:
             return False
-        checked = parse_time(known.last_checked)
+        checked = parse_timestamp(known.last_checked)
         if listing.published is not None:
             return checked is None or listing.published > checked.date()
         return bool(self.recheck_after) and (checked is None or dt.datetime.now(dt.timezone.utc) - checked >= self.recheck_after)

@@ -63,7 +63,7 @@ class CleaningPool:
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
-    def from_settings(cls, settings) -> "CleaningPool":
+    def from_settings(cls, settings) -> CleaningPool:
         configured = settings.get("CLEANING_PROCESSES")
         return cls((os.cpu_count() or 1) if configured is None else int(configured), settings.getint("CLEAN_MAX_CHARS"))
 
@@ -71,8 +71,9 @@ class CleaningPool:
         if not self.processes:
             return draft_page(body, content_type, url, self.max_chars)
         try:
-            return await asyncio.wrap_future(self.start()._executor.submit(draft_page, body, content_type, url,
-                                                                           self.max_chars))
+            executor = self.start()._executor
+            assert executor is not None, "processes > 0: start() made it"
+            return await asyncio.wrap_future(executor.submit(draft_page, body, content_type, url, self.max_chars))
         except BrokenProcessPool:
             # A worker died (killed, out of memory). A new pool would be forked from a process that now has
             # threads (see start), so this page and the rest of the crawl are cleaned in the crawl's process.
@@ -81,7 +82,7 @@ class CleaningPool:
             self.processes = 0
             return draft_page(body, content_type, url, self.max_chars)
 
-    def start(self) -> "CleaningPool":
+    def start(self) -> CleaningPool:
         """Forks the workers now: call it before the reactor runs. Forked, not spawned, so a worker starts
         in milliseconds and shares the crawl's loaded modules; forked early, while the crawl's process has no
         other thread, because a fork copies any lock another thread holds. Forked children are the crawl's
@@ -105,7 +106,7 @@ class ArrivalOrder:
     def __init__(self):
         self._last: asyncio.Future | None = None
 
-    def turn(self) -> "Turn":
+    def turn(self) -> Turn:
         previous, self._last = self._last, asyncio.get_event_loop().create_future()
         return Turn(previous, self._last)
 

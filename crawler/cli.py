@@ -4,19 +4,24 @@ the fixture web. Every option only sets settings of crawler/settings.py: `scrapy
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .fixture_web import DEMO_PORT, FixtureWeb, packaged_or_checkout
 from .story import StoryError, load_story
 
+if TYPE_CHECKING:
+    from twisted.python.failure import Failure
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_STORY = packaged_or_checkout("demo_stories", "stories") / "demo.toml"
-# Exit statuses a scheduler can trust (README, `storycrawl crawl --help`).
+# Exit statuses a scheduler can trust (docs/guide.md, `storycrawl crawl --help`).
 EXIT_OK = 0  # the crawl finished and some source was reachable
 EXIT_INCOMPLETE = 1  # the crawl did not finish, or could not start (killed, a full disk, an error at start-up)
 EXIT_USAGE = 2  # a bad story file or command line, an --out that cannot be written
@@ -166,17 +171,27 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
 
 
 def crawl_overrides(args) -> dict:
-    overrides = parse_overrides(args.settings)
+    overrides: dict[str, object] = dict(parse_overrides(args.settings))
     vet_overrides(overrides)
     if args.dedup:
         overrides["DEDUP_MODE"] = args.dedup
     if getattr(args, "warc", None):
         overrides["WARC_DIR"] = str(args.warc)
     if getattr(args, "redis", None):
+        require_redis_extra()
         overrides["REDIS_URL"] = args.redis
     if getattr(args, "rejudge", False):
         overrides["REJUDGE"] = True
     return overrides
+
+
+def require_redis_extra() -> None:
+    """`--redis` without scrapy-redis installed: one line naming the extra (exit 2), not a traceback."""
+    try:
+        importlib.import_module(".distributed", __package__)  # its import says what is missing
+    except ImportError as exc:
+        print(f"storycrawl: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def vet_overrides(overrides: dict) -> None:
@@ -290,7 +305,7 @@ def run_merge_command(args) -> int:
 
 
 def run_status_command(args) -> int:
-    from .state import CrawlState, state_summary, format_state_summary
+    from .state import CrawlState, format_state_summary, state_summary
 
     if not (args.corpus / "state" / "crawl.sqlite").is_file():
         return usage_error(f"{args.corpus}: no crawl state (state/crawl.sqlite): not a corpus directory, or never crawled")
@@ -399,7 +414,7 @@ def run_crawler(story_path: Path, out: Path, overrides: dict, verbose: bool) -> 
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("story")
-    start_failures = []  # what stopped the crawl from starting (the spider's set-up, the crawl state...)
+    start_failures: list[Failure] = []  # what stopped the crawl from starting (the spider's set-up, the crawl state...)
     process.crawl(crawler, story=str(story_path)).addErrback(start_failures.append)
     process.start()
     if start_failures:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from cleaners.atomic import write_atomic as write_atomic  # (re-exported) the crawl writes its files this one way
 
 MAX_SLUG_CHARS = 80
 # ...and UTF-8 bytes: 80 CJK characters are 240 bytes, and a file name (date, slug, ".txt", and the temporary
@@ -42,34 +43,6 @@ def article_slug(url: str, title: str) -> str:
 def article_path(language: str | None, outlet: str, day: str | None, slug: str) -> Path:
     lang = language if language and re.fullmatch(r"[a-z]{2,3}", language) else "und"
     return Path(lang) / slugify(outlet) / f"{day or 'undated'}-{slug}.txt"
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Readers see the old file or the new one, never half of one. `sync` also waits for the disk: the
-    file then survives a power cut, not only a killed process. The file's mode follows the umask, as any
-    file the user creates (mkstemp's 0600 would hide the corpus from colleagues and web servers)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = create_temporary(path)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if sync:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def create_temporary(path: Path) -> tuple[int, Path]:
-    """A new, exclusive temporary file beside `path`, created with mode 0666 less the umask."""
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
-        except FileExistsError:
-            continue
 
 
 class JsonLines:

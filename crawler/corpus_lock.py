@@ -22,7 +22,7 @@ class CorpusLock:
         self.path = Path(corpus) / LOCK_FILE
         self._fd: int | None = None
 
-    def acquire(self) -> "CorpusLock":
+    def acquire(self) -> CorpusLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -54,7 +54,7 @@ class CorpusLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> "CorpusLock":
+    def __enter__(self) -> CorpusLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

@@ -16,7 +16,7 @@ from scrapy.http import Response, TextResponse
 
 
 class PlainBodyDecompressionMiddleware(HttpCompressionMiddleware):
-    def process_response(self, request, response):
+    def process_response(self, request, response, spider=None):
         if isinstance(response, TextResponse) and response.headers.get("Content-Encoding"):
             response = Response(**{name: getattr(response, name) for name in Response.attributes})
         return super().process_response(request, response)

@@ -14,13 +14,15 @@ import json
 import re
 from dataclasses import dataclass
 from html.entities import html5 as html5_entities
-from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin
 
 import feedparser
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from cleaners.dates import parse_day as parse_date  # noqa: F401 - also imported from here by other modules
+from cleaners.dates import parse_day
+
+from .urls import WEB_SCHEMES, is_web_url
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,6 @@ class ListingError(ValueError):
 
 FEED_ROOTS = ("rss", "rdf", "feed", "channel")
 SITEMAP_ROOTS = ("urlset", "sitemapindex")
-WEB_SCHEMES = ("http", "https")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What feedparser needs of an item or entry: its links (`guid`/`id` for a permalink), dates (RSS, Atom 0.3 and 1.0,
 # Dublin Core and DC terms by local name) and title.
@@ -61,7 +62,7 @@ def _unzipped(body: bytes, max_size: int) -> bytes:
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=max_size)
-        except Exception as exc:  # noqa: BLE001 - scrapy raises several kinds for bad or oversized gzip
+        except Exception as exc:  # scrapy raises several kinds for bad or oversized gzip
             raise ListingError(f"bad or oversized gzip: {exc}") from None
     if max_size and len(body) > max_size:
         raise ListingError(f"larger than the limit of {max_size} bytes")
@@ -164,10 +165,9 @@ def _web_url(base_url: str, href) -> str | None:
     href = href.strip()
     try:
         url = href if href[:8].lower().startswith(("http://", "https://")) else urljoin(base_url, href)
-        parts = urlsplit(url)
+        return url if is_web_url(url) else None
     except ValueError:  # e.g. a broken IPv6 host: "http://[x/"
         return None
-    return url if parts.scheme in WEB_SCHEMES and parts.netloc else None
 
 
 def _listed_url(base_url: str, href) -> str | None:
@@ -227,7 +227,7 @@ def _sitemap_entry(element, base_url: str) -> Listing | None:
     if not url:
         return None
     date = _child_text(element, "publication_date") or _child_text(element, "lastmod")
-    return Listing(url=url, published=parse_date(date), title=_title(_child_text(element, "title")))
+    return Listing(url=url, published=parse_day(date), title=_title(_child_text(element, "title")))
 
 
 def _text_sitemap(body: bytes, base_url: str) -> SitemapContent:
@@ -264,7 +264,7 @@ def _xml_feed(root, truncated: bool, base_url: str) -> list[Listing]:
         # No base URL given to feedparser (with one it joins a URL at every element: most of its time); its links
         # are absolute or relative to the feed's own xml:base, and made absolute against the feed's URL here.
         parsed = feedparser.parse(io.BytesIO(_entries_skeleton(root)), sanitize_html=False, resolve_relative_uris=False)
-    except Exception as exc:  # noqa: BLE001 - a bug of the library on one feed must cost that feed only
+    except Exception as exc:  # a bug of the library on one feed must cost that feed only
         raise ListingError(f"feedparser failed: {type(exc).__name__}: {exc}") from None
     return [listing for listing in map(lambda entry: _feed_entry(entry, base_url), parsed.entries) if listing] + elsewhere
 
@@ -317,7 +317,7 @@ def _feed_entry(entry, base_url: str) -> Listing | None:
     # The stated string, not feedparser's UTC struct: the entry's day is the day in the feed's own zone.
     # dict.get: feedparser's own get maps a missing `updated` to `published`, with a deprecation warning.
     stated = dict.get(entry, "published") or dict.get(entry, "updated") or dict.get(entry, "created")
-    return Listing(url=url, published=parse_date(stated), title=_title(dict.get(entry, "title")))
+    return Listing(url=url, published=parse_day(stated), title=_title(dict.get(entry, "title")))
 
 
 def _json_feed(body: bytes, base_url: str) -> list[Listing]:
@@ -338,7 +338,7 @@ def _json_feed(body: bytes, base_url: str) -> list[Listing]:
         url = _listed_url(base_url, item.get("url")) or _web_url(base_url, item.get("id"))
         if url:
             stated = item.get("date_published") or item.get("date_modified")
-            entries.append(Listing(url=url, published=parse_date(stated), title=_title(item.get("title"))))
+            entries.append(Listing(url=url, published=parse_day(stated), title=_title(item.get("title"))))
     return entries
 
 
@@ -358,5 +358,5 @@ def parse_gdelt(body: bytes) -> list[Listing]:
         raise ListingError(f"GDELT answer is not JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles", []), list):
         raise ListingError("GDELT answer has no `articles` list")
-    return [Listing(url=a["url"], published=parse_date(a.get("seendate")), title=_title(a.get("title")))
+    return [Listing(url=a["url"], published=parse_day(a.get("seendate")), title=_title(a.get("title")))
             for a in data.get("articles", []) if isinstance(a, dict) and isinstance(a.get("url"), str)]

@@ -84,4 +84,6 @@ class DiskFullGuard(logging.Filter):
         if engine is not None and engine.spider is not None and engine._slot is not None and engine._slot.closing is None:
             from twisted.internet import reactor
 
-            reactor.callLater(0, lambda: deferred_from_coro(engine.close_spider_async(reason=DISK_FULL_REASON)))
+            # zope's interface declares callLater without `self`, which mypy reads as a first argument
+            reactor.callLater(0, lambda: deferred_from_coro(engine.close_spider_async(  # type: ignore[arg-type]
+                reason=DISK_FULL_REASON)))

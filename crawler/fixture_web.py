@@ -28,7 +28,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
-
 def packaged_or_checkout(packaged: str, checkout: str) -> Path:
     """A folder of the checkout (fixtures/web, stories) where it exists, else the copy an installed package
     carries as package data (crawler/demo_web, crawler/demo_stories: see pyproject.toml)."""
@@ -72,7 +71,7 @@ class FixtureWeb:
     def origin(self, outlet: str) -> str:
         return f"http://{self.addresses[outlet]}:{self.port}"
 
-    def start(self) -> "FixtureWeb":
+    def start(self) -> FixtureWeb:
         requested = self.port
         for _attempt in range(20):
             try:
@@ -93,7 +92,7 @@ class FixtureWeb:
             server.shutdown()
         self._close_servers()
 
-    def __enter__(self) -> "FixtureWeb":
+    def __enter__(self) -> FixtureWeb:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -208,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout, a size limit): fine
             self.close_connection = True
 
-    def _resolve(self, web: FixtureWeb, outlet: str, path: str) -> "_Reply":
+    def _resolve(self, web: FixtureWeb, outlet: str, path: str) -> _Reply:
         """An exact rule, then a file, then a `prefix*` rule, then 404."""
         found = web.rule_for(outlet, path, exact=True)
         if found and web.take_turn(outlet, *found):
@@ -260,7 +259,7 @@ def _rule_reply(web: FixtureWeb, outlet: str, path: str, rule: dict) -> _Reply:
     return _Reply(status, headers, body, delay=rule.get("delay", 0.0), length_known=not rule.get("no_length", False))
 
 
-def validated(reply: "_Reply", if_none_match: str | None) -> "_Reply":
+def validated(reply: _Reply, if_none_match: str | None) -> _Reply:
     """Every page carries an ETag (its content's hash), as most news sites' servers send one; a conditional
     request naming the current one gets 304 Not Modified and no body."""
     if reply.status != 200:

@@ -22,6 +22,7 @@ import shutil
 import struct
 from pathlib import Path
 
+from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 from scrapy.extensions.spiderstate import SpiderState
 from scrapy.utils.request import request_from_dict
@@ -91,7 +92,8 @@ class ResilientSpiderState(SpiderState):
 def salvage_requests(dqdir: Path, spider) -> tuple[list, list[str]]:
     """Every request readable from the queue files under `dqdir`, oldest first as far as a queue says, and
     what could not be read ("FILE: why")."""
-    requests, problems = [], []
+    requests: list[Request] = []
+    problems: list[str] = []
     if not dqdir.is_dir():
         return requests, problems
     for storage in sorted(queue_storages(dqdir)):
@@ -101,7 +103,7 @@ def salvage_requests(dqdir: Path, spider) -> tuple[list, list[str]]:
         for record in records:
             try:
                 requests.append(request_from_dict(pickle.loads(record), spider=spider))
-            except Exception as exc:  # noqa: BLE001 - a torn record, or a callback this spider no longer has
+            except Exception as exc:  # a torn record, or a callback this spider no longer has
                 problems.append(f"{storage.relative_to(dqdir)}: a record unreadable ({type(exc).__name__})")
     return requests, problems
 
@@ -128,7 +130,8 @@ def read_lifo_file(path: Path) -> tuple[list[bytes], str | None]:
     data = path.read_bytes()
     if len(data) < SIZE.size:
         return [], "empty file" if not data else "torn header"
-    records, end = [], len(data)
+    records: list[bytes] = []
+    end = len(data)
     while end > SIZE.size:
         if end - SIZE.size < SIZE.size:
             return records[::-1], "torn record"
@@ -152,7 +155,7 @@ def read_fifo_folder(path: Path) -> tuple[list[bytes], str | None]:
         pass
     except (ValueError, KeyError, TypeError, OSError):
         problem = "info.json unreadable"
-    records = []
+    records: list[bytes] = []
     chunks = sorted(p for p in path.glob("q*") if p.name[1:].isdigit())
     for chunk in chunks:
         number = int(chunk.name[1:])

@@ -9,10 +9,19 @@ from urllib.parse import urlsplit
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 
+from cleaners.dates import parse_day
+
 from .bounds import bounded_links, bounded_page
 from .candidates import SEED_CLAIMANT, Callbacks, Candidates
-from .discovery import (Listing, ListingError, gdelt_request_url, parse_date, parse_feed, parse_gdelt, parse_sitemap,
-                        robots_sitemaps)
+from .discovery import (
+    Listing,
+    ListingError,
+    gdelt_request_url,
+    parse_feed,
+    parse_gdelt,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from .report import source_failed, utc_now
 from .run import StoryRun
 from .story import Source
@@ -183,7 +192,7 @@ class ListingsFlow:
         if isinstance(verdict, NotAnArticle) or verdict is None:
             done = self.paging.article_done(page_url, url, None, article=False)
         else:
-            done = self.paging.article_done(page_url, url, parse_date(verdict.published) if verdict.published else None)
+            done = self.paging.article_done(page_url, url, parse_day(verdict.published) if verdict.published else None)
         return list(self.next_page(*done)) if done else []
 
     def held_pages_released(self) -> list:

@@ -14,8 +14,8 @@ import datetime as dt
 from urllib.parse import urljoin, urlsplit
 from weakref import WeakKeyDictionary
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.asyncio import sleep
@@ -23,8 +23,9 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
 from cleaners.dates import parse_http_date
+
 from .run import story_run
-from .urls import on_domains
+from .urls import WEB_SCHEMES, on_domains
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
@@ -45,13 +46,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX")
 
-    async def process_response(self, request, response, spider=None):
+    # Scrapy awaits a downloader middleware's coroutine method; its base class declares a plain return.
+    async def process_response(self, request, response, spider=None):  # type: ignore[override]
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await sleep(self.delay(result.meta["retry_times"], response.headers.get("Retry-After")))
         return result
 
-    async def process_exception(self, request, exception, spider=None):
+    async def process_exception(self, request, exception, spider=None):  # type: ignore[override]
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await sleep(self.delay(result.meta["retry_times"], None))
@@ -147,7 +149,7 @@ class RedirectGuardMiddleware:
 
     def check(self, request, target: str) -> None:
         chain = [*request.meta.get("redirect_urls", []), request.url]
-        if urlsplit(target).scheme not in ("http", "https"):
+        if urlsplit(target).scheme not in WEB_SCHEMES:
             return  # Scrapy does not follow it either
         if canonicalize_url(target) in {canonicalize_url(url) for url in chain}:
             raise RedirectLoop(" -> ".join([*chain, target]))

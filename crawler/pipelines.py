@@ -7,14 +7,14 @@ import sqlite3
 from pathlib import Path
 
 from cleaners.article import count_words
+from cleaners.dates import parse_day
 
-from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
 from .clusters import DEDUP_MODES, minhash, new_cluster_id
-from cleaners.dates import parse_day as parse_date
+from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
+from .frontier import KeptIndex
 from .items import ArticleItem
 from .records import ManifestRecord
 from .relevance import RelevanceMatcher
-from .frontier import KeptIndex
 from .report import Rejected
 from .run import StoryRun, story_run
 from .urls import UrlCleaner
@@ -44,10 +44,10 @@ class WindowPipeline(StoryStage):
         return cls(story_run(crawler).story, crawler.settings.getbool("KEEP_UNDATED_ARTICLES"))
 
     def process_item(self, item: ArticleItem, spider=None):
-        day = parse_date(item.published)
+        day = parse_day(item.published)
         if day is None and not self.keep_undated:
             raise Rejected("undated", "no publication date in the page's metadata or text (KEEP_UNDATED_ARTICLES=False)")
-        if not self.story.in_window(day):
+        if day is not None and not self.story.in_window(day):
             raise Rejected("out_of_window", f"published {day.isoformat()}")
         return item
 
@@ -123,6 +123,7 @@ class DuplicatePipeline:
         """A re-check of an article in the corpus: the same text again is `unchanged`; another text is its next
         version (the writer keeps the earlier ones)."""
         previous = item.previous
+        assert previous is not None, "only a re-check has an earlier version"
         if self.is_own(self.index.text(key), item):
             raise Rejected("unchanged", f"same text as version {previous['version']} ({previous['path']})")
         item.version, item.previous_version = previous["version"] + 1, previous["path"]
@@ -257,14 +258,16 @@ class CorpusWriterPipeline:
             raise
 
     def write(self, item: ArticleItem):
+        manifest = self.manifest
+        assert manifest is not None, "open_spider comes first"
         item.word_count = count_words(item.text)
         if item.duplicate_of:
             if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
                 self.manifest.append(item.manifest_record(text_key(item)).to_json())
-            detail = f"{DUPLICATE_DETAIL[item.duplicate_kind]} {item.duplicate_of}"
+            detail = f"{DUPLICATE_DETAIL[item.duplicate_kind or '']} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
-        day = parse_date(item.published)
+        day = parse_day(item.published)
         relative = article_path(item.language, item.outlet, day.isoformat() if day else None,
                                 article_slug(item.url, item.title))
         if item.version > 1:

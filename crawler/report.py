@@ -30,12 +30,19 @@ from twisted.internet import task
 
 from .budget import budget_reached
 from .corpus import JsonLines, write_atomic
+from .corpus_figures import corpus_figures, corpus_line
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .records import DUPLICATE_KINDS, REASONS, Decision, StoryInfo, WrittenArticle
-from .report_builder import (RunCounts, RunFacts, build_report, date_ranges, duplicate_counts,  # noqa: F401
-                             language_counts, shared_clusters)  # the report's sections, importable from here as before
+from .report_builder import (  # noqa: F401
+    RunCounts,
+    RunFacts,
+    build_report,
+    date_ranges,
+    duplicate_counts,
+    language_counts,  # the report's sections, importable from here as before
+    shared_clusters,
+)
 from .report_html import write_report_html_or_log
-from .corpus_figures import corpus_figures, corpus_line
 
 # The settings that shape the corpus itself, recorded in report.json: `storycrawl reclean` uses them again.
 CORPUS_SETTINGS = ("MIN_ARTICLE_WORDS", "UNTYPED_ARTICLE_WORDS", "DEDUP_MODE", "NEAR_DUPLICATE_THRESHOLD",

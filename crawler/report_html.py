@@ -39,9 +39,10 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
+from cleaners.dates import parse_datetime, parse_day
+
 from .corpus import read_jsonl, write_atomic
 from .corpus_figures import corpus_articles
-from cleaners.dates import parse_datetime, parse_day
 from .fetch_cost import fetch_cost_view
 from .records import ManifestRecord, ReportRecord
 
@@ -91,7 +92,7 @@ def write_report_html_or_log(corpus_dir: Path, logger) -> None:
     """The end of a crawl: report.html beside report.json; a failure is logged, never the crawl's failure."""
     try:
         write_report_html(corpus_dir)
-    except Exception:  # noqa: BLE001 - the corpus and report.json are written: a report page must not undo that
+    except Exception:  # the corpus and report.json are written: a report page must not undo that
         logger.exception("report.html could not be written to %s", corpus_dir)
 
 

@@ -59,7 +59,7 @@ class StoryRun:
         self.relevance = RelevanceMatcher(story.groups)
 
     @classmethod
-    def from_crawler(cls, crawler) -> "StoryRun":
+    def from_crawler(cls, crawler) -> StoryRun:
         settings = crawler.settings
         path = settings.get("STORY")
         if not path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import difflib
 import json
 
-
 # Scrapy reads these with getfloat although their defaults are whole numbers: 7.5 is a good value.
 SCRAPY_FLOAT_SETTINGS = {"DOWNLOAD_TIMEOUT", "DOWNLOAD_DELAY", "AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY",
                          "AUTOTHROTTLE_TARGET_CONCURRENCY", "CLOSESPIDER_TIMEOUT", "DNS_TIMEOUT",

@@ -54,13 +54,18 @@ SITE_MEMORY_ENABLED = True  # learn each site's template blocks (text recurring 
 SITE_MEMORY_DIR = None  # where that per-site memory persists between crawls; None: "<CORPUS_DIR>/state/site-memory"
 # Every text file is written to a temporary file and renamed, every manifest and decision record is handed to the
 # OS whole before the next: a killed crawl loses nothing. SYNC_WRITES also waits for the disk each time (fsync),
-# so a power cut or kernel crash loses nothing either, at about 2 ms an article. manifest.jsonl and decisions.jsonl are synced at the end either way.
+# so a power cut or kernel crash loses nothing either, at about 2 ms an article. manifest.jsonl and decisions.jsonl
+# are synced at the end either way.
 SYNC_WRITES = False
 # --- Scheduled runs: what earlier runs decided is in <CORPUS_DIR>/state/crawl.sqlite (crawler/state.py). ---------
 STATE_ENABLED = True  # False: every run fetches every candidate again (the manifest still keeps one file per article)
-RECHECK_AFTER_HOURS = 24.0  # an undated listing entry of an article in the corpus is re-checked (conditional request) this long after its last check; 0: never
+# An undated listing entry of an article in the corpus is re-checked (a conditional request) this long after its last
+# check; 0: never.
+RECHECK_AFTER_HOURS = 24.0
 RETRY_FAILED_RUNS = 3  # a URL that failed to fetch (timeout, 5xx) is tried by this many runs in a row, then left
-CLEANING_PROCESSES = None  # worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, clean in the crawl's process
+# Worker processes cleaning pages off the reactor (crawler/cleaning.py); None: one per core, 0: none, pages are
+# cleaned in the crawl's own process.
+CLEANING_PROCESSES = None
 # A page's canonical URL (another page of its site) is believed only if it is no homepage or section above the page,
 # it can be fetched as an article, and no more than this many other pages of the crawl name it (crawler/canonical.py)
 CANONICAL_SHARED_LIMIT = 2
@@ -91,7 +96,7 @@ TRACKING_PARAMETERS = [  # dropped from every URL before it is fetched or compar
     "igshid", "_ga", "_gl", "ocid", "cmpid", "at_medium", "at_campaign", "ref_src", "xtor",
 ]
 WARC_DIR = None  # a folder: every request and response of the crawl into one WARC file there (crawler/warc.py); None: off
-WARC_REPLAY = []  # WARC files that answer every request instead of the network, articles replayed in order (reclean)
+WARC_REPLAY: list[str] = []  # WARC files that answer every request instead of the network, articles replayed in order (reclean)
 # --- Distributed crawls (crawler/distributed/): workers on any hosts share one frontier in Redis (scrapy-redis) ---
 # Each worker writes its own corpus directory (a shard); `storycrawl merge OUT SHARD...` joins them.
 REDIS_URL = None  # redis://HOST:PORT/DB: this crawl is one worker of a distributed crawl (`storycrawl crawl --redis`)

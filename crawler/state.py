@@ -13,14 +13,11 @@ state row is committed. A crawl killed in between leaves a manifest record the s
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
-
-from cleaners.dates import parse_timestamp
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -92,7 +89,7 @@ class CrawlState:
         self.run_id: int | None = None
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path | str) -> "CrawlState":
+    def for_corpus(cls, corpus_dir: Path | str) -> CrawlState:
         return cls(Path(corpus_dir) / "state" / "crawl.sqlite")
 
     def close(self) -> None:
@@ -202,11 +199,6 @@ class CrawlState:
         rows = self.db.execute("SELECT url, outlet, outcome, detail, failures, last_seen FROM urls WHERE NOT final "
                                "ORDER BY last_seen DESC LIMIT ?", (limit,)).fetchall()
         return [dict(zip(("url", "outlet", "outcome", "detail", "failures", "last_seen"), row)) for row in rows]
-
-
-def parse_time(value: str | None) -> dt.datetime | None:
-    """A timestamp of the state (ISO 8601), aware: UTC where none is stated."""
-    return parse_timestamp(value)
 
 
 class RunDupeFilter(RFPDupeFilter):

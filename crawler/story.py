@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from cleaners.dates import overlaps_window
 from cleaners.schema import first_problem
 
 from .outlets import OutletError, outlet_tables
@@ -61,7 +62,7 @@ class Source:
     def hosts(self) -> set[str]:
         """The hosts this source's own URLs name: articles there belong to this outlet."""
         listed = [*self.sitemaps, *self.feeds, *self.start_urls, *self.urls]
-        return {urlsplit(u).hostname for u in listed} | set(self.allowed_domains)
+        return {host for u in listed if (host := urlsplit(u).hostname)} | set(self.allowed_domains)
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,7 @@ class Story:
 
     def in_window(self, day: dt.date | None) -> bool:
         """Undated items are in the window: we keep them and mark them undated."""
-        if day is None:
-            return True
-        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+        return day is None or overlaps_window(day, day, self.since, self.until)
 
 
 def load_story(path: str | Path) -> Story:

@@ -26,7 +26,6 @@ from .report import Rejected, record_decision
 from .run import StoryRun, story_run
 from .story_memory import STORY_DECISIONS
 
-
 SCRATCH_MARK = "state/dry-run-scratch"  # crawler/dry_run.py marks its copy of a corpus with it
 
 
@@ -90,10 +89,12 @@ class ArticleCapPipeline:
     def process_item(self, item: ArticleItem, spider=None):
         if item.previous or item.duplicate_of:  # a new version, or another URL of a kept article: no new article
             return item
-        reached = self.counts.cap_reached(self.story, item.outlet)
+        counts = self.counts
+        assert counts is not None, "open_spider comes first"
+        reached = counts.cap_reached(self.story, item.outlet)
         if reached:
             raise Rejected("over_cap", reached)
-        self.counts.add(item.outlet)
+        counts.add(item.outlet)
         return item
 
 

@@ -18,6 +18,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
@@ -167,7 +168,7 @@ class RejudgeReplayMiddleware:
     def __init__(self, corpus: Path):
         self.corpus = corpus
         self.archive: WarcArchive | None = None
-        self.files: dict[str, object] = {}
+        self.files: dict[str, BinaryIO] = {}
 
     @classmethod
     def from_crawler(cls, crawler):

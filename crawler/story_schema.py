@@ -8,8 +8,17 @@ import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, Field, StrictBool, StrictInt, StrictStr, field_validator,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from cleaners.schema import Invalid, Pattern, Schema, Text
 
@@ -121,7 +130,8 @@ class StoryFile(Schema):
 
 
 # Tables by the key that holds them: their known keys are listed when an unknown one is met.
-TABLES: dict[str, type[BaseModel]] = {"": StoryFile, "match": MatchTable, "sources": SourceTable, "follow": FollowTable, "gdelt": GdeltTable}
+TABLES: dict[str, type[BaseModel]] = {"": StoryFile, "match": MatchTable, "sources": SourceTable, "follow": FollowTable,
+                                      "gdelt": GdeltTable}
 
 WHOLE_NUMBER = "a whole number of at least 1, got {value!r}"
 MESSAGES = {  # str.format templates: {value!r} is the value given; other braces are doubled

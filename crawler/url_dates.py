@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-from cleaners.dates import parse_day as parse_date
+from cleaners.dates import overlaps_window, parse_day
 
 SEP = r"[/_.-]"
 # Year, then optionally month, then optionally day, each a whole path token (not inside a longer number).
@@ -61,8 +61,8 @@ def url_span(url: str, today: dt.date | None = None) -> Span | None:
     return min(spans, key=lambda span: span.precision, default=None)
 
 
-def path_spans(path: str) -> list[Span]:
-    spans = []
+def path_spans(path: str) -> list[Span | None]:
+    spans: list[Span | None] = []
     for match in PATH_DATE.finditer(path):
         year, month, day = match.groups()
         # A lone year is read only as a path segment of its own (`/2024/`, `sitemap-2024.xml`): "top-2000" is no year.
@@ -91,7 +91,7 @@ def is_lone_year_token(path: str, start: int, end: int) -> bool:
 def query_span(query: str) -> Span | None:
     params = {name.lower(): value.strip() for name, value in parse_qsl(query)}
     for name in DATE_PARAMS:
-        day = parse_date(params.get(name)) if len(params.get(name, "")) >= 8 else None
+        day = parse_day(params.get(name)) if len(params.get(name, "")) >= 8 else None
         if day:
             return Span(day, day)
     for name in MONTH_RUN_PARAMS:  # ?yyyymm=202410
@@ -102,14 +102,14 @@ def query_span(query: str) -> Span | None:
     if year is None:
         return None
     month = next((params[n] for n in MONTH_PARAMS if params.get(n, "").isdigit()), None)
-    day = next((params[n] for n in DAY_PARAMS if params.get(n, "").isdigit()), None) if month else None
-    return make_span(year, month, day)
+    day_number = next((params[n] for n in DAY_PARAMS if params.get(n, "").isdigit()), None) if month else None
+    return make_span(year, month, day_number)
 
 
 def make_span(year: str, month: str | None = None, day: str | None = None) -> Span | None:
     try:
         y = int(year)
-        if day:
+        if day and month:
             first = dt.date(y, int(month), int(day))
             return Span(first, first)
         if month:
@@ -122,4 +122,4 @@ def make_span(year: str, month: str | None = None, day: str | None = None) -> Sp
 
 def outside(span: Span, since: dt.date | None, until: dt.date | None) -> bool:
     """The span lies wholly before `since` or wholly after `until`."""
-    return (since is not None and span.last < since) or (until is not None and span.first > until)
+    return not overlaps_window(span.first, span.last, since, until)

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from cleaners.hosts import on_domains  # link following and the redirect guard ask it what an outlet's site is
+
 IDENTITY_CACHE_SIZE = 4096  # URLs in flight and just decided: a crawl's concurrency is far below this
 
 
@@ -40,15 +42,13 @@ class UrlCleaner:
         return canonicalize_url(self.clean(url), keep_fragments=False)
 
 
-def on_domains(host: str | None, domains) -> bool:
-    """The host is one of the domains or below one, IP hosts too (which LinkExtractor's own check misses);
-    `www.` is ignored on both sides: x.org and www.x.org are one site. Link following and the redirect guard
-    both ask it what an outlet's site is."""
-    bare = lambda name: name.lower().removeprefix("www.")  # noqa: E731
-    return bool(host) and any(bare(host) == bare(d) or bare(host).endswith("." + bare(d)) for d in domains)
+WEB_SCHEMES = ("http", "https")  # the only schemes a listing's URL is fetched, or a report links, with
 
 
-FETCHED_SCHEMES = ("http", "https")
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host part (it raises ValueError where urlsplit does: a broken IPv6 host)."""
+    parts = urlsplit(url)
+    return parts.scheme in WEB_SCHEMES and bool(parts.netloc)
 
 
 class UrlPolicy:
@@ -66,7 +66,7 @@ class UrlPolicy:
         """(reason, detail) for a URL that is not fetched; `domains`: the outlet's, None for any host (GDELT)."""
         parts = urlsplit(url.strip())
         scheme = parts.scheme.lower()
-        if scheme not in FETCHED_SCHEMES:
+        if scheme not in WEB_SCHEMES:
             return "bad_url", f"not an http(s) URL ({scheme + ':' if scheme else 'no scheme'}): never fetched"
         if not parts.hostname:
             return "bad_url", "no host in the URL: never fetched"

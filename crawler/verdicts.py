@@ -36,7 +36,7 @@ class PageJudge:
         self.logger = logger
 
     @classmethod
-    def from_run(cls, run, settings, logger) -> "PageJudge":
+    def from_run(cls, run, settings, logger) -> PageJudge:
         return cls(run.cleaning, run.site_memory, settings.getint("MIN_ARTICLE_WORDS"),
                    settings.getint("UNTYPED_ARTICLE_WORDS"), logger)
 

@@ -49,6 +49,7 @@ from collections import defaultdict, deque
 from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -60,8 +61,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .corpus import JsonLines, read_jsonl
 from cleaners.dates import parse_timestamp
+
+from .corpus import JsonLines, read_jsonl
 from .robots import SHARED_FLAG
 
 CANDIDATE_HEADER = "WARC-Storycrawler-Candidate"
@@ -113,7 +115,7 @@ class WarcWriterMiddleware:
         self.warc_dir = warc_dir
         self.corpus_dir = corpus_dir
         self.path: Path | None = None
-        self.file = None
+        self.file: BinaryIO | None = None
         self.writer: WARCWriter | None = None
 
     @classmethod
@@ -163,29 +165,33 @@ class WarcWriterMiddleware:
 
     def write_exchange(self, request, response) -> tuple[dict, str]:
         """The response record, then its request record; returns the response record's pointer and date."""
+        writer, file = self.writer, self.file
+        assert writer is not None and file is not None, "spider_opened comes first"
         date = warc_date()
         answer_headers = {"WARC-Date": date}
         if response.ip_address:
             answer_headers["WARC-IP-Address"] = str(response.ip_address)
         if "candidate" in request.meta:
             answer_headers[CANDIDATE_HEADER] = json.dumps(request.meta["candidate"], separators=(",", ":"))
-        answer = self.writer.create_warc_record(request.url, "response", payload=BytesIO(response.body),
+        answer = writer.create_warc_record(request.url, "response", payload=BytesIO(response.body),
                                                 length=len(response.body), http_headers=response_head(response),
                                                 warc_headers_dict=answer_headers)
         record_id = answer.rec_headers.get_header("WARC-Record-ID")
-        question = self.writer.create_warc_record(request.url, "request", payload=BytesIO(request.body),
-                                                  length=len(request.body), http_headers=request_head(request),
-                                                  warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
-        offset = self.file.tell()
-        self.writer.write_record(answer)
-        self.writer.write_record(question)
+        question = writer.create_warc_record(request.url, "request", payload=BytesIO(request.body),
+                                             length=len(request.body), http_headers=request_head(request),
+                                             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+        offset = file.tell()
+        writer.write_record(answer)
+        writer.write_record(question)
         self.sync()
         return {"file": str(self.path), "offset": offset, "record_id": record_id}, date
 
     def sync(self) -> None:
         """A crash loses at most the record being written, never one already reported in the manifest."""
-        self.file.flush()
-        os.fsync(self.file.fileno())
+        file = self.file
+        assert file is not None, "spider_opened comes first"
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def create_warc_file(folder: Path):
@@ -275,7 +281,7 @@ class WarcReplayMiddleware:
     def __init__(self, archive: WarcArchive, corpus_dir: Path | None):
         self.archive = archive
         self.corpus_dir = corpus_dir
-        self.files: dict[str, object] = {}
+        self.files: dict[str, BinaryIO] = {}
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from cleaners.dates import parse_day as parse_date
+from cleaners.dates import parse_day
 
 from .discovery import Listing
 from .url_dates import Span, outside, url_span
@@ -52,7 +52,7 @@ class Windowing:
         self.service = re.compile("|".join(f"(?:{p})" for p in service_links), re.I) if service_links else None
 
     @classmethod
-    def from_settings(cls, settings, story) -> "Windowing":
+    def from_settings(cls, settings, story) -> Windowing:
         return cls(story.since, story.until, settings.getbool("URL_DATES_ENABLED"), settings.getlist("SERVICE_LINK_PATTERNS"))
 
     def reads_url_dates(self, source) -> bool:
@@ -107,7 +107,8 @@ class Windowing:
         """Entries dated (by the listing or their URL) newest first, then the undated, as listed. Request priority
         alone would not do it: Scrapy hands the downloader up to CONCURRENT_REQUESTS requests in the order they came."""
         days = [entry.published or self.newest_day(self.span_of(entry.url, source)) for entry in entries]
-        dated = sorted((pair for pair in zip(days, entries) if pair[0]), key=lambda pair: pair[0], reverse=True)
+        dated = sorted((pair for pair in zip(days, entries) if pair[0]), key=lambda pair: pair[0] or dt.date.min,
+                       reverse=True)
         return [entry for _day, entry in dated] + [entry for day, entry in zip(days, entries) if not day]
 
     # --- HTML listings -----------------------------------------------------------------------------------
@@ -124,7 +125,8 @@ class Windowing:
 
     def articles_stale(self, days: list[dt.date | None]) -> bool:
         """The articles a page led to (in the page's order) were all dated, and the page is stale by them."""
-        return None not in days and self.stale(days)
+        dated = [day for day in days if day is not None]
+        return len(dated) == len(days) and self.stale(dated)
 
     def stale(self, days: list[dt.date]) -> bool:
         """A listing page (its items' days in the page's order) whose next pages are older than `since`: all its
@@ -141,13 +143,13 @@ def time_dates(response) -> dict[str, dt.date]:
     """Links of an HTML listing dated by their entry: a list item, table row or `<article>` holding one
     `<time>` (its `datetime`, or its text) and links to one URL only (a headline, maybe its picture too). A page's own `<article>`,
     whose one `<time>` is its own date, holds links to many URLs: it dates none of them."""
-    dates = {}
+    dates: dict[str, dt.date] = {}
     for item in response.xpath("//li[.//time] | //article[.//time] | //tr[.//time]"):
         times = [time.attrib.get("datetime") or " ".join(time.xpath("string()").get().split()) for time in item.xpath(".//time")]
         hrefs = {response.urljoin(href) for href in item.xpath(".//a/@href").getall()}
         if len(times) != 1 or len(hrefs) != 1:
             continue
-        day = parse_date(times[0])
+        day = parse_day(times[0])
         if day is not None:
             dates.setdefault(hrefs.pop(), day)
     return dates
@@ -219,7 +221,8 @@ class PagingByArticles:
                      ) -> tuple[str, PendingPage] | None:
         """One page the held page led to is done: an article (its day, None if undated) or a page that was no
         article (no evidence either way). The held page, once the last of them is done."""
-        page = self.pending.get(page_url or "")
+        key = page_url or ""
+        page = self.pending.get(key)
         if page is None or url not in page.order or url in page.done:
             return None
         page.done.add(url)
@@ -227,7 +230,7 @@ class PagingByArticles:
             page.days[url] = day
         if page.waiting > 0:
             return None
-        return page_url, self.pending.pop(page_url)
+        return key, self.pending.pop(key)
 
     def release_all(self) -> list[tuple[str, PendingPage]]:
         """Every page still held (an article whose outcome never came back): paging goes on, for recall."""

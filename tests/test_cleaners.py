@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaners import extract
-from cleaners.language import body_language, detect_language
+from cleaners.language import body_language, detect_language, filed_language
 from cleaners.lexicon import load_lexicon
 from cleaners.metadata import primary_language
 from cleaners.postclean import clean_paragraphs
@@ -141,6 +141,11 @@ def test_a_sentence_about_telegram_is_not_a_promo():
 
 def test_norwegian_bokmaal_files_under_no():
     assert primary_language("nb-NO") == "no" and primary_language("en-GB") == "en" and primary_language("x") is None
+
+
+def test_declared_and_detected_norwegian_share_one_code():
+    """The declared language (a page's lang) and the detected one are filed by one table, so they agree."""
+    assert primary_language("nn-NO") == filed_language("nn") == filed_language("nb") == filed_language("no") == "no"
 
 
 def test_a_site_profile_drops_its_selectors_and_ends_at_its_cues(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.dates import iso_date, parse_datetime, parse_day, parse_http_date, parse_timestamp
+from cleaners.dates import iso_date, overlaps_window, parse_datetime, parse_day, parse_http_date, parse_timestamp
 
 DAY = dt.date(2024, 10, 25)
 
@@ -93,3 +93,12 @@ def test_any_string_reads_as_a_writable_moment_or_none_never_an_error(value):
     moment = parse_datetime(value)
     assert moment is None or moment.isoformat()
     assert iso_date(value) is None or parse_day(iso_date(value)) == moment.date()
+
+
+def test_a_window_holds_the_days_that_share_a_day_with_it_ends_included_and_none_an_open_end():
+    october = (dt.date(2024, 10, 1), dt.date(2024, 10, 31))
+    assert overlaps_window(*october, dt.date(2024, 10, 31), None)
+    assert not overlaps_window(*october, dt.date(2024, 11, 1), None)
+    assert overlaps_window(*october, None, dt.date(2024, 10, 1))
+    assert not overlaps_window(*october, None, dt.date(2024, 9, 30))
+    assert overlaps_window(*october, None, None)

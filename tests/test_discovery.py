@@ -9,7 +9,8 @@ import time
 import pytest
 
 from conftest import FIXTURES
-from crawler.discovery import (ListingError, gdelt_request_url, parse_date, parse_feed, parse_gdelt, parse_sitemap,
+from cleaners.dates import parse_day
+from crawler.discovery import (ListingError, gdelt_request_url, parse_feed, parse_gdelt, parse_sitemap,
                                robots_sitemaps)
 
 WEB = FIXTURES / "web"
@@ -66,7 +67,7 @@ def test_gdelt_query_carries_the_story_window():
     ("2024-10-25T23:30:00Z", dt.date(2024, 10, 25)), ("yesterday", None), ("", None),
 ])
 def test_listing_dates_in_every_format_listings_use(value, day):
-    assert parse_date(value) == day
+    assert parse_day(value) == day
 
 
 def test_an_external_entity_is_never_resolved(tmp_path):

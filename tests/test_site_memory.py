@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from functools import cache
 
 import pytest
@@ -73,6 +75,15 @@ def test_the_memory_is_saved_as_one_file_per_site_named_without_www(tmp_path):
     memory = taught(SiteMemory(tmp_path), [FERRY, LIBRARY, FISH_MARKET, BUS])
     assert memory.save() == [tmp_path / "harbourtimes.test.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["harbourtimes.test.json"]
+
+
+def test_the_memory_file_is_written_like_the_corpus_files_its_mode_from_the_umask(tmp_path):
+    """One atomic writer (cleaners/atomic.py) for the corpus and the memory: colleagues who may read the corpus
+    may read its state too."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    taught(SiteMemory(tmp_path), [FERRY, LIBRARY, FISH_MARKET, BUS]).save()
+    assert stat.S_IMODE((tmp_path / "harbourtimes.test.json").stat().st_mode) == 0o666 & ~umask
 
 
 def test_a_new_memory_on_the_same_folder_starts_with_what_the_last_one_learned(tmp_path):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from trafilatura.utils import load_html
 
 from cleaners import extract
+from cleaners.hosts import on_domains
 from cleaners.metadata import read_metadata
 from cleaners.sites import find_profile, load_profiles, parse_profile
 from conftest import ORIGIN, fixture_pages, page_html
@@ -72,3 +75,13 @@ def test_a_page_outside_the_outlets_article_template_falls_back_to_the_generic_c
 def test_a_profile_with_an_unknown_key_is_refused_with_its_name():
     with pytest.raises(ValueError, match="'selectors'"):
         parse_profile({"site_names": ["X"], "selectors": [".a"]}, "x.toml")
+
+
+def test_a_profile_and_an_outlet_see_a_site_the_same_way_with_or_without_www():
+    """Site profiles and the crawl's outlet domains share one rule (cleaners/hosts.py): subdomains belong to the
+    site, and `www.` is no part of its name on either side."""
+    profile = parse_profile({"domains": ["www.visir.example"]}, "visir.toml")
+    for url in ("https://visir.example/a", "https://www.visir.example/a", "https://frettir.visir.example/a"):
+        assert profile.matches((url,), None) and on_domains(urlsplit(url).hostname, ["www.visir.example"])
+    assert not profile.matches(("https://notvisir.example/a",), None)
+    assert not on_domains("notvisir.example", ["visir.example"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.settings import TRACKING_PARAMETERS
-from crawler.urls import UrlCleaner
+from crawler.urls import UrlCleaner, is_web_url
 
 urls = UrlCleaner(TRACKING_PARAMETERS)
 
@@ -42,3 +42,9 @@ def test_a_huge_inline_data_uri_is_emptied_before_cleaning():
 
     page = '<p>before</p><img src="data:image/png;base64,' + "QUJD" * 1000 + '"><p>after</p>'
     assert bounded_html(page, 0) == '<p>before</p><img src="data:image/png;base64,"><p>after</p>'
+
+
+def test_only_absolute_http_urls_with_a_host_are_web_urls():
+    assert is_web_url("https://example.org/news/1") and is_web_url("http://127.0.0.1:8950/")
+    assert not is_web_url("file:///etc/passwd") and not is_web_url("/news/1") and not is_web_url("https:///news")
+    assert not is_web_url("mailto:desk@example.org") and not is_web_url("data:text/html,hi")

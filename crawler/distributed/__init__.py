@@ -30,6 +30,13 @@ scheduler.py (the Scrapy scheduler), middleware.py (acknowledging requests), wor
 Settings name the components here: `crawler.distributed.RedisScheduler` and the like.
 """
 
+try:  # the `redis` extra; this package is loaded only for a worker of a distributed crawl (REDIS_URL)
+    import redis  # noqa: F401
+    import scrapy_redis  # noqa: F401
+except ImportError as exc:
+    raise ImportError(f"a distributed crawl (REDIS_URL, --redis) needs scrapy-redis and redis: "
+                      f"pip install 'storycrawler[redis]' ({exc})") from exc
+
 from .claims import RedisKeptIndex, RedisPathClaims
 from .frontier import FRONTIER_KEY, OUTPUT_OF, RedisFrontier, worker_name
 from .keys import RunKeys

@@ -17,7 +17,7 @@ class RunKeys:
     prefix: str
 
     @classmethod
-    def for_story(cls, template: str, story_id: str) -> "RunKeys":
+    def for_story(cls, template: str, story_id: str) -> RunKeys:
         return cls(template.replace("%(story)s", story_id))
 
     def _key(self, *names: str) -> str:

@@ -68,7 +68,7 @@ class RedisWorker:
             raise
         except Exception:
             logger.exception("checking the frontier in Redis failed; checking again")
-            raise DontCloseSpider
+            raise DontCloseSpider from None
 
     def stop_when_idle(self, spider) -> None:
         """Raises DontCloseSpider unless the frontier has stayed empty for REDIS_IDLE_SECONDS."""

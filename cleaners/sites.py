@@ -174,7 +174,8 @@ def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]).lstrip(".")
     if error["type"] == "extra_forbidden":
-        model = {"sources": OutletSources, "facts": Facts}.get(str(error["loc"][0]), ProfileFile)
+        tables: dict[str, type[BaseModel]] = {"sources": OutletSources, "facts": Facts}
+        model = tables.get(str(error["loc"][0]), ProfileFile)
         known = ", ".join(sorted(model.model_fields if len(error["loc"]) > 1 else ProfileFile.model_fields))
         return f"{key!r}: unknown key (known: {known})"
     expected = {"tuple_type": "a list", "string_type": "a string", "date_type": "a date like 2026-12-06",

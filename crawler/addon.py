@@ -8,6 +8,8 @@ have their documented defaults in crawler/settings.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from scrapy.utils.misc import load_object
 
 from .warc import REPLAY_SETTINGS
@@ -63,7 +65,7 @@ SPIDER_MIDDLEWARES = {
     # --rejudge (REJUDGE): earlier story decisions requested again before the seeds (and through the gate above)
     "crawler.story_memory.RejudgeMiddleware": 30,
 }
-COMPONENTS = {"ITEM_PIPELINES": ITEM_PIPELINES, "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+COMPONENTS: dict[str, Mapping[str, int | None]] = {"ITEM_PIPELINES": ITEM_PIPELINES, "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
               "EXTENSIONS": EXTENSIONS, "SPIDER_MIDDLEWARES": SPIDER_MIDDLEWARES}
 CLASSES = {
     # Scrapy's JOBDIR keeps the pending requests on disk, so a killed crawl resumes them (`storycrawl crawl` sets it
@@ -76,7 +78,7 @@ CLASSES = {
 }
 REDIS_SCHEDULER = "crawler.distributed.RedisScheduler"  # one worker of a distributed crawl: the frontier is in Redis
 # Only with REDIS_URL (the `redis` extra: a single-process crawl never imports scrapy-redis).
-REDIS_COMPONENTS = {
+REDIS_COMPONENTS: dict[str, Mapping[str, int | None]] = {
     # heartbeat, dead workers' requests put back, the idle stop
     "EXTENSIONS": {"crawler.distributed.RedisWorker": 520},
     # A worker's request stays in its in-flight hash in Redis until the callback's items went through the
@@ -88,7 +90,7 @@ REDIS_COMPONENTS = {
 class StoryCrawlAddon:
     def update_settings(self, settings) -> None:
         redis = bool(settings.get("REDIS_URL"))
-        for components_of in (COMPONENTS, REDIS_COMPONENTS if redis else {}):
+        for components_of in (COMPONENTS, REDIS_COMPONENTS) if redis else (COMPONENTS,):
             for name, components in components_of.items():
                 for path, order in components.items():
                     settings.setdefault_in_component_priority_dict(name, load_object(path), order)

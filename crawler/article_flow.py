@@ -38,7 +38,7 @@ class ArticleFlow:
         self.canonicals = CanonicalPolicy(crawler.settings.getint("CANONICAL_SHARED_LIMIT"), self.urls.identity)
         self.waiting_copies: dict[str, list] = {}  # canonical page's identity -> [(response, article)] waiting for it
         self.arrival = ArrivalOrder()
-        self.last_cleaned_record = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
+        self.last_cleaned_record: tuple[str, int] | None = None  # (WARC file, offset) of the last page cleaned: see note_cleaning_order
 
     async def parse(self, response: Response) -> list:
         """The page is drafted off the reactor (crawler/cleaning.py), then finished, with site memory, in its
@@ -86,7 +86,7 @@ class ArticleFlow:
         first one cleaned is the article."""
         detail = "fetched again: cleaned once already in this run"
         canonical = draft.meta.canonical_url if isinstance(draft, Draft) else None
-        copy = bool(canonical) and self.is_other_page_of_same_site(canonical, response.url)
+        copy = bool(canonical and self.is_other_page_of_same_site(canonical, response.url))
         if copy:  # settled, like an alternate copy, by its canonical article's record
             detail += f", as a copy of {canonical}"
         record_decision(self.crawler, url=response.url, outlet=response.meta["candidate"]["outlet"], reason="duplicate",

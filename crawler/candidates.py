@@ -146,7 +146,7 @@ class Candidates:
                               headers=headers, meta=meta, priority=priority)
 
     def outlet_for(self, url: str, source: Source) -> str:
-        return self.run.outlet_hosts.get(urlsplit(url).hostname, source.name)
+        return self.run.outlet_hosts.get(urlsplit(url).hostname or "", source.name)
 
     def source_of(self, response_or_request) -> Source:
         return self.run.sources[response_or_request.meta["source"]]

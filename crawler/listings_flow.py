@@ -142,15 +142,15 @@ class ListingsFlow:
         for feed in self.announced_feeds(page):
             yield from self.candidates.listing_request(feed, self.callbacks.feed, source, response.url)
         via = {"kind": "link", "url": response.url}
-        allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname]
-        links, capped = bounded_links(self.link_extractor(source), page, self.max_links)
+        allowed = list(source.allowed_domains) or [urlsplit(response.url).hostname or ""]
+        found, capped = bounded_links(self.link_extractor(source), page, self.max_links)
         if cut or capped:  # recorded with the listings' problems: what the page lists is not all followed
             detail = (f"links taken from it capped (FOLLOW_MAX_LINKS {self.max_links}, CLEAN_MAX_CHARS "
-                      f"{self.max_link_bytes}): {len(links)} followed")
+                      f"{self.max_link_bytes}): {len(found)} followed")
             self.logger.warning("%s: %s", response.url, detail)
             self.crawler.signals.send_catch_log(source_failed, record={"url": response.url, "source": source.name,
                                                                        "detail": detail, "at": utc_now()})
-        links = [link.url for link in links
+        links = [link.url for link in found
                  if on_domains(urlsplit(link.url).hostname, allowed) and not self.windowing.is_service_link(link.url)]
         dates = time_dates(page)
         days = self.windowing.listed_days(links, dates, source)

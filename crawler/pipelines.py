@@ -263,7 +263,7 @@ class CorpusWriterPipeline:
         item.word_count = count_words(item.text)
         if item.duplicate_of:
             if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
-                self.manifest.append(item.manifest_record(text_key(item)).to_json())
+                manifest.append(item.manifest_record(text_key(item)).to_json())
             detail = f"{DUPLICATE_DETAIL[item.duplicate_kind or '']} {item.duplicate_of}"
             raise Rejected("duplicate", detail, kind=item.duplicate_kind)
         data = (item.title + "\n\n" + "\n\n".join(item.text.split("\n")) + "\n").encode("utf-8")
@@ -276,7 +276,7 @@ class CorpusWriterPipeline:
         write_atomic(self.corpus_dir / relative, data, sync=self.sync)
         item.path = relative.as_posix()
         item.sha256 = hashlib.sha256(data).hexdigest()
-        self.manifest.append(item.manifest_record(text_key(item)).to_json())
+        manifest.append(item.manifest_record(text_key(item)).to_json())
         self.kept.commit(item.url)  # in a distributed crawl, the claims stand now even if this worker dies
         self.record_state(item)
         return item
@@ -286,6 +286,7 @@ class CorpusWriterPipeline:
         state = self.crawl_state
         if state is None:
             return
+        assert item.sha256 is not None and item.path is not None, "a written article has its file"
         for url in dict.fromkeys([item.url, *item.other_urls]):
             state.record_written(self.urls.identity(url), url=item.url, outlet=item.outlet,
                                  content_hash=item.sha256, path=item.path, version=item.version, etag=item.etag,

@@ -22,6 +22,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
@@ -43,6 +44,9 @@ from .report_builder import (  # noqa: F401
     shared_clusters,
 )
 from .report_html import write_report_html_or_log
+
+if TYPE_CHECKING:  # crawler/run.py imports this module's signals
+    from .run import StoryRun
 
 # The settings that shape the corpus itself, recorded in report.json: `storycrawl reclean` uses them again.
 CORPUS_SETTINGS = ("MIN_ARTICLE_WORDS", "UNTYPED_ARTICLE_WORDS", "DEDUP_MODE", "NEAR_DUPLICATE_THRESHOLD",
@@ -100,7 +104,7 @@ class RunReport:
         self.cost = FetchCost()
         self.skipped_listings: list[dict] = []  # listings not fetched because of their date, each with its reason
         self.budgets: list[dict] = []  # request budgets reached
-        self.run = None  # the crawl's StoryRun (crawler/run.py), once the spider is open
+        self.run: StoryRun | None = None  # the crawl's StoryRun (crawler/run.py), once the spider is open
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -123,8 +127,8 @@ class RunReport:
     def spider_opened(self, spider):
         from .run import story_run  # crawler/run.py listens to this module's signals
 
-        self.run = story_run(self.crawler)
-        self.cost.hosts.update(self.run.outlet_hosts)
+        self.run = run = story_run(self.crawler)
+        self.cost.hosts.update(run.outlet_hosts)
         self.decisions = JsonLines(self.corpus_dir / "decisions.jsonl", sync=self.crawler.settings.getbool("SYNC_WRITES"))
 
     def on_candidate(self, outlet: str, url: str):
@@ -179,6 +183,7 @@ class RunReport:
         report = self.build(spider, reason)
         # What `storycrawl crawl` takes its exit status from (this run's, not a report.json on disk).
         self.crawler.stats.set_value("storycrawl/failed_sources", report["failed_sources"])
+        assert self.run is not None, "spider_opened comes first"
         self.crawler.stats.set_value("storycrawl/sources", len(self.run.story.sources))
         if self.decisions:
             self.decisions.close()
@@ -187,6 +192,7 @@ class RunReport:
         print(format_summary(report), file=sys.stderr)
 
     def build(self, spider, finish_reason: str) -> dict:
+        assert self.run is not None, "spider_opened comes first"
         story = self.run.story
         facts = RunFacts(
             story=StoryInfo(id=story.id, title=story.title, file=story.path,

@@ -43,10 +43,10 @@ class PageJudge:
     async def draft(self, response: Response) -> Draft | NotAnArticle | None:
         """The page's Draft from the cleaning pool, None if it holds no text, or why it is no article."""
         if not isinstance(response, HtmlResponse):
-            return NotAnArticle(f"not HTML ({response.headers.get('Content-Type', b'?').decode('latin-1')})")
+            return NotAnArticle(f"not HTML ({(response.headers.get('Content-Type') or b'?').decode('latin-1')})")
         content_type = response.headers.get("Content-Type")
         try:
-            return await self.cleaning.draft(response.body, content_type and content_type.decode("latin-1"),
+            return await self.cleaning.draft(response.body, content_type.decode("latin-1") if content_type else None,
                                              response.url)
         except Exception as exc:  # a cleaner bug must cost one page, not the crawl
             self.logger.exception("cleaning %s failed", response.url)

@@ -36,5 +36,5 @@ class RedisSiteMemory(SiteMemory):
         super().__init__(None)
         self.frontier = frontier
 
-    def load(self, site: str) -> RedisSiteState:
+    def load(self, site: str) -> RedisSiteState:  # type: ignore[override]  # SiteState's methods, kept in Redis
         return RedisSiteState(self.frontier, site)

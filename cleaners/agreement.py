@@ -4,10 +4,10 @@ Pruning and trafilatura's fast pass fail by collapsing: a table or `<br>` layout
 a post container pruned for a taxonomy class, and the extraction keeps a few lines of the wrong block. Such
 a page is told by an independent extractor: resiliparse's main-content text (a different algorithm, a C
 parser, about a tenth of trafilatura's time) has a text, and shares little of it with the cleaners'. Only
-then do plain trafilatura and the Readability algorithm read the page as it came, and of the four texts the
-one the others agree with most is kept (the medoid): extractors that fail differently rarely agree on the
-same wrong text. Long texts are not checked, and where the cleaners and resiliparse agree, which is most
-pages, nothing more is spent.
+then does the Readability algorithm read the page as it came, and of the three texts the one the other two
+agree with most is kept (the medoid): extractors that fail differently rarely agree on the same wrong text.
+Long texts are not checked, and where the cleaners and resiliparse agree, which is most pages, nothing more is
+spent.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import re
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
-from trafilatura import bare_extraction
 from trafilatura.external import try_readability
 from trafilatura.utils import load_html
 
@@ -56,16 +55,6 @@ def independent_text(html: bytes | str) -> str:
         html = bytes_to_str(html, detect_encoding(html) or "utf-8")
     return extract_plain_text(HTMLTree.parse(html), main_content=True, alt_texts=False, links=False,
                               list_bullets=False, preserve_formatting=True)
-
-
-def plain_trafilatura_lines(html: bytes | str, url: str | None, settings: dict) -> list[str]:
-    """trafilatura alone, its full cascade, on a fresh parse of the page (the cleaners pruned theirs)."""
-    tree = load_html(html)
-    if tree is None:
-        return []
-    document = bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
-    text = getattr(document, "text", None)  # a Document (never the dict form: as_dict is not asked for)
-    return text.split("\n") if text else []
 
 
 def readability_lines(html: bytes | str) -> list[str]:

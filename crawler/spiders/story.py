@@ -42,12 +42,12 @@ from ..story import Source, load_story
 from ..story_gates import OverCap
 from ..urls import UrlCleaner, UrlPolicy, on_domains
 from ..warc import REPLAY_SETTINGS, WarcArchive
+from ..page_facts import PageFacts, PageReader, listing_reason
 from ..windowing import PagingByArticles, PendingPage, Skip, Windowing, pagination, time_dates
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
 FETCH_KINDS = {"parse_robots": "robots", "parse_sitemap": "sitemap", "parse_feed": "feed", "parse_gdelt": "api",
                "parse_start_page": "page"}  # a listing request's kind in the report's fetch cost
-LISTING_DATED_LINKS = 5  # an untyped page with this many links dated by their own <time> is a listing, not an article
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 
 
@@ -94,13 +94,14 @@ class StorySpider(scrapy.Spider):
         spider.outlet_hosts = {host: s.name for s in spider.story.sources for host in s.hosts() if host}
         spider.link_extractors = {}
         spider.site_memory = site_memory_from(settings, spider.frontier)
-        spider.cleaning = CleaningPool.from_settings(settings).start()
+        spider.relevance = RelevanceMatcher(spider.story.groups)
+        reader = PageReader(spider.relevance, settings.getint("NEAR_DUPLICATE_MAX_WORDS"))
+        spider.cleaning = CleaningPool.from_settings(settings, reader).start()
         spider.arrival = ArrivalOrder()
         spider.crawl_state = spider.open_state(settings)
         spider.recheck_after = dt.timedelta(hours=settings.getfloat("RECHECK_AFTER_HOURS"))
         spider.retry_runs = settings.getint("RETRY_FAILED_RUNS")
         spider.windowing = Windowing.from_settings(settings, spider.story)
-        spider.relevance = RelevanceMatcher(spider.story.groups)
         spider.paging = PagingByArticles()
         crawler.signals.connect(spider.release_held_pages, signals.spider_idle)
         crawler.signals.connect(spider.decision_to_state, decision_recorded)
@@ -422,20 +423,20 @@ class StorySpider(scrapy.Spider):
             await turn.wait()
             if self.frontier.was_cleaned(self.urls.identity(response.url)):
                 return self.fetched_again(response, draft)
-            verdict = self.listing_or(self.article_from(draft), response)
+            verdict = self.listing_or(self.article_from(draft, page_facts(response)), response)
             self.frontier.mark_cleaned(self.urls.identity(url) for url in reached_urls(response))
             outputs = self.article_outputs(response, verdict)
             if isinstance(verdict, str) and candidate["follow_depth"] is not None:  # a listing page, for the fetch cost
                 self.crawler.signals.send_catch_log(fetched_listing_page, outlet=candidate["outlet"])
             if (isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None
-                    and self.leads_to_story(verdict)):
+                    and self.leads_to_story(verdict, page_facts(response))):
                 outputs.extend(self.follow(response, self.source_of(response), candidate["follow_depth"]))
             outputs.extend(self.article_led_from(candidate, verdict))
             return outputs
         finally:
             turn.done()
 
-    def leads_to_story(self, verdict) -> bool:
+    def leads_to_story(self, verdict, facts: PageFacts | None = None) -> bool:
         """A page that is no article is a listing: its links are followed. An article's links are followed when it
         is of the story (in the window, on topic): its related links are likely coverage too; another article's
         lead to its neighbours in the archive, not to the story."""
@@ -443,6 +444,8 @@ class StorySpider(scrapy.Spider):
             return True
         if not self.story.in_window(parse_date(verdict.published) if verdict.published else None):
             return False
+        if facts is not None and facts.describes(verdict.title, verdict.text):
+            return facts.relevance.on_topic
         return self.relevance.match(verdict.title, verdict.text).on_topic
 
     def fetched_again(self, response: Response, draft: Draft | str | None) -> list:
@@ -565,7 +568,7 @@ class StorySpider(scrapy.Spider):
             fetched_at=meta.get("fetched_at") or utc_now(), warc=meta.get("warc"),
             other_urls=[url for url in dict.fromkeys([*reached, *copies]) if url != response.url],
             etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"),
-            previous=candidate.get("previous"),
+            previous=candidate.get("previous"), facts=page_facts(response),
         )
 
     def note_cleaning_order(self, response: Response) -> None:
@@ -588,13 +591,14 @@ class StorySpider(scrapy.Spider):
             return f"not HTML ({response.headers.get('Content-Type', b'?').decode('latin-1')})"
         content_type = response.headers.get("Content-Type")
         try:
-            return await self.cleaning.draft(response.body, content_type and content_type.decode("latin-1"),
-                                             response.url)
+            draft, response.meta["page_facts"] = await self.cleaning.draft(
+                response.body, content_type and content_type.decode("latin-1"), response.url)
+            return draft
         except Exception as exc:  # a cleaner bug must cost one page, not the crawl
             self.logger.exception("cleaning %s failed", response.url)
             return f"the cleaners failed: {type(exc).__name__}: {exc}"
 
-    def article_from(self, draft):
+    def article_from(self, draft, facts: PageFacts | None = None):
         """The finished Article, or a string saying why the page is not one."""
         if isinstance(draft, str):
             return draft
@@ -603,7 +607,7 @@ class StorySpider(scrapy.Spider):
             return "no text"
         if article.wall:
             return article
-        words = article.word_count
+        words = facts.word_count if facts is not None and facts.describes(article.title, article.text) else article.word_count
         typed = (article.page_type or "").lower() in ARTICLE_TYPES
         if words < self.min_words:
             return f"only {words} words"
@@ -618,11 +622,9 @@ class StorySpider(scrapy.Spider):
             return verdict
         if (verdict.page_type or "").lower() in ARTICLE_TYPES:
             return verdict
-        dated = len(time_dates(response))
-        if dated >= LISTING_DATED_LINKS:
-            return f"a listing page: {dated} dated links"
-        following, _jumps = pagination(response.url, [response.urljoin(href) for href in response.xpath("//a/@href").getall()])
-        return f"a listing page: its next page is {following}" if following else verdict
+        facts = page_facts(response)  # the worker read the page already; it reads the response, not the text
+        reason = facts.listing if facts is not None else listing_reason(response)
+        return reason or verdict
 
     def is_other_page_of_same_site(self, canonical: str, url: str) -> bool:
         same_site = urlsplit(canonical).hostname == urlsplit(url).hostname
@@ -676,6 +678,11 @@ def recheck_of(known: Known | None) -> dict | None:
     if known is None or not known.in_corpus:
         return None
     return {"version": known.version, "path": known.path, "etag": known.etag, "last_modified": known.last_modified}
+
+
+def page_facts(response: Response) -> PageFacts | None:
+    """What the cleaning worker read of the page beside its draft (crawler/page_facts.py), if anything."""
+    return response.meta.get("page_facts")
 
 
 def header(response: Response, name: str) -> str | None:

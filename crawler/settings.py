@@ -111,6 +111,7 @@ SITE_MEMORY_DIR = None  # where that per-site memory persists between crawls; No
 SYNC_WRITES = False
 # --- Scheduled runs: what earlier runs decided is in <CORPUS_DIR>/state/crawl.sqlite (crawler/state.py). ---------
 STATE_ENABLED = True  # False: every run fetches every candidate again (the manifest still keeps one file per article)
+STATE_COMMIT_SECONDS = 1.0  # the state's changes are committed in batches this old at most (a kill loses at most that batch, decided again); 0: every change at once
 RECHECK_AFTER_HOURS = 24.0  # an undated listing entry of an article in the corpus is re-checked (conditional request) this long after its last check; 0: never
 RETRY_FAILED_RUNS = 3  # a URL that failed to fetch (timeout, 5xx) is tried by this many runs in a row, then left
 # Scrapy's JOBDIR keeps the pending requests on disk, so a killed crawl resumes them: `storycrawl crawl` sets it to

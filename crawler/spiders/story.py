@@ -104,6 +104,8 @@ class StorySpider(scrapy.Spider):
         spider.windowing = Windowing.from_settings(settings, spider.story)
         spider.paging = PagingByArticles()
         crawler.signals.connect(spider.release_held_pages, signals.spider_idle)
+        if spider.crawl_state is not None:  # a batch waits no longer than the work: a full disk is met while crawling
+            crawler.signals.connect(spider.crawl_state.commit, signals.spider_idle)
         crawler.signals.connect(spider.decision_to_state, decision_recorded)
         return spider
 
@@ -112,7 +114,7 @@ class StorySpider(scrapy.Spider):
         if not settings.getbool("STATE_ENABLED"):
             return None
         corpus = Path(settings.get("CORPUS_DIR"))
-        state = CrawlState.for_corpus(corpus)
+        state = CrawlState.for_corpus(corpus, settings.getfloat("STATE_COMMIT_SECONDS"))
         taken = state.reconcile(read_jsonl(corpus / "manifest.jsonl"), self.urls.identity)
         if taken:
             self.logger.warning("%d articles of the manifest were not in the crawl state (a killed run): taken in", taken)

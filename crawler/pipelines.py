@@ -191,7 +191,7 @@ class NearDuplicatePipeline:
     def process_item(self, item: ArticleItem, spider=None):
         if item.duplicate_of:  # no text of its own in the corpus: its kept article is the one clustered
             return item
-        signature = self.signature(item)  # once per article: it is the costly part
+        signature = self.signature(item)
         with self.index.locked():
             nearest = self.index.nearest(signature, item.language)
             if nearest is None:
@@ -207,10 +207,10 @@ class NearDuplicatePipeline:
             self.index.add(item.url, signature, item.language, item.cluster_id)
         return item
 
-
     def signature(self, item: ArticleItem):
+        """The text's MinHash: read by the cleaning worker (crawler/page_facts.py), or computed here, once per article."""
         facts = facts_of(item)
-        if facts is not None and facts.signature_words == self.max_words:  # read in the cleaning worker
+        if facts is not None and facts.signature_words == self.max_words:
             return signature_from(facts.signature)
         return minhash(item.text, self.max_words)
 

@@ -554,7 +554,7 @@ def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
     kind = "real pages" if bench.web.get("sources") else "generated pages"
     parts = [f"## Crawl benchmark: {bench.pages} {kind}, {bench.web.get('outlets')} outlets, {os.cpu_count()} cores", "",
              table(rows), "",
-             "CPU ms/page = user+sys CPU of the run (the pool alone for (b)) over its pages: unlike pages/s, it hardly depends on what else runs on the machine. CPU % = user+sys of the process and its children over the wall time (100 % = one core). Load avg = the machine's 1-minute load average as the run started and ended. "
+             "CPU ms/page = user+sys CPU of the run (the pool alone for (b)) over its pages: it depends less than pages/s on what else runs on the machine (not nothing: caches and memory bandwidth are shared), and ratios of it hold better still. CPU % = user+sys of the process and its children over the wall time (100 % = one core). Load avg = the machine's 1-minute load average as the run started and ended. "
              "Server CPU % = the web server process meanwhile. Peak RSS (wait4) never reads below the launching "
              f"process's own peak, at most {mb(floor):.0f} MB here (Linux carries a parent's high-water mark into "
              "its children); the sampled tree RSS has no such floor. Other CPU % = busy time of all cores "

@@ -139,7 +139,13 @@ class Measurement:
     pages: int = 0  # article pages the run went through, when known: pages/s counts them, not articles made
     main_rss_kb: int = 0  # the tool's own process (run_tool.py's usage record), apart from its children
     usage: dict = field(default_factory=dict)  # run_tool.py's usage record of the crawl, for (a)
+    load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average when the run started and ended
     notes: list[str] = field(default_factory=list)
+
+    def cpu_ms_per_page(self) -> float:
+        """CPU a page (the pool's alone for (b)): steadier than pages/s when other processes take the cores."""
+        pages = self.pages or self.items
+        return 1000 * (self.rate_cpu or self.cpu) / pages if pages else 0.0
 
     @property
     def pages_per_s(self) -> float:
@@ -163,7 +169,7 @@ class Measurement:
                            max(self.peak_rss_kb, other.peak_rss_kb), max(self.tree_rss_kb, other.tree_rss_kb),
                            self.server_cpu + other.server_cpu, self.machine_cpu + other.machine_cpu,
                            self.status or other.status, other.items, floor_kb=max(self.floor_kb, other.floor_kb),
-                           notes=self.notes + other.notes)
+                           notes=self.notes + other.notes, load=(self.load[0], other.load[1]))
 
 
 class TreeRssSampler:
@@ -214,6 +220,7 @@ def run_measured(label: str, argv: list[str], log: Path, bench: "Bench", stdout:
     Its output goes to `log`, or only its standard error when `stdout` names a file for the rest."""
     server_before, machine_before = bench.server_cpu(), machine_busy_seconds()
     floor_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with log.open("wb") as err, (stdout or log).open("ab") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=err if stdout else subprocess.STDOUT, env=bench.env,
@@ -227,7 +234,7 @@ def run_measured(label: str, argv: list[str], log: Path, bench: "Bench", stdout:
     process.returncode = os.waitstatus_to_exitcode(wait_status)  # reaped here, not by Popen
     measurement = Measurement(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, sampler.peak_kb,
                               bench.server_cpu() - server_before, machine_busy_seconds() - machine_before,
-                              process.returncode, floor_kb=floor_kb)
+                              process.returncode, floor_kb=floor_kb, load=(load_before, os.getloadavg()[0]))
     if process.returncode:
         measurement.notes.append(f"exit status {process.returncode}"
                                  + (" (killed at --timeout)" if process.returncode == -signal.SIGKILL else "")
@@ -447,15 +454,16 @@ def mb(kb: int) -> float:
 
 
 def table(rows: list[Measurement]) -> str:
-    lines = ["| run | pages | articles | wall s | pages/s | CPU % | peak RSS MB (largest process) | tree RSS MB (sampled) "
-             "| server CPU % | other CPU % |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| run | pages | articles | wall s | pages/s | CPU ms/page | CPU % | peak RSS MB (largest process) "
+             "| tree RSS MB (sampled) | server CPU % | other CPU % | load avg (start-end) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for m in rows:
         wall = m.rate_seconds or m.wall
         label = m.label + (" **(failed)**" if m.status else "")
-        lines.append(f"| {label} | {m.pages or '-'} | {m.items} | {wall:.1f} | {m.pages_per_s:.1f} | {m.cpu_percent():.0f} | "
-                     f"{mb(m.peak_rss_kb):.0f} | {f'{mb(m.tree_rss_kb):.0f}' if m.tree_rss_kb else '-'} | "
-                     f"{m.server_cpu_percent():.0f} | {m.other_cpu_percent():.0f}{' (!)' if contended(m) else ''} |")
+        lines.append(f"| {label} | {m.pages or '-'} | {m.items} | {wall:.1f} | {m.pages_per_s:.1f} | {m.cpu_ms_per_page():.1f} | "
+                     f"{m.cpu_percent():.0f} | {mb(m.peak_rss_kb):.0f} | {f'{mb(m.tree_rss_kb):.0f}' if m.tree_rss_kb else '-'} | "
+                     f"{m.server_cpu_percent():.0f} | {m.other_cpu_percent():.0f}{' (!)' if contended(m) else ''} | "
+                     f"{m.load[0]:.1f}-{m.load[1]:.1f} |")
     return "\n".join(lines)
 
 
@@ -517,7 +525,8 @@ def crawl_process_lines(crawl: Measurement, usage: dict) -> list[str]:
         return ["- crawl main process: no usage record (the crawl did not finish normally)"]
     main_cpu = usage["self_cpu_s"]
     return [f"- crawl main process (Twisted reactor): peak RSS {mb(usage['self_maxrss_kb']):.0f} MB, "
-            f"CPU {main_cpu:.1f} s = {100 * main_cpu / crawl.wall:.0f} % of one core over the wall time; "
+            f"CPU {main_cpu:.1f} s = {100 * main_cpu / crawl.wall:.0f} % of one core over the wall time"
+            f"{f' = {1000 * main_cpu / crawl.pages:.1f} ms a page' if crawl.pages else ''}; "
             f"its children: peak RSS {mb(usage['children_maxrss_kb']):.0f} MB, CPU {usage['children_cpu_s']:.1f} s"]
 
 
@@ -545,7 +554,7 @@ def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
     kind = "real pages" if bench.web.get("sources") else "generated pages"
     parts = [f"## Crawl benchmark: {bench.pages} {kind}, {bench.web.get('outlets')} outlets, {os.cpu_count()} cores", "",
              table(rows), "",
-             "CPU % = user+sys of the process and its children over the wall time (100 % = one core). "
+             "CPU ms/page = user+sys CPU of the run (the pool alone for (b)) over its pages: it depends less than pages/s on what else runs on the machine (not nothing: caches and memory bandwidth are shared), and ratios of it hold better still. CPU % = user+sys of the process and its children over the wall time (100 % = one core). Load avg = the machine's 1-minute load average as the run started and ended. "
              "Server CPU % = the web server process meanwhile. Peak RSS (wait4) never reads below the launching "
              f"process's own peak, at most {mb(floor):.0f} MB here (Linux carries a parent's high-water mark into "
              "its children); the sampled tree RSS has no such floor. Other CPU % = busy time of all cores "

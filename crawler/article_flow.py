@@ -18,9 +18,10 @@ from .discovery import Listing
 from .fetch_cost import fetched_listing_page
 from .items import ArticleItem
 from .listings_flow import ListingsFlow
+from .page_facts import PageFacts
 from .report import record_decision, utc_now
 from .run import StoryRun
-from .verdicts import NotAnArticle, PageJudge
+from .verdicts import NotAnArticle, PageJudge, page_facts
 
 
 class ArticleFlow:
@@ -56,13 +57,13 @@ class ArticleFlow:
             await turn.wait()
             if self.frontier.was_cleaned(self.urls.identity(response.url)):
                 return self.fetched_again(response, draft)
-            verdict = self.judge.listing_or(self.judge.article_from(draft), response)
+            verdict = self.judge.listing_or(self.judge.article_from(draft, page_facts(response)), response)
             self.frontier.mark_cleaned(self.urls.identity(url) for url in reached_urls(response))
             outputs = self.article_outputs(response, verdict)
             if isinstance(verdict, NotAnArticle) and candidate["follow_depth"] is not None:  # for the fetch cost
                 self.crawler.signals.send_catch_log(fetched_listing_page, outlet=candidate["outlet"])
             if (isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None
-                    and self.leads_to_story(verdict)):
+                    and self.leads_to_story(verdict, page_facts(response))):
                 outputs.extend(self.listings.follow(response, self.candidates.source_of(response),
                                                     candidate["follow_depth"]))
             outputs.extend(self.listings.article_led_from(candidate, verdict))
@@ -70,7 +71,7 @@ class ArticleFlow:
         finally:
             turn.done()
 
-    def leads_to_story(self, verdict: Article | NotAnArticle) -> bool:
+    def leads_to_story(self, verdict: Article | NotAnArticle, facts: PageFacts | None = None) -> bool:
         """A page that is no article is a listing: its links are followed. An article's links are followed when it
         is of the story (in the window, on topic): its related links are likely coverage too; another article's
         lead to its neighbours in the archive, not to the story."""
@@ -78,6 +79,8 @@ class ArticleFlow:
             return True
         if not self.run.story.in_window(parse_day(verdict.published) if verdict.published else None):
             return False
+        if facts is not None and facts.describes(verdict.title, verdict.text):
+            return facts.relevance.on_topic
         return self.run.relevance.match(verdict.title, verdict.text).on_topic
 
     def fetched_again(self, response: Response, draft: Draft | NotAnArticle | None) -> list:
@@ -201,7 +204,7 @@ class ArticleFlow:
             fetched_at=meta.get("fetched_at") or utc_now(), warc=meta.get("warc"),
             other_urls=[url for url in dict.fromkeys([*reached, *copies]) if url != response.url],
             etag=header(response, "ETag"), last_modified=header(response, "Last-Modified"),
-            previous=candidate.get("previous"),
+            previous=candidate.get("previous"), facts=page_facts(response),
         )
 
     def note_cleaning_order(self, response: Response) -> None:

@@ -29,14 +29,22 @@ from cleaners import Draft, draft_article
 from cleaners.decode import decode_html
 
 from .bounds import bounded_html
+from .page_facts import PageFacts, PageReader
 
 logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0
 
 
-def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int = 0) -> Draft | None:
-    """Decode and draft one page, at most `max_chars` of its HTML (crawler/bounds.py): what a worker runs."""
-    return draft_article(bounded_html(decode_html(body, content_type), max_chars), url=url)
+def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int = 0,
+               reader: PageReader | None = None) -> tuple[Draft | None, PageFacts | None]:
+    """Decode and draft one page, at most `max_chars` of its HTML (crawler/bounds.py), and read its facts
+    (crawler/page_facts.py) with `reader`: what a worker runs."""
+    draft = draft_article(bounded_html(decode_html(body, content_type), max_chars), url=url)
+    try:
+        facts = reader.facts(draft, body, content_type, url) if reader is not None else None
+    except Exception:  # the crawl's process computes what the facts would have told, and meets the error itself
+        facts = None
+    return draft, facts
 
 
 def _start_worker() -> None:
@@ -55,32 +63,36 @@ def _exit_with_parent(parent: int) -> None:
 
 
 class CleaningPool:
-    """`processes` workers drafting pages; 0 drafts them in the calling thread (no pool)."""
+    """`processes` workers drafting pages and reading their facts with `reader`; 0 drafts them in the calling
+    thread (no pool)."""
 
-    def __init__(self, processes: int, max_chars: int = 0):
+    def __init__(self, processes: int, max_chars: int = 0, reader: PageReader | None = None):
         self.processes = processes
         self.max_chars = max_chars  # CLEAN_MAX_CHARS
+        self.reader = reader
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
-    def from_settings(cls, settings) -> CleaningPool:
+    def from_settings(cls, settings, reader: PageReader | None = None) -> CleaningPool:
         configured = settings.get("CLEANING_PROCESSES")
-        return cls((os.cpu_count() or 1) if configured is None else int(configured), settings.getint("CLEAN_MAX_CHARS"))
+        return cls((os.cpu_count() or 1) if configured is None else int(configured), settings.getint("CLEAN_MAX_CHARS"),
+                   reader)
 
-    async def draft(self, body: bytes, content_type: str | None, url: str) -> Draft | None:
+    async def draft(self, body: bytes, content_type: str | None, url: str) -> tuple[Draft | None, PageFacts | None]:
         if not self.processes:
-            return draft_page(body, content_type, url, self.max_chars)
+            return draft_page(body, content_type, url, self.max_chars, self.reader)
         try:
             executor = self.start()._executor
             assert executor is not None, "processes > 0: start() made it"
-            return await asyncio.wrap_future(executor.submit(draft_page, body, content_type, url, self.max_chars))
+            return await asyncio.wrap_future(executor.submit(draft_page, body, content_type, url, self.max_chars,
+                                                             self.reader))
         except BrokenProcessPool:
             # A worker died (killed, out of memory). A new pool would be forked from a process that now has
             # threads (see start), so this page and the rest of the crawl are cleaned in the crawl's process.
             logger.warning("a cleaning process died: the crawl cleans in its own process from %s on", url)
             self.close()
             self.processes = 0
-            return draft_page(body, content_type, url, self.max_chars)
+            return draft_page(body, content_type, url, self.max_chars, self.reader)
 
     def start(self) -> CleaningPool:
         """Forks the workers now: call it before the reactor runs. Forked, not spawned, so a worker starts

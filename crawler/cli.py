@@ -419,6 +419,8 @@ def run_crawler(story_path: Path, out: Path, overrides: dict, verbose: bool) -> 
     process.start()
     if start_failures:
         return could_not_start(start_failures[0], out, verbose)
+    if crawler.stats.get_value("storycrawl/disk_full"):  # crawler/faults.py: said already
+        return EXIT_INCOMPLETE
     return exit_status(crawler.stats.get_value("finish_reason"), crawler.stats.get_value("storycrawl/failed_sources"),
                        crawler.stats.get_value("storycrawl/sources"))
 

@@ -45,10 +45,20 @@ def shingle_hashes(text: str, max_words: int = 0) -> np.ndarray:
 
 
 def minhash(text: str, max_words: int = 0) -> MinHash:
-    # The permutations are drawn once, not for every article; the hashes come from shingle_hashes.
+    return signature_of(shingle_hashes(text, max_words))
+
+
+def signature_of(shingles: np.ndarray) -> MinHash:
+    """The MinHash of a text's shingle hashes (shingle_hashes)."""
+    # The permutations are drawn once, not for every article.
     signature = MinHash(num_perm=NUM_PERM, hashfunc=_as_is, permutations=permutations(), scheme=SCHEME)
-    signature.update_batch(shingle_hashes(text, max_words))
+    signature.update_batch(shingles)
     return signature
+
+
+def signature_from(hashvalues: np.ndarray) -> MinHash:
+    """A MinHash again from its hash values (computed elsewhere, e.g. in a cleaning worker)."""
+    return MinHash(hashvalues=hashvalues, permutations=permutations(), hashfunc=_as_is, scheme=SCHEME)
 
 
 def _as_is(value):

@@ -23,6 +23,7 @@ from scrapy.utils.defer import deferred_from_coro
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 DISK_FULL_WORDS = ("No space left on device", "Disk quota exceeded", "database or disk is full")
 DISK_FULL_REASON = "disk_full"
+DISK_FULL_STAT = "storycrawl/disk_full"
 
 
 def disk_full_error(exc: BaseException | None) -> BaseException | None:
@@ -70,6 +71,9 @@ class DiskFullGuard(logging.Filter):
             return True
         if not self.tripped:
             self.tripped = True
+            # The exit status is 1 even when the disk fills as the crawl closes (its last state batch), too late to
+            # change the finish reason
+            self.crawler.stats.set_value(DISK_FULL_STAT, True)
             self.say(cause)
             self.stop()
         return False

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .page_facts import PageFacts
 
 from .records import MANIFEST_FIELDS, ManifestRecord
 
@@ -31,6 +35,9 @@ class ArticleItem:
     last_modified: str | None = None
     # An article already in the corpus, fetched again to re-check it: {"version", "path"} of its latest version
     previous: dict | None = None
+    # What the cleaning worker read of the page's text (crawler/page_facts.py): relevance, signature, text key,
+    # words, for the pipelines to take instead of computing them again; never in the manifest
+    facts: PageFacts | None = field(default=None, repr=False, compare=False)
     # set by the pipelines
     matched_terms: list[str] = field(default_factory=list)
     relevance: float | None = None

@@ -9,10 +9,12 @@ from pathlib import Path
 from cleaners.article import count_words
 from cleaners.dates import parse_day
 
-from .clusters import DEDUP_MODES, minhash, new_cluster_id
+from .clusters import DEDUP_MODES, minhash, new_cluster_id, signature_from
 from .corpus import JsonLines, article_path, article_slug, read_jsonl, write_atomic
 from .frontier import KeptIndex
 from .items import ArticleItem
+from .page_facts import PageFacts
+from .page_facts import text_key as key_of_text
 from .records import ManifestRecord
 from .relevance import RelevanceMatcher
 from .report import Rejected
@@ -59,7 +61,8 @@ class RelevancePipeline(StoryStage):
         self.matcher = RelevanceMatcher(self.story.groups)
 
     def process_item(self, item: ArticleItem, spider=None):
-        relevance = self.matcher.match(item.title, item.text)
+        facts = facts_of(item)
+        relevance = facts.relevance if facts is not None else self.matcher.match(item.title, item.text)
         item.matched_terms = list(relevance.matched_terms)
         item.relevance = relevance.score
         if not relevance.on_topic:
@@ -73,8 +76,14 @@ DUPLICATE_DETAIL = {"same_url": "another URL of", "same_text": "same text as"}
 
 def text_key(item: ArticleItem) -> str:
     """Identical text up to whitespace and case is one article, whatever its URL."""
-    normalised = " ".join(f"{item.title}\n{item.text}".split()).casefold()
-    return hashlib.sha256(normalised.encode()).hexdigest()
+    facts = facts_of(item)
+    return facts.text_key if facts is not None else key_of_text(item.title, item.text)
+
+
+def facts_of(item: ArticleItem) -> PageFacts | None:
+    """What the cleaning worker read of the item's text (crawler/page_facts.py), if it is still the item's text."""
+    facts = item.facts
+    return facts if facts is not None and facts.describes(item.title, item.text) else None
 
 
 class DuplicatePipeline:
@@ -185,7 +194,7 @@ class NearDuplicatePipeline:
     def process_item(self, item: ArticleItem, spider=None):
         if item.duplicate_of:  # no text of its own in the corpus: its kept article is the one clustered
             return item
-        signature = minhash(item.text, self.max_words)  # once per article: it is the costly part
+        signature = self.signature(item)
         with self.index.locked():
             nearest = self.index.nearest(signature, item.language)
             if nearest is None:
@@ -200,6 +209,13 @@ class NearDuplicatePipeline:
                     item.near_duplicate_of = first_url
             self.index.add(item.url, signature, item.language, item.cluster_id)
         return item
+
+    def signature(self, item: ArticleItem):
+        """The text's MinHash: read by the cleaning worker (crawler/page_facts.py), or computed here, once per article."""
+        facts = facts_of(item)
+        if facts is not None and facts.signature_words == self.max_words:
+            return signature_from(facts.signature)
+        return minhash(item.text, self.max_words)
 
 
 class CorpusWriteStopped(Exception):
@@ -260,7 +276,8 @@ class CorpusWriterPipeline:
     def write(self, item: ArticleItem):
         manifest = self.manifest
         assert manifest is not None, "open_spider comes first"
-        item.word_count = count_words(item.text)
+        facts = facts_of(item)
+        item.word_count = facts.word_count if facts is not None else count_words(item.text)
         if item.duplicate_of:
             if (self.urls.identity(item.url), self.urls.identity(item.duplicate_of)) not in self.duplicate_records:
                 manifest.append(item.manifest_record(text_key(item)).to_json())

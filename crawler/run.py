@@ -14,11 +14,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from scrapy import signals
+
 from cleaners import SiteMemory
 
 from .cleaning import CleaningPool
 from .corpus import read_jsonl
 from .frontier import LocalFrontier
+from .page_facts import PageReader
 from .relevance import RelevanceMatcher
 from .report import decision_recorded, utc_now
 from .state import CrawlState
@@ -44,7 +47,7 @@ class StoryRun:
 
     def __init__(self, story: Story, urls: UrlCleaner, url_policy: UrlPolicy, frontier, cleaning: CleaningPool,
                  windowing: Windowing, crawl_state: CrawlState | None = None, site_memory: SiteMemory | None = None,
-                 replay: list[dict] | None = None):
+                 replay: list[dict] | None = None, relevance: RelevanceMatcher | None = None):
         self.story = story
         self.sources: dict[str, Source] = {s.name: s for s in story.sources}
         self.outlet_hosts: dict[str, str] = {host: s.name for s in story.sources for host in s.hosts() if host}
@@ -56,7 +59,7 @@ class StoryRun:
         self.crawl_state = crawl_state
         self.site_memory = site_memory
         self.replay = replay
-        self.relevance = RelevanceMatcher(story.groups)
+        self.relevance = relevance or RelevanceMatcher(story.groups)
 
     @classmethod
     def from_crawler(cls, crawler) -> StoryRun:
@@ -72,10 +75,15 @@ class StoryRun:
         replayed = settings.getlist("WARC_REPLAY")
         replay = WarcArchive(replayed).candidates if replayed else None
         site_memory = site_memory_from(settings, frontier)
-        cleaning = CleaningPool.from_settings(settings).start()
+        relevance = RelevanceMatcher(story.groups)
+        # the workers read a page's facts beside its draft (crawler/page_facts.py): relevance and signatures too
+        reader = PageReader(relevance, settings.getint("NEAR_DUPLICATE_MAX_WORDS"))
+        cleaning = CleaningPool.from_settings(settings, reader).start()
         run = cls(story, urls, UrlPolicy(settings.getint("URLLENGTH_LIMIT")), frontier, cleaning,
-                  Windowing.from_settings(settings, story), open_state(settings, urls), site_memory, replay)
+                  Windowing.from_settings(settings, story), open_state(settings, urls), site_memory, replay, relevance)
         crawler.signals.connect(run.decision_to_state, decision_recorded)
+        if run.crawl_state is not None:  # a batch waits no longer than the work: a full disk is met while crawling
+            crawler.signals.connect(run.crawl_state.commit, signals.spider_idle)
         return run
 
     def known(self, identity: str):
@@ -133,7 +141,7 @@ def open_state(settings, urls: UrlCleaner) -> CrawlState | None:
     if not settings.getbool("STATE_ENABLED"):
         return None
     corpus = Path(settings.get("CORPUS_DIR"))
-    state = CrawlState.for_corpus(corpus)
+    state = CrawlState.for_corpus(corpus, settings.getfloat("STATE_COMMIT_SECONDS"))
     taken = state.reconcile(read_jsonl(corpus / "manifest.jsonl"), urls.identity)
     if taken:
         logger.warning("%d articles of the manifest were not in the crawl state (a killed run): taken in", taken)

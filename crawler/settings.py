@@ -59,6 +59,9 @@ SITE_MEMORY_DIR = None  # where that per-site memory persists between crawls; No
 SYNC_WRITES = False
 # --- Scheduled runs: what earlier runs decided is in <CORPUS_DIR>/state/crawl.sqlite (crawler/state.py). ---------
 STATE_ENABLED = True  # False: every run fetches every candidate again (the manifest still keeps one file per article)
+# The crawl state's changes (state/crawl.sqlite) are committed in batches this old at most: a kill loses at most that
+# batch, whose URLs are decided again; 0: every change at once.
+STATE_COMMIT_SECONDS = 1.0
 # An undated listing entry of an article in the corpus is re-checked (a conditional request) this long after its last
 # check; 0: never.
 RECHECK_AFTER_HOURS = 24.0

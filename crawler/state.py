@@ -9,11 +9,16 @@ finished run is the next run's horizon.
 The state follows the corpus, never leads it: a text file is written, then its manifest record, then the
 state row is committed. A crawl killed in between leaves a manifest record the state does not know yet;
 `reconcile` takes it from the manifest when the next run opens the state.
+
+A crawl commits its changes in batches (STATE_COMMIT_SECONDS: one transaction per second or per
+COMMIT_ROWS changes, whichever comes first), not one by one: a kill loses at most the last batch, whose
+written articles `reconcile` takes from the manifest and whose other URLs the next run decides again.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +51,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 
+COMMIT_ROWS = 500  # a batch of changes is committed at this many rows, however young it is
+
 # Decisions after which a URL is tried again by the next run: the server or the network failed, not the page.
 RETRIED_REASONS = {"fetch_error"}
 RETRIED_HTTP = ("HTTP 5", "HTTP 429", "HTTP 408")  # http_error details that say "later", unlike 404 or 410
@@ -77,23 +84,48 @@ def is_final(reason: str, detail: str = "") -> bool:
 
 
 class CrawlState:
-    """One corpus's state; every change is committed at once (WAL: a commit is cheap and survives a kill)."""
+    """One corpus's state. With `commit_seconds` 0 every change is committed at once; otherwise changes are
+    committed together once the oldest is that many seconds old or COMMIT_ROWS are waiting, and by `commit`
+    and `close` (WAL: a commit survives a kill)."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, commit_seconds: float = 0.0):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)  # autocommit: one statement, one commit
+        self.db = sqlite3.connect(self.path, isolation_level=None)  # transactions are begun and ended here
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
         self.db.executescript(SCHEMA)
         self.run_id: int | None = None
+        self.commit_seconds = commit_seconds
+        self._batch_rows = 0
+        self._batch_began = 0.0
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path | str) -> CrawlState:
-        return cls(Path(corpus_dir) / "state" / "crawl.sqlite")
+    def for_corpus(cls, corpus_dir: Path | str, commit_seconds: float = 0.0) -> CrawlState:
+        return cls(Path(corpus_dir) / "state" / "crawl.sqlite", commit_seconds)
 
     def close(self) -> None:
+        self.commit()
         self.db.close()
+
+    def commit(self) -> None:
+        """Commit the changes waiting in the current batch, if any."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._batch_rows = 0
+
+    def _change(self, sql: str, parameters) -> None:
+        """One change: committed at once, or in the current batch (see the class)."""
+        if self.commit_seconds <= 0:
+            self.db.execute(sql, parameters)
+            return
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+            self._batch_began = time.monotonic()
+        self.db.execute(sql, parameters)
+        self._batch_rows += 1
+        if self._batch_rows >= COMMIT_ROWS or time.monotonic() - self._batch_began >= self.commit_seconds:
+            self.commit()
 
     # --- runs ----------------------------------------------------------------------------------------------
 
@@ -101,6 +133,7 @@ class CrawlState:
         self.run_id = self.db.execute("INSERT INTO runs (started) VALUES (?)", (at,)).lastrowid
 
     def finish_run(self, at: str, reason: str) -> None:
+        self.commit()
         if self.run_id is not None:
             self.db.execute("UPDATE runs SET finished = ?, finish_reason = ? WHERE id = ?", (at, reason, self.run_id))
 
@@ -129,7 +162,7 @@ class CrawlState:
         A provisional one (`final` False) is fetched again by the next run unless another page settles it: an AMP
         copy is settled when its canonical article is written, with the AMP URL among its other URLs."""
         final = final and is_final(reason, detail)
-        self.db.execute(
+        self._change(
             """INSERT INTO urls (identity, url, outlet, outcome, detail, final, failures, first_seen, last_seen, last_checked)
                VALUES (:identity, :url, :outlet, :reason, :detail, :final, :failed, :at, :at, :at)
                ON CONFLICT (identity) DO UPDATE SET
@@ -142,7 +175,7 @@ class CrawlState:
 
     def record_written(self, identity: str, *, url: str, outlet: str, content_hash: str, path: str, version: int,
                        etag: str | None, last_modified: str | None, at: str) -> None:
-        self.db.execute(
+        self._change(
             """INSERT INTO urls (identity, url, outlet, outcome, final, content_hash, path, version, etag, last_modified,
                                  first_seen, last_seen, last_checked)
                VALUES (:identity, :url, :outlet, 'written', 1, :hash, :path, :version, :etag, :lm, :at, :at, :at)
@@ -154,7 +187,7 @@ class CrawlState:
 
     def touch(self, identity: str, at: str) -> None:
         """Listed again, and not fetched."""
-        self.db.execute("UPDATE urls SET last_seen = ? WHERE identity = ?", (at, identity))
+        self._change("UPDATE urls SET last_seen = ? WHERE identity = ?", (at, identity))
 
     def reconcile(self, records: list[dict], identity_of) -> int:
         """Written manifest records the state does not know (a crawl killed between the two): taken in, under
@@ -172,6 +205,7 @@ class CrawlState:
                                     version=record.get("version", 1), etag=record.get("etag"),
                                     last_modified=record.get("last_modified"), at=record["fetched_at"])
             taken += 1
+        self.commit()
         return taken
 
     # --- reading it ----------------------------------------------------------------------------------------

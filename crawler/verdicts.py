@@ -11,9 +11,7 @@ from cleaners import Article, Draft, SiteMemory, finish_article
 from cleaners.metadata import ARTICLE_TYPES
 
 from .cleaning import CleaningPool
-from .windowing import pagination, time_dates
-
-LISTING_DATED_LINKS = 5  # an untyped page with this many links dated by their own <time> is a listing, not an article
+from .page_facts import PageFacts, listing_reason
 
 
 @dataclass(frozen=True)
@@ -46,14 +44,16 @@ class PageJudge:
             return NotAnArticle(f"not HTML ({(response.headers.get('Content-Type') or b'?').decode('latin-1')})")
         content_type = response.headers.get("Content-Type")
         try:
-            return await self.cleaning.draft(response.body, content_type.decode("latin-1") if content_type else None,
-                                             response.url)
+            draft, response.meta["page_facts"] = await self.cleaning.draft(
+                response.body, content_type.decode("latin-1") if content_type else None, response.url)
+            return draft
         except Exception as exc:  # a cleaner bug must cost one page, not the crawl
             self.logger.exception("cleaning %s failed", response.url)
             return NotAnArticle(f"the cleaners failed: {type(exc).__name__}: {exc}")
 
-    def article_from(self, draft: Draft | NotAnArticle | None) -> Article | NotAnArticle:
-        """The finished Article, or why the page is not one."""
+    def article_from(self, draft: Draft | NotAnArticle | None, facts: PageFacts | None = None) -> Article | NotAnArticle:
+        """The finished Article, or why the page is not one. `facts`: what the cleaning worker read of the page,
+        used while it still describes the article's text (site memory may have trimmed it since)."""
         if isinstance(draft, NotAnArticle):
             return draft
         article = finish_article(draft, self.site_memory)
@@ -61,7 +61,8 @@ class PageJudge:
             return NotAnArticle("no text")
         if article.wall:
             return article
-        words = article.word_count
+        described = facts is not None and facts.describes(article.title, article.text)
+        words = facts.word_count if facts is not None and described else article.word_count
         typed = (article.page_type or "").lower() in ARTICLE_TYPES
         if words < self.min_words:
             return NotAnArticle(f"only {words} words")
@@ -77,8 +78,11 @@ class PageJudge:
             return verdict
         if (verdict.page_type or "").lower() in ARTICLE_TYPES:
             return verdict
-        dated = len(time_dates(response))
-        if dated >= LISTING_DATED_LINKS:
-            return NotAnArticle(f"a listing page: {dated} dated links")
-        following, _jumps = pagination(response.url, [response.urljoin(href) for href in response.xpath("//a/@href").getall()])
-        return NotAnArticle(f"a listing page: its next page is {following}") if following else verdict
+        facts = page_facts(response)  # the worker read the page already; it reads the response, not the text
+        reason = facts.listing if facts is not None else listing_reason(response)
+        return NotAnArticle(reason) if reason else verdict
+
+
+def page_facts(response: Response) -> PageFacts | None:
+    """What the cleaning worker read of the page beside its draft (crawler/page_facts.py), if anything."""
+    return response.meta.get("page_facts")

@@ -32,6 +32,7 @@ PAGE_PARAMS = ("page", "p", "pg", "paged", "seite", "pagina", "strona", "sida", 
 OFFSET_PARAMS = ("offset", "start", "from", "skip")
 NEWEST_FIRST_ITEMS = 3  # a page of this many dated items or more, newest first, is read as a chronological listing
 PAGE_IN_PATH = re.compile(r"/(?:page|seite|pagina|side|sida|strona)/(\d{1,5})/?$")
+PAGE_PATH_WORDS = ("/page/", "/seite/", "/pagina/", "/side/", "/sida/", "/strona/")  # what PAGE_IN_PATH needs
 LISTING_PRIORITY, ARTICLE_PRIORITY = 20000, 10000  # in the window, plus the day's offset in it: newest first
 UNDATED_LISTING_PRIORITY = 5000
 PRIORITY_LEVELS = 64
@@ -157,6 +158,8 @@ def time_dates(response) -> dict[str, dt.date]:
 
 def page_number(url: str) -> tuple[str, int] | None:
     """(the listing's URL without its page number or offset, the number) for a paginated listing's URL."""
+    if "?" not in url and not any(word in url for word in PAGE_PATH_WORDS) and not any(c in url for c in "\t\r\n"):
+        return None  # no query, no page in the path (urlsplit drops tabs and newlines): most links, told unparsed
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     for i, (name, value) in enumerate(query):

@@ -22,7 +22,7 @@ def verdict_of(path: str):
 
 
 def test_a_page_of_few_words_is_not_an_article_and_says_how_many():
-    assert verdict_of("web/northpost/world/page/2/index.html") == NotAnArticle("only 29 words")
+    assert verdict_of("web/northpost/world/page/2/index.html") == NotAnArticle("only 18 words")
 
 
 def test_an_untyped_undated_page_is_not_an_article():

@@ -35,6 +35,13 @@ AGREEMENT_MIN = 0.3
 CHECKED_BELOW_CHARS = 3000
 
 
+# trafilatura writes a table's rows as "| cell | cell |" lines. When most of the cleaners' text comes as such rows,
+# the page is laid out in tables (the web of the 2000s), and its menus, tickers and footers are cells of the same
+# tables as the article: the text is put to the vote whatever its length or agreement.
+TABLE_ROW = "|"
+LAYOUT_TABLE_SHARE = 0.5
+
+
 class IndependentReading:
     """resiliparse's text of one page, read when first asked for, and once."""
 
@@ -82,6 +89,12 @@ def agreement(a: set, b: set) -> float:
     if not a and not b:
         return 1.0
     return 2 * len(a & b) / (len(a) + len(b))
+
+
+def reads_as_layout_table(paragraphs: list[str]) -> bool:
+    """Most of the text is in table rows."""
+    total = sum(map(len, paragraphs))
+    return bool(total) and sum(len(p) for p in paragraphs if p.startswith(TABLE_ROW)) > LAYOUT_TABLE_SHARE * total
 
 
 def needs_vote(ours: set, independent: set) -> bool:

@@ -18,6 +18,7 @@ from .agreement import (
     medoid,
     needs_vote,
     readability_lines,
+    reads_as_layout_table,
     shingle_set,
 )
 from .article import Article
@@ -101,17 +102,19 @@ def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexico
 
 def second_opinion(html: bytes | str, paragraphs: list[str], reading: IndependentReading,
                    meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon, options: CleaningOptions) -> list[str]:
-    """The cleaners' paragraphs, unless they are short and an independent extractor disagrees with them: then
-    of the cleaners', Readability's and the independent extractor's texts, the one the other two agree with most
-    (`agreement`). The others' lines get the same post-extraction cleaning.
+    """The cleaners' paragraphs, unless they are short and an independent extractor disagrees with them, or they
+    read as a layout table (`reads_as_layout_table`): then of the cleaners', Readability's and the independent
+    extractor's texts, the one the other two agree with most (`agreement`). The others' lines get the same
+    post-extraction cleaning.
 
     Plain trafilatura is no voter: the cleaners run trafilatura themselves, so its failures are theirs more
     often than not, and it costs four times Readability's time."""
-    if sum(map(len, paragraphs)) >= CHECKED_BELOW_CHARS:
+    layout_table = reads_as_layout_table(paragraphs)
+    if sum(map(len, paragraphs)) >= CHECKED_BELOW_CHARS and not layout_table:
         return paragraphs
     independent = reading.text
-    ours, reference = shingle_set("\n".join(paragraphs)), shingle_set(independent)
-    if not needs_vote(ours, reference):
+    ours = shingle_set("\n".join(paragraphs))
+    if not layout_table and not needs_vote(ours, shingle_set(independent)):
         return paragraphs
     others = (readability_lines(html), independent.split("\n"))
     candidates = [paragraphs, *(postclean(lines, meta, profile, lexicon, options) for lines in others)]

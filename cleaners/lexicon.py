@@ -105,7 +105,7 @@ class Lexicon:
     def is_see_also(self, line: str) -> bool:
         """"Sjá einnig: <headline>" — an inline cross-link, not a sentence of the article."""
         folded = " ".join(line.split()).casefold()
-        if len(folded) > 300:
+        if len(folded) > 300 or not folded.startswith(self.see_also):  # one C-level test of every prefix first
             return False
         for prefix in self.see_also:
             if folded.startswith(prefix):

@@ -12,8 +12,11 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
 from cleaners import CleaningOptions, extract
-from cleaners.agreement import IndependentReading, agreement, independent_text, medoid, needs_vote, shingle_set
-from cleaners.extract import fast_pass_will_do
+from cleaners.agreement import (IndependentReading, agreement, independent_text, medoid, needs_vote,
+                                reads_as_layout_table, shingle_set)
+from cleaners.extract import fast_pass_will_do, second_opinion
+from cleaners.metadata import PageMetadata
+from cleaners.sites import NO_PROFILE
 from cleaners.lexicon import load_lexicon
 from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates
 from cleaners.prune import _cue_verdict, _cue_words, prune_non_body
@@ -218,3 +221,41 @@ def test_the_vote_keeps_the_text_the_others_agree_with_and_an_empty_one_never_wi
     assert medoid([rail, body, body]) == 1
     assert medoid([body, set(), set()]) == 0  # two empty readings agree with each other, and both are wrong
     assert medoid([body, body]) == 0  # a tie goes to the cleaners' own text
+
+
+# --- A layout table's text is put to the vote, however long
+
+MENU_ROW = "| Home | News | Sport | Business | Weather | Letters | Property | Motoring | Jobs | Classifieds | Contact |"
+
+
+def as_table_rows(lines: list[str]) -> list[str]:
+    return [f"| {line} |" for line in lines]
+
+
+def second_opinion_on(page: str, paragraphs: list[str]) -> list[str]:
+    html = html_of(page)
+    return second_opinion(html, paragraphs, IndependentReading(html), PageMetadata(), NO_PROFILE, load_lexicon(),
+                          CleaningOptions())
+
+
+def test_text_mostly_in_table_rows_reads_as_a_layout_table():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    assert reads_as_layout_table([MENU_ROW] * 3 + as_table_rows(body))
+
+
+def test_prose_with_a_data_table_does_not_read_as_a_layout_table():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    assert not reads_as_layout_table(body + ["| Crossing | Departs | Arrives |", "| Night ferry | 23:10 | 06:40 |"])
+
+
+def test_a_long_layout_table_reading_gives_way_to_the_readings_that_agree():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    rows = [MENU_ROW] * 40 + as_table_rows(body)  # over CHECKED_BELOW_CHARS: without the table rule, never voted
+    kept = "\n".join(second_opinion_on(CUED_BOX_PAGE, rows))
+    assert all(paragraph in kept for paragraph in body) and "Classifieds" not in kept
+
+
+def test_a_long_text_of_plain_lines_is_not_put_to_the_vote():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    lines = [MENU_ROW.strip("| ")] * 40 + body
+    assert second_opinion_on(CUED_BOX_PAGE, lines) == lines

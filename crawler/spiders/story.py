@@ -92,7 +92,7 @@ class StorySpider(scrapy.Spider):
         self.run.frontier.seeding_done()
 
     def seed_requests_of_story(self):
-        """The requests of the story file's own listings and URLs (also asked by crawler/distributed.py)."""
+        """The requests of the story file's own listings and URLs (also asked by crawler/distributed/worker.py)."""
         for source in self.run.story.sources:
             yield from self.listings.seed_requests(source)
 

@@ -75,7 +75,7 @@ class ArticleFlow:
         """A page that is no article is a listing: its links are followed. An article's links are followed when it
         is of the story (in the window, on topic): its related links are likely coverage too; another article's
         lead to its neighbours in the archive, not to the story."""
-        if isinstance(verdict, NotAnArticle) or verdict is None:
+        if isinstance(verdict, NotAnArticle):
             return True
         if not self.run.story.in_window(parse_day(verdict.published) if verdict.published else None):
             return False

@@ -30,7 +30,8 @@ def shingle_hashes(text: str, max_words: int = 0) -> np.ndarray:
     first `max_words` words (0: all): a text of megabytes costs no more than a long article.
 
     Each word is hashed once (crc32, a C call) and the shingles' hashes are rolled from them in numpy: a
-    page's hundreds of shingles cost no Python loop of their own. The crawl's reactor does this per article.
+    page's hundreds of shingles cost no Python loop of their own. The crawl's cleaning workers do this per page
+    (crawler/page_facts.py); the pipelines again only where site memory trimmed the text since.
     """
     words = [match.group().casefold() for match in islice(WORD.finditer(text), max_words)] if max_words else WORD.findall(text.casefold())
     if not words:

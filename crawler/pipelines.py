@@ -57,8 +57,14 @@ class WindowPipeline(StoryStage):
 class RelevancePipeline(StoryStage):
     """Every term group of the story must match the title or the text."""
 
-    def open_spider(self):
-        self.matcher = RelevanceMatcher(self.story.groups)
+    def __init__(self, story, matcher: RelevanceMatcher):
+        super().__init__(story)
+        self.matcher = matcher
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        run = story_run(crawler)
+        return cls(run.story, run.relevance)
 
     def process_item(self, item: ArticleItem, spider=None):
         facts = facts_of(item)
@@ -102,8 +108,8 @@ class DuplicatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Path(crawler.settings.get("CORPUS_DIR")), UrlCleaner(crawler.settings.getlist("TRACKING_PARAMETERS")),
-                   story_run(crawler).frontier.kept_index())
+        run = story_run(crawler)
+        return cls(Path(crawler.settings.get("CORPUS_DIR")), run.urls, run.frontier.kept_index())
 
     def open_spider(self):
         records = read_jsonl(self.corpus_dir / "manifest.jsonl")

@@ -34,15 +34,7 @@ from .corpus import JsonLines, write_atomic
 from .corpus_figures import corpus_figures, corpus_line
 from .fetch_cost import FetchCost, fetched_listing_page, format_cost, listing_skipped
 from .records import DUPLICATE_KINDS, REASONS, Decision, StoryInfo, WrittenArticle
-from .report_builder import (  # noqa: F401
-    RunCounts,
-    RunFacts,
-    build_report,
-    date_ranges,
-    duplicate_counts,
-    language_counts,  # the report's sections, importable from here as before
-    shared_clusters,
-)
+from .report_builder import RunCounts, RunFacts, build_report
 from .report_html import write_report_html_or_log
 
 if TYPE_CHECKING:  # crawler/run.py imports this module's signals

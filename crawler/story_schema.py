@@ -142,7 +142,6 @@ MESSAGES = {  # str.format templates: {value!r} is the value given; other braces
     "groups[]": {"*": "each group is a non-empty list of terms"},
     "sources": {"too_short": "is empty: give at least one [[sources]] table (a story with no outlet crawls nothing)"},
     "sources[]": {"model_type": "each source is a table ([[sources]])"},
-    "outlets[]": {"*": 'expected outlet names like "uk/guardian", got {value!r}'},
     "languages": {"too_short": 'is empty: list language codes like ["en", "ru"], or leave it out for any language'},
     "languages[]": {"*": 'expected ISO 639 codes like "en" or "ru" (lowercase), got {value!r}'},
     "max_requests": {"*": "a whole number of requests, 1 or more"},

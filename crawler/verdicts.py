@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from scrapy.http import HtmlResponse, Response
 
 from cleaners import Article, Draft, SiteMemory, finish_article
-from cleaners.metadata import ARTICLE_TYPES
 
 from .cleaning import CleaningPool
-from .page_facts import PageFacts, listing_reason
+from .page_facts import PageFacts, is_typed_article, listing_reason
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ class PageJudge:
             return article
         described = facts is not None and facts.describes(article.title, article.text)
         words = facts.word_count if facts is not None and described else article.word_count
-        typed = (article.page_type or "").lower() in ARTICLE_TYPES
+        typed = is_typed_article(article.page_type)
         if words < self.min_words:
             return NotAnArticle(f"only {words} words")
         if not typed and not (article.published and words >= self.untyped_min_words):
@@ -76,7 +75,7 @@ class PageJudge:
         is no article, however many words its headlines and teasers make."""
         if isinstance(verdict, NotAnArticle) or not isinstance(response, HtmlResponse):
             return verdict
-        if (verdict.page_type or "").lower() in ARTICLE_TYPES:
+        if is_typed_article(verdict.page_type):
             return verdict
         facts = page_facts(response)  # the worker read the page already; it reads the response, not the text
         reason = facts.listing if facts is not None else listing_reason(response)

@@ -25,7 +25,8 @@ import pytest
 from conftest import run_storycrawl, system_package_missing
 from crawler.cli import main as storycrawl_main
 from crawler.records import ManifestRecord, WrittenArticle
-from crawler.report import REASONS, date_ranges, language_counts, shared_clusters
+from crawler.report import REASONS
+from crawler.report_builder import date_ranges, language_counts, shared_clusters
 from crawler.report_html import (ERROR_REASONS, MAX_DAILY_BARS, NoReport, render_report, write_report_html,
                                  write_report_html_or_log)
 

@@ -6,8 +6,9 @@ a page is told by an independent extractor: resiliparse's main-content text (a d
 parser, about a tenth of trafilatura's time) has a text, and shares little of it with the cleaners'. Only
 then does the Readability algorithm read the page as it came, and of the three texts the one the other two
 agree with most is kept (the medoid): extractors that fail differently rarely agree on the same wrong text.
-Long texts are not checked, and where the cleaners and resiliparse agree, which is most pages, nothing more is
-spent.
+Long texts are not checked (unless they read as a layout table), and where the cleaners and resiliparse
+agree, which is most pages, Readability is not run. resiliparse's reading itself is taken on every page: the
+body guard of the pruner (cleaners/prune.py) uses its longest paragraphs.
 """
 
 from __future__ import annotations

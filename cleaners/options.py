@@ -28,8 +28,9 @@ class CleaningOptions:
     unwrap_linked_paragraphs: bool = True  # a linked sentence alone in wrapper divs, which trafilatura takes for a menu
     unlink_keyword_links: bool = True  # names linked to topic pages inside a sentence
     # Extraction (cleaners/extract.py)
-    full_cascade_when_short: bool = True  # trafilatura's fallbacks when the fast pass kept little of the visible text
-    agreement_check: bool = True  # an independent reading guards the body from pruning; a vote where the cleaners disagree
+    full_cascade_when_short: bool = True  # trafilatura's fallbacks when the fast pass read little, or little prose
+    # an independent reading guards the body from pruning; a vote where the cleaners disagree or read a layout table
+    agreement_check: bool = True
     embedded_body: bool = True  # a client-rendered page's body read from a script's string
     # After extraction, on the paragraphs (cleaners/postclean.py)
     drop_leading_timestamps: bool = True  # a date line among the first lines (gold convention: no dateline)

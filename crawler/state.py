@@ -10,8 +10,8 @@ The state follows the corpus, never leads it: a text file is written, then its m
 state row is committed. A crawl killed in between leaves a manifest record the state does not know yet;
 `reconcile` takes it from the manifest when the next run opens the state.
 
-A crawl commits its changes in batches (STATE_COMMIT_SECONDS: one transaction per second or per
-COMMIT_ROWS changes, whichever comes first), not one by one: a kill loses at most the last batch, whose
+A crawl commits its changes in batches, not one by one: when a change arrives and the batch is
+STATE_COMMIT_SECONDS old or COMMIT_ROWS long, and whenever the spider is idle and at close: a kill loses at most the last batch, whose
 written articles `reconcile` takes from the manifest and whose other URLs the next run decides again.
 """
 

@@ -70,7 +70,7 @@ class Windowing:
         if entry.published and self.since and entry.published < self.since - dt.timedelta(days=1):
             return Skip(entry.url, "lastmod", f"lastmod {entry.published.isoformat()} is before {self.since.isoformat()}")
         span = self.span_of(entry.url, source)
-        if span and outside(span, self.since, self.until):
+        if self.is_outside(span):
             return Skip(entry.url, "dated by URL", f"names {span}, outside the window")
         return None
 

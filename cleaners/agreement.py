@@ -19,7 +19,8 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree
 from trafilatura.external import try_readability
-from trafilatura.utils import load_html
+
+from .deep import load_page
 
 BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "blockquote", "pre", "dd", "dt",
           "br", "section", "article", "ul", "ol", "table")
@@ -67,7 +68,7 @@ def independent_text(html: bytes | str) -> str:
 
 def readability_lines(html: bytes | str) -> list[str]:
     """The Readability algorithm's article (trafilatura's port of it), as lines: a third way of reading a page."""
-    tree = load_html(html)
+    tree = load_page(html)
     summary = try_readability(tree) if tree is not None else None
     if summary is None:
         return []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from functools import cached_property, lru_cache
 
 from lxml.etree import XPath, strip_elements
 from lxml.html import HtmlElement
@@ -134,10 +135,17 @@ class _BodyGuard:
     """
 
     def __init__(self, tree: HtmlElement, independent: str = ""):
-        self.paragraphs = sum(len(p.text_content()) for p in tree.iter("p")) or 1
-        self.text = len(tree.text_content()) or 1
+        self.tree = tree
         lines = sorted((" ".join(line.split()) for line in independent.split("\n")), key=len, reverse=True)
         self.anchors = [line[:ANCHOR_CHARS] for line in lines[:ANCHORS] if len(line) >= ANCHOR_MIN_CHARS]
+
+    @cached_property
+    def paragraphs(self) -> int:  # measured when first asked: many pages have nothing to remove
+        return sum(len(p.text_content()) for p in self.tree.iter("p")) or 1
+
+    @cached_property
+    def text(self) -> int:
+        return len(self.tree.text_content()) or 1
 
     def holds_body(self, el: HtmlElement) -> bool:
         text = el.text_content()
@@ -186,7 +194,13 @@ def _role_verdict(role: str) -> bool | None:
 
 
 def _name_verdict(value) -> bool | None:
-    if value.attrname == "id" and len(re.split(r"[-_]+", value.strip())) >= SLUG_ID_PARTS:
+    return _name_verdict_of(str(value), value.attrname == "id")
+
+
+@lru_cache(maxsize=16384)
+def _name_verdict_of(value: str, is_id: bool) -> bool | None:
+    """Memoised across pages: a site repeats its class names on every page, and CMSs share theirs."""
+    if is_id and len(re.split(r"[-_]+", value.strip())) >= SLUG_ID_PARTS:
         return None
     return _cue_verdict(_cue_words(value))
 

@@ -14,6 +14,7 @@ body guard of the pruner (cleaners/prune.py) uses its longest paragraphs.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
@@ -42,20 +43,33 @@ CHECKED_BELOW_CHARS = 3000
 # tables as the article: the text is put to the vote whatever its length or agreement.
 TABLE_ROW = "|"
 LAYOUT_TABLE_SHARE = 0.5
+# On such a page trafilatura and resiliparse read whole tables, menus and tickers with the article; Readability
+# scores blocks and keeps the article's cell. Its reading wins when both others hold nearly all of it, it is
+# not a fragment of theirs, and it leaves out enough to be a table's other cells, not a stray line of the
+# article (recall first).
+CLEAN_SUBSET_SHARE = 0.9
+CLEAN_SUBSET_LENGTH = (0.3, 0.9)
+CLEAN_SUBSET_MIN_SHINGLES = 50  # fewer, and one line more or less moves the share past the bar
 
 
 class IndependentReading:
-    """resiliparse's text of one page, read when first asked for, and once."""
+    """The other readers' texts of one page: resiliparse's (`text`) and Readability's (`readability`, lines),
+    each read when first asked for, and once."""
 
     def __init__(self, html: bytes | str):
         self.html = html
-        self._text: str | None = None
 
-    @property
+    @cached_property
     def text(self) -> str:
-        if self._text is None:
-            self._text = independent_text(self.html)
-        return self._text
+        return independent_text(self.html)
+
+    @cached_property
+    def shingles(self) -> set[tuple[str, ...]]:
+        return shingle_set(self.text)
+
+    @cached_property
+    def readability(self) -> list[str]:
+        return readability_lines(self.html)
 
 
 def independent_text(html: bytes | str) -> str:
@@ -97,6 +111,19 @@ def reads_as_layout_table(paragraphs: list[str]) -> bool:
     """Most of the text is in table rows."""
     total = sum(map(len, paragraphs))
     return bool(total) and sum(len(p) for p in paragraphs if p.startswith(TABLE_ROW)) > LAYOUT_TABLE_SHARE * total
+
+
+def contained(part: set, whole: set) -> float:
+    """The share of `part`'s shingles that `whole` holds too."""
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def is_clean_subset(reading: set, others: list[set], length_ratio: float) -> bool:
+    """A reading that every other holds nearly whole (CLEAN_SUBSET_SHARE), neither a fragment of the first
+    nor nearly all of it (its length over the first's, CLEAN_SUBSET_LENGTH): what they add is what it left out."""
+    shortest, longest = CLEAN_SUBSET_LENGTH
+    return (len(reading) >= CLEAN_SUBSET_MIN_SHINGLES and shortest <= length_ratio <= longest
+            and all(contained(reading, other) >= CLEAN_SUBSET_SHARE for other in others))
 
 
 def needs_vote(ours: set, independent: set) -> bool:

@@ -15,9 +15,9 @@ from trafilatura import bare_extraction
 from .agreement import (
     CHECKED_BELOW_CHARS,
     IndependentReading,
+    is_clean_subset,
     medoid,
     needs_vote,
-    readability_lines,
     reads_as_layout_table,
     shingle_set,
 )
@@ -100,25 +100,29 @@ def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexico
                             authors=meta.credited, headlines=meta.headlines, options=options)
 
 
-def second_opinion(html: bytes | str, paragraphs: list[str], reading: IndependentReading,
-                   meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon, options: CleaningOptions) -> list[str]:
+def second_opinion(paragraphs: list[str], reading: IndependentReading, meta: PageMetadata, profile: SiteProfile,
+                   lexicon: Lexicon, options: CleaningOptions) -> list[str]:
     """The cleaners' paragraphs, unless they are short and an independent extractor disagrees with them, or they
-    read as a layout table (`reads_as_layout_table`): then of the cleaners', Readability's and the independent
-    extractor's texts, the one the other two agree with most (`agreement`). The others' lines get the same
-    post-extraction cleaning.
+    read as a layout table (`reads_as_layout_table`): then of the cleaners', Readability's and resiliparse's
+    texts, the one the other two agree with most (`agreement`), and on a layout table Readability's where both
+    others hold it nearly whole (`is_clean_subset`). The others' lines get the same post-extraction cleaning.
 
     Plain trafilatura is no voter: the cleaners run trafilatura themselves, so its failures are theirs more
     often than not, and it costs four times Readability's time."""
     layout_table = reads_as_layout_table(paragraphs)
     if sum(map(len, paragraphs)) >= CHECKED_BELOW_CHARS and not layout_table:
         return paragraphs
-    independent = reading.text
     ours = shingle_set("\n".join(paragraphs))
-    if not layout_table and not needs_vote(ours, shingle_set(independent)):
+    if not layout_table and not needs_vote(ours, reading.shingles):
         return paragraphs
-    others = (readability_lines(html), independent.split("\n"))
-    candidates = [paragraphs, *(postclean(lines, meta, profile, lexicon, options) for lines in others)]
-    return candidates[medoid([ours, *(shingle_set("\n".join(c)) for c in candidates[1:])])]
+    readability = postclean(reading.readability, meta, profile, lexicon, options)
+    readability_shingles = shingle_set("\n".join(readability))
+    if layout_table and options.readability_subset_on_layout_tables and is_clean_subset(
+            readability_shingles, [ours, reading.shingles], sum(map(len, readability)) / sum(map(len, paragraphs))):
+        return readability  # the article's cell: the other readings hold it nearly whole, with the other cells
+    independent = postclean(reading.text.split("\n"), meta, profile, lexicon, options)
+    candidates = [paragraphs, readability, independent]
+    return candidates[medoid([ours, readability_shingles, shingle_set("\n".join(independent))])]
 
 
 def _embedded_paragraphs(scripts: list[str], url: str | None, meta: PageMetadata, profile: SiteProfile,
@@ -168,7 +172,7 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
     reading = IndependentReading(html) if options.agreement_check else None
     paragraphs = clean_tree(keep_only(tree, profile.keep), url, meta, profile, lexicon, options, reading)
     if reading is not None:
-        paragraphs = second_opinion(html, paragraphs, reading, meta, profile, lexicon, options)
+        paragraphs = second_opinion(paragraphs, reading, meta, profile, lexicon, options)
     wall, paragraphs = find_wall(html, paragraphs, lexicon, meta.page_type)
     if wall is None and scripts and sum(map(len, paragraphs)) < SHORT_BODY_CHARS:
         paragraphs = _longer(paragraphs, _embedded_paragraphs(scripts, url, meta, profile, lexicon, options))

@@ -23,6 +23,9 @@ UNTIDY = re.compile(r"\s[?!:;»]|’")  # what `wall_key` tidies beyond spaces a
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+CLUTTER_MEMORY = 50_000  # lines whose clutter verdict a lexicon remembers (a few MB)
+
+
 def normalise_key(line: str) -> str:
     return " ".join(line.split()).strip(EDGE_PUNCTUATION).casefold()
 
@@ -118,6 +121,23 @@ class Lexicon:
         if normalise_key(line) in self.boilerplate_lines:
             return True
         return bool(self.line_patterns and len(line) <= 400 and self.line_patterns.fullmatch(line.strip()))
+
+    @cached_property
+    def _clutter_verdicts(self) -> dict[str, bool]:
+        return {}
+
+    def is_clutter_line(self, line: str) -> bool:
+        """A see-also cross-link, a boilerplate line or a run of headlines (`postclean.drop_clutter_lines`).
+
+        Remembered by line: the vote cleans three readings of one page that share most lines, and a site
+        repeats its own on every page. Forgotten wholesale when CLUTTER_MEMORY lines are known."""
+        verdicts = self._clutter_verdicts
+        verdict = verdicts.get(line)
+        if verdict is None:
+            if len(verdicts) >= CLUTTER_MEMORY:
+                verdicts.clear()
+            verdict = verdicts[line] = self.is_see_also(line) or self.is_boilerplate(line) or self.is_headline_list(line)
+        return verdict
 
     def is_headline_list(self, line: str) -> bool:
         """Headlines run together with section labels ("... Innlent ... Erlent ... Innlent").

@@ -42,7 +42,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str
     if options.cut_at_tail_heading:
         paragraphs = cut_at_tail_heading(paragraphs, lexicon, tail_cues)
     if options.drop_clutter_lines:
-        paragraphs = [p for p in paragraphs if not is_clutter_line(p, lexicon)]
+        paragraphs = [p for p in paragraphs if not lexicon.is_clutter_line(p)]
     return drop_adjacent_duplicates(paragraphs) if options.drop_repeated_lines else paragraphs
 
 
@@ -95,10 +95,6 @@ def cut_at_tail_heading(paragraphs: list[str], lexicon: Lexicon, tail_cues: froz
             return paragraphs[:i]
         before += lengths[i]
     return paragraphs
-
-
-def is_clutter_line(line: str, lexicon: Lexicon) -> bool:
-    return lexicon.is_see_also(line) or lexicon.is_boilerplate(line) or lexicon.is_headline_list(line)
 
 
 def drop_leading_timestamps(paragraphs: list[str]) -> list[str]:

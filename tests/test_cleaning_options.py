@@ -12,8 +12,8 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
 from cleaners import CleaningOptions, extract
-from cleaners.agreement import (IndependentReading, agreement, independent_text, medoid, needs_vote,
-                                reads_as_layout_table, shingle_set)
+from cleaners.agreement import (IndependentReading, agreement, independent_text, is_clean_subset, medoid,
+                                needs_vote, reads_as_layout_table, shingle_set)
 from cleaners.extract import fast_pass_will_do, second_opinion
 from cleaners.metadata import PageMetadata
 from cleaners.sites import NO_PROFILE
@@ -76,6 +76,7 @@ STEP_PAGES = {
     "embedded_body": ("client-rendered-body", ()), "drop_leading_timestamps": ("leading-dateline-and-live-times", ()),
     "drop_leading_bylines": ("byline-creator", ()), "strip_headline": ("kicker-above-headline", ()),
     "strip_deks": ("dek-as-subheading", ()), "drop_clutter_lines": ("closing-promo-lines", ()),
+    "readability_subset_on_layout_tables": ("layout-table-article", ()),
 }
 
 
@@ -234,7 +235,7 @@ def as_table_rows(lines: list[str]) -> list[str]:
 
 def second_opinion_on(page: str, paragraphs: list[str]) -> list[str]:
     html = html_of(page)
-    return second_opinion(html, paragraphs, IndependentReading(html), PageMetadata(), NO_PROFILE, load_lexicon(),
+    return second_opinion(paragraphs, IndependentReading(html), PageMetadata(), NO_PROFILE, load_lexicon(),
                           CleaningOptions())
 
 
@@ -259,3 +260,48 @@ def test_a_long_text_of_plain_lines_is_not_put_to_the_vote():
     body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
     lines = [MENU_ROW.strip("| ")] * 40 + body
     assert second_opinion_on(CUED_BOX_PAGE, lines) == lines
+
+
+# --- On a layout table, Readability's reading of the article's cell, when the other readings hold it whole
+
+LAYOUT_TABLE_PAGE = "layout-table-article"
+LAYOUT_TABLE_URL = "https://www.kestrelbaycourier.test/news/harbour/ferry-winter-timetable"
+
+
+def test_a_layout_tables_text_is_its_article_cell_without_the_menus_and_headlines_around_it():
+    story = on_page(LAYOUT_TABLE_PAGE, "//td/p")
+    text = text_of(LAYOUT_TABLE_PAGE, LAYOUT_TABLE_URL)
+    assert all(paragraph in text for paragraph in story)
+    assert not [cell for cell in ("Latest headlines", "Local news", "Lifeboat crew", "All rights reserved")
+                if cell in text]
+
+
+def test_without_the_rule_the_vote_keeps_the_tables_other_cells():
+    options = CleaningOptions().without("readability_subset_on_layout_tables")
+    assert "Latest headlines" in text_of(LAYOUT_TABLE_PAGE, LAYOUT_TABLE_URL, options)
+
+
+def test_a_reading_both_others_hold_whole_and_that_leaves_out_the_other_cells_is_a_clean_subset():
+    story = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//td/p")))
+    page = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//table")))
+    assert is_clean_subset(story, [page, page], length_ratio=0.6)
+
+
+def test_a_reading_one_other_does_not_hold_is_no_clean_subset():
+    story = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//td/p")))
+    page = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//table")))
+    rail = shingle_set(" ".join(on_page(CUED_BOX_PAGE, "//aside//p")))
+    assert not is_clean_subset(story, [page, rail], length_ratio=0.6)
+
+
+@pytest.mark.parametrize("length_ratio", [0.2, 0.95])
+def test_a_fragment_or_nearly_all_of_the_cleaners_text_is_no_clean_subset(length_ratio):
+    story = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//td/p")))
+    page = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//table")))
+    assert not is_clean_subset(story, [page, page], length_ratio)  # recall first: it may have left out a part
+
+
+def test_a_reading_too_short_to_measure_is_no_clean_subset():
+    line = shingle_set(on_page(LAYOUT_TABLE_PAGE, "//td/p")[0])
+    page = shingle_set(" ".join(on_page(LAYOUT_TABLE_PAGE, "//table")))
+    assert len(line) < 50 and not is_clean_subset(line, [page, page], length_ratio=0.6)

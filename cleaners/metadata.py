@@ -51,7 +51,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     sitename = _first(meta.get("og:site_name"), _name(ld.get("publisher")))
     declared = (_first(_text(ld.get("datePublished")), meta.get("article:published_time"),
                        meta.get("datepublished"), meta.get("pubdate"), meta.get("date"))
-                or _attr(tree, "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime")
+                or _attr(tree, "//@itemprop[.='datePublished']/../@content|//@itemprop[.='datePublished']/../@datetime")
                 or _attr(tree, "//article//time/@datetime|//time[@pubdate]/@datetime"))  # whole-page scans: last
     descriptions = list(dict.fromkeys(d for d in (meta.get("og:description"), meta.get("description"),
                                                   _text(ld.get("description"))) if d))

@@ -81,7 +81,8 @@ ROLE_ATTRIBUTES = XPath("//@role")
 # Script and style text first: normalising their long strings would cost more than the rest of the page.
 SHORT_TEXTS = ("//text()[not(parent::script or parent::style)]"
                "[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]")
-HIDDEN = "//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
+# From the attributes up: asking every element about its style costs twice as much.
+HIDDEN = "(//@hidden | //@style[contains(., 'none') or contains(., 'hidden')])/.."
 INVISIBLE_TAGS = ("script", "style", "template", "noscript")
 SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it
 LISTS = "//ul[li//a] | //ol[li//a]"
@@ -97,7 +98,7 @@ WRAPPED_PROSE_MIN = 80  # shorter paragraphs are as likely link rows ("Sport | F
 WRAPPED_PROSE_MAX = 300  # trafilatura tests a lone block's links only below this length
 PROSE_END = re.compile(r"[.!?…][\"'”»’)]*$")
 # From the text nodes up: building every div's whole string value to test its start costs twice as much.
-DASHED_BLOCKS = ("//text()[starts-with(normalize-space(.), '---')]"
+DASHED_BLOCKS = ("//text()[contains(., '---')][starts-with(normalize-space(.), '---')]"
                  "/parent::*[self::pre or self::code or self::div or self::p]")
 
 

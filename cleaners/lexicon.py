@@ -23,7 +23,7 @@ UNTIDY = re.compile(r"\s[?!:;»]|’")  # what `wall_key` tidies beyond spaces a
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-CLUTTER_MEMORY = 50_000  # lines whose clutter verdict a lexicon remembers (a few MB)
+CLUTTER_MEMORY = 20_000  # lines whose clutter verdict a lexicon remembers (about 6 MB in each process)
 
 
 def normalise_key(line: str) -> str:

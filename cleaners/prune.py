@@ -140,8 +140,10 @@ class _BodyGuard:
         lines = sorted((" ".join(line.split()) for line in independent.split("\n")), key=len, reverse=True)
         self.anchors = [line[:ANCHOR_CHARS] for line in lines[:ANCHORS] if len(line) >= ANCHOR_MIN_CHARS]
 
+    # The page is measured when first asked (after the site profile's drops and any box already removed, which
+    # are not body either): many pages have nothing to remove, and are never measured.
     @cached_property
-    def paragraphs(self) -> int:  # measured when first asked: many pages have nothing to remove
+    def paragraphs(self) -> int:
         return sum(len(p.text_content()) for p in self.tree.iter("p")) or 1
 
     @cached_property

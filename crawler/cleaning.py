@@ -36,12 +36,12 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int = 0,
-               reader: PageReader | None = None) -> tuple[Draft | None, PageFacts | None]:
+               reader: PageReader | None = None, encoding: str | None = None) -> tuple[Draft | None, PageFacts | None]:
     """Decode and draft one page, at most `max_chars` of its HTML (crawler/bounds.py), and read its facts
-    (crawler/page_facts.py) with `reader`: what a worker runs."""
+    (crawler/page_facts.py) with `reader`: what a worker runs. `encoding`: the crawl's response's, if known."""
     draft = draft_article(bounded_html(decode_html(body, content_type), max_chars), url=url)
     try:
-        facts = reader.facts(draft, body, content_type, url) if reader is not None else None
+        facts = reader.facts(draft, body, content_type, url, encoding) if reader is not None else None
     except Exception:  # the crawl's process computes what the facts would have told, and meets the error itself
         facts = None
     return draft, facts
@@ -78,21 +78,22 @@ class CleaningPool:
         return cls((os.cpu_count() or 1) if configured is None else int(configured), settings.getint("CLEAN_MAX_CHARS"),
                    reader)
 
-    async def draft(self, body: bytes, content_type: str | None, url: str) -> tuple[Draft | None, PageFacts | None]:
+    async def draft(self, body: bytes, content_type: str | None, url: str, encoding: str | None = None
+                    ) -> tuple[Draft | None, PageFacts | None]:
         if not self.processes:
-            return draft_page(body, content_type, url, self.max_chars, self.reader)
+            return draft_page(body, content_type, url, self.max_chars, self.reader, encoding)
         try:
             executor = self.start()._executor
             assert executor is not None, "processes > 0: start() made it"
             return await asyncio.wrap_future(executor.submit(draft_page, body, content_type, url, self.max_chars,
-                                                             self.reader))
+                                                             self.reader, encoding))
         except BrokenProcessPool:
             # A worker died (killed, out of memory). A new pool would be forked from a process that now has
             # threads (see start), so this page and the rest of the crawl are cleaned in the crawl's process.
             logger.warning("a cleaning process died: the crawl cleans in its own process from %s on", url)
             self.close()
             self.processes = 0
-            return draft_page(body, content_type, url, self.max_chars, self.reader)
+            return draft_page(body, content_type, url, self.max_chars, self.reader, encoding)
 
     def start(self) -> CleaningPool:
         """Forks the workers now: call it before the reactor runs. Forked, not spawned, so a worker starts

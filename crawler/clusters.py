@@ -11,7 +11,6 @@ import re
 import zlib
 from contextlib import nullcontext
 from functools import lru_cache
-from itertools import islice
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -50,9 +49,12 @@ def shingle_hashes(text: str, max_words: int = 0) -> np.ndarray:
 def first_words(text: str, max_words: int) -> list[str]:
     """The text's first `max_words` words, each casefolded after it is matched (casefolding the text first
     would split a word whose folded form has a combining mark: "İ" folds to "i" and a dot above)."""
-    if (len(text) + 1) // 2 <= max_words:  # words need a character between them: this many at most, all read at C speed
-        return list(map(str.casefold, WORD.findall(text)))
-    return [match.group().casefold() for match in islice(WORD.finditer(text), max_words)]
+    prefix = 2 * max_words  # words need a character between them: a text this long holds no more than max_words
+    while True:  # at C speed, over a prefix long enough to hold them, lengthened until it does
+        words = WORD.findall(text[:prefix])
+        if len(words) > max_words or prefix >= len(text):  # a word after the last one kept: that one was whole
+            return list(map(str.casefold, words[:max_words]))
+        prefix *= 4
 
 
 def minhash(text: str, max_words: int = 0) -> MinHash:

@@ -76,8 +76,9 @@ def test_a_texts_first_words_are_matched_before_they_are_casefolded():
     assert first_words(text, 5) == ["i̇zmir", "strasse"] * 2 + ["i̇zmir"]
 
 
-def test_a_short_texts_words_are_the_same_read_either_way():
+def test_a_texts_first_words_are_its_first_words_whatever_the_limit():
     for text in every_expected_text():
-        everything = first_words(text, len(text))
-        assert everything == [match.group().casefold() for match in WORD.finditer(text)]
-        assert first_words(text, 50) == everything[:50]
+        everything = [match.group().casefold() for match in WORD.finditer(text)]
+        assert first_words(text, len(text)) == everything
+        for limit in (1, 7, 50, 333):
+            assert first_words(text, limit) == everything[:limit]

@@ -38,7 +38,9 @@ One invocation:
        outlets' sitemap indexes), then `trafilatura -i URLS --output-dir DIR` (fetch and extract); both
        runs summed; articles = files written. Two steps because the one-step `--sitemap --output-dir`
        never ends with trafilatura 2.3.1 / courlan 1.4.0: its compressed UrlStore loses the `visited`
-       mark, so the first URL of every host is fetched again and again.
+       mark, so the first URL of every host is fetched again and again;
+   (e) with `--news-please EXE`: news-please's own crawler, from a venv of its own, over the same web
+       (served on port 80 then); articles = JSON files written. bench/news_please.py says what it takes.
 3. Prints a markdown table, the ceiling (d)+(b) sets (below), the ratios a/ceiling, a/c and a/b, and the
    targets of issue 7/7: a >= 0.85 x the ceiling, a/c >= 2.0, the crawl's main-process peak RSS < 400 MB
    at 10,000 pages. Pages/s count article pages gone through (a row's "pages"), not articles made: on
@@ -73,6 +75,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import news_please
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -215,7 +219,8 @@ def tree_rss_kb(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
-def run_measured(label: str, argv: list[str], log: Path, bench: "Bench", stdout: Path | None = None) -> Measurement:
+def run_measured(label: str, argv: list[str], log: Path, bench: "Bench", stdout: Path | None = None,
+                 env: dict | None = None) -> Measurement:
     """Run argv to its end; wall, CPU and peak RSS from os.wait4 (the process and its reaped children).
     Its output goes to `log`, or only its standard error when `stdout` names a file for the rest."""
     server_before, machine_before = bench.server_cpu(), machine_busy_seconds()
@@ -223,7 +228,7 @@ def run_measured(label: str, argv: list[str], log: Path, bench: "Bench", stdout:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with log.open("wb") as err, (stdout or log).open("ab") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=err if stdout else subprocess.STDOUT, env=bench.env,
+        process = subprocess.Popen(argv, stdout=out, stderr=err if stdout else subprocess.STDOUT, env=env or bench.env,
                                    cwd=PROJECT_ROOT, start_new_session=True)  # its own group: a timeout ends all of it
     timer = threading.Timer(bench.timeout, kill_group, (process.pid,))
     timer.start()
@@ -279,6 +284,7 @@ class Bench:
     web: dict = field(default_factory=dict)  # web.json
     env: dict = field(default_factory=dict)
     server_pid: int = 0
+    news_please: Path | None = None  # news-please's executable, in a venv of its own: row (e)
 
     @property
     def pages(self) -> int:
@@ -364,6 +370,22 @@ def run_trafilatura(bench: Bench, run: int = 1) -> Measurement:
     return m
 
 
+def run_news_please(bench: Bench, run: int = 1) -> Measurement:
+    """news-please's own crawler (bench/news_please.py says what is set up, and why)."""
+    assert bench.news_please is not None
+    folder = bench.path(f"news-please-{run}")
+    config = news_please.write_config(folder, bench.news_please, bench.web["origins"])
+    env = {**bench.env, "PYTHONPATH": str(news_please.SITE_DIR), "MINIWEB_BENCH_DIR": str(BENCH_DIR)}
+    m = run_measured("(e) news-please (SitemapCrawler, its own venv)",
+                     [str(bench.news_please), "-c", str(config), "-no-confirm"], bench.path("news-please.log"), bench,
+                     env=env)
+    m.items = news_please.count_articles(folder)
+    m.pages = bench.pages if m.status == 0 else 0
+    m.notes.append("one crawler process per outlet; every other host name fails at once (offline): its "
+                   "newspaper extractor would fetch each page's images; wall includes up to 10 s of its launcher's polling")
+    return m
+
+
 def count_lines(path: Path) -> int:
     if not path.exists():
         return 0
@@ -388,13 +410,13 @@ class WebServerProcess:
     """`bench/miniweb.py` as a process: it generates the web, says so on one JSON line, serves until its
     standard input closes."""
 
-    def __init__(self, bench: Bench, pages: int, seed: int, pages_from: list[Path] | None = None):
+    def __init__(self, bench: Bench, pages: int, seed: int, pages_from: list[Path] | None = None, port: int = 0):
         self.bench = bench
         self.argv = [sys.executable, str(BENCH_DIR / "miniweb.py"), str(bench.workdir), "--pages", str(pages),
-                     "--seed", str(seed)]
+                     "--seed", str(seed), "--port", str(port)]
         if pages_from:  # real pages: realweb.py builds them into the same outlets and serves them alike
             self.argv = [sys.executable, str(BENCH_DIR / "realweb.py"), str(bench.workdir), "--pages", str(pages),
-                         "--seed", str(seed), "--pages-from", *map(str, pages_from)]
+                         "--seed", str(seed), "--port", str(port), "--pages-from", *map(str, pages_from)]
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Bench:
@@ -489,8 +511,8 @@ def per_page_ms(m: Measurement) -> float:
 
 
 def targets(pages: int, crawl: Measurement | None, cleaners: Measurement | None, trafilatura: Measurement | None,
-            ceiling: float | None, usage: dict) -> list[str]:
-    crawl, cleaners, trafilatura = (m if m and m.status == 0 else None for m in (crawl, cleaners, trafilatura))
+            ceiling: float | None, usage: dict, news: Measurement | None = None) -> list[str]:
+    crawl, cleaners, trafilatura, news = (m if m and m.status == 0 else None for m in (crawl, cleaners, trafilatura, news))
     lines = []
     a_ceiling = crawl.pages_per_s / ceiling if crawl and ceiling else None
     a_c = crawl.pages_per_s / trafilatura.pages_per_s if crawl and trafilatura and trafilatura.pages_per_s else None
@@ -500,6 +522,8 @@ def targets(pages: int, crawl: Measurement | None, cleaners: Measurement | None,
                  else f"- a/c: {verdict(None)}")
     if crawl and cleaners and cleaners.pages_per_s:
         lines.append(f"- a/b = {crawl.pages_per_s / cleaners.pages_per_s:.2f} (no target: the crawl must fetch too)")
+    if crawl and news and news.pages_per_s:
+        lines.append(f"- a/e = {crawl.pages_per_s / news.pages_per_s:.2f} (no target)")
     main_mb = mb(usage.get("self_maxrss_kb", 0))
     if not usage:
         lines.append(f"- main-process peak RSS: {verdict(None)}")
@@ -560,7 +584,7 @@ def report(bench: Bench, rows: list[Measurement], usage: dict) -> str:
              "its children); the sampled tree RSS has no such floor. Other CPU % = busy time of all cores "
              "(/proc/stat) that neither the run nor the server used.", "",
              *contention_warning(rows),
-             *targets(bench.pages, crawl, cleaners, trafilatura, ceiling, usage)]
+             *targets(bench.pages, crawl, cleaners, trafilatura, ceiling, usage, by_key.get("(e)"))]
     if crawl:
         parts += crawl_process_lines(crawl, usage)
     parts += ceiling_lines(by_key.get("(d)"), cleaners, ceiling, crawl)
@@ -614,6 +638,9 @@ def run_once(bench: Bench, skip_trafilatura: bool, run: int) -> list[Measurement
     if not skip_trafilatura and not trafilatura_missing():
         rows.append(run_trafilatura(bench, run))
         print(f"[run {run}] {rows[-1].label}: {rows[-1].items} files in {rows[-1].wall:.1f} s", flush=True)
+    if bench.news_please is not None:
+        rows.append(run_news_please(bench, run))
+        print(f"[run {run}] {rows[-1].label}: {rows[-1].items} articles in {rows[-1].wall:.1f} s", flush=True)
     return rows
 
 
@@ -657,6 +684,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages-from", type=Path, nargs="+", metavar="DIR",
                         help="real pages: the shared benchmark sets (e.g. ../shared/bench/*) instead of generated ones")
     parser.add_argument("--runs", type=int, default=1, help="run every row N times and report the median (default 1)")
+    parser.add_argument("--news-please", type=Path, metavar="EXE",
+                        help="news-please's executable in a venv of its own: adds row (e); the web is then served on "
+                             "port 80, which needs root (bench/news_please.py)")
     args = parser.parse_args(argv)
     if args.pages < 1 or args.runs < 1:
         parser.error("--pages and --runs must be at least 1")
@@ -671,7 +701,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     workdir = prepare_workdir(args.keep)
     try:
-        with WebServerProcess(Bench(workdir, args.timeout), args.pages, args.seed, page_sets) as bench:
+        port = 80 if args.news_please else 0  # news-please's spiders drop every URL that names a port
+        with WebServerProcess(Bench(workdir, args.timeout, news_please=args.news_please), args.pages, args.seed, page_sets,
+                              port) as bench:
             print(describe_web(bench), flush=True)
             write_tool_inputs(bench)
             rows, usage = run_all(bench, args.skip_trafilatura, args.runs)

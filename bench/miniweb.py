@@ -635,9 +635,9 @@ class MiniWebServer:
     """One ThreadingHTTPServer per outlet address, all on one port: bind first (URLs name the port), then
     `serve` the generated resources."""
 
-    def __init__(self, outlets: tuple[Outlet, ...] = OUTLETS):
+    def __init__(self, outlets: tuple[Outlet, ...] = OUTLETS, port: int = 0):
         self.outlets = outlets
-        self.port = 0
+        self.port = port  # 0: any free one
         self._servers: dict[str, _HostServer] = {}
         self._serving = False
 
@@ -649,7 +649,10 @@ class MiniWebServer:
         return self
 
     def origins(self) -> dict[str, str]:
-        return {o.name: f"http://{o.host}:{self.port}" for o in self.outlets}
+        """Port 80 goes unnamed, as on the web: a crawler that ignores allowed domains with a port (Scrapy's
+        OffsiteMiddleware does, so news-please's spiders) can then crawl the mini-web."""
+        port = "" if self.port == 80 else f":{self.port}"
+        return {o.name: f"http://{o.host}{port}" for o in self.outlets}
 
     def host_map(self) -> dict[str, str]:
         """Host name -> loopback address: what a resolver must answer for this web."""
@@ -693,8 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workdir", type=Path)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--port", type=int, default=0, help="the outlets' port (default: any free one; 80 needs root)")
     args = parser.parse_args(argv)
-    with MiniWebServer() as server:
+    with MiniWebServer(port=args.port) as server:
         started = time.perf_counter()
         web = generate_web(args.workdir / "web", args.pages, args.seed, server.origins())
         server.serve(web.resources)

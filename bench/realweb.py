@@ -163,11 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages-from", type=Path, nargs="+", required=True, metavar="DIR")
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--port", type=int, default=0, help="the outlets' port (default: any free one; 80 needs root)")
     args = parser.parse_args(argv)
     sources = source_files(args.pages_from)
     if not sources:
         raise SystemExit(f"no *.html.gz under {', '.join(map(str, args.pages_from))}")
-    with MiniWebServer() as server:
+    with MiniWebServer(port=args.port) as server:
         started = time.perf_counter()
         web = generate_real_web(args.workdir / "web", sources, args.pages, args.seed, server.origins())
         server.serve(web.resources)

@@ -36,12 +36,12 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int = 0,
-               reader: PageReader | None = None) -> tuple[Draft | None, PageFacts | None]:
+               reader: PageReader | None = None, encoding: str | None = None) -> tuple[Draft | None, PageFacts | None]:
     """Decode and draft one page, at most `max_chars` of its HTML (crawler/bounds.py), and read its facts
-    (crawler/page_facts.py) with `reader`: what a worker runs."""
+    (crawler/page_facts.py) with `reader`: what a worker runs. `encoding`: the crawl's response's, if known."""
     draft = draft_article(bounded_html(decode_html(body, content_type), max_chars), url=url)
     try:
-        facts = reader.facts(draft, body, content_type, url) if reader is not None else None
+        facts = reader.facts(draft, body, content_type, url, encoding) if reader is not None else None
     except Exception:  # the crawl's process computes what the facts would have told, and meets the error itself
         facts = None
     return draft, facts
@@ -50,8 +50,22 @@ def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int =
 def _start_worker() -> None:
     """Each worker: leaves with its crawl, and loads the lexicon and site profiles now, not on its first page."""
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    drop_unheard_records()
     draft_article("<html><body><p>warm up</p></body></html>")
     decode_html("<p>Прогрев</p>".encode("cp1251"))  # the charset detector's first call is its slowest
+
+
+def drop_unheard_records() -> None:
+    """Scrapy leaves the root logger at NOTSET and filters in its handlers, so every debug call of the cleaners'
+    libraries (trafilatura, htmldate, charset_normalizer: about 50 a real page) builds a LogRecord that no
+    handler keeps. A worker's handlers are set once it is forked: its root logger is raised to the least level
+    any of them keeps, which drops only what would have been dropped."""
+    root = logging.getLogger()
+    loggers = [root, *(logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger))]
+    levels = [handler.level for logger in loggers for handler in logger.handlers
+              if not isinstance(handler, logging.NullHandler)]  # a library's NullHandler keeps nothing
+    if root.level == logging.NOTSET and levels:
+        root.setLevel(min(levels) or logging.NOTSET)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -78,21 +92,22 @@ class CleaningPool:
         return cls((os.cpu_count() or 1) if configured is None else int(configured), settings.getint("CLEAN_MAX_CHARS"),
                    reader)
 
-    async def draft(self, body: bytes, content_type: str | None, url: str) -> tuple[Draft | None, PageFacts | None]:
+    async def draft(self, body: bytes, content_type: str | None, url: str, encoding: str | None = None
+                    ) -> tuple[Draft | None, PageFacts | None]:
         if not self.processes:
-            return draft_page(body, content_type, url, self.max_chars, self.reader)
+            return draft_page(body, content_type, url, self.max_chars, self.reader, encoding)
         try:
             executor = self.start()._executor
             assert executor is not None, "processes > 0: start() made it"
             return await asyncio.wrap_future(executor.submit(draft_page, body, content_type, url, self.max_chars,
-                                                             self.reader))
+                                                             self.reader, encoding))
         except BrokenProcessPool:
             # A worker died (killed, out of memory). A new pool would be forked from a process that now has
             # threads (see start), so this page and the rest of the crawl are cleaned in the crawl's process.
             logger.warning("a cleaning process died: the crawl cleans in its own process from %s on", url)
             self.close()
             self.processes = 0
-            return draft_page(body, content_type, url, self.max_chars, self.reader)
+            return draft_page(body, content_type, url, self.max_chars, self.reader, encoding)
 
     def start(self) -> CleaningPool:
         """Forks the workers now: call it before the reactor runs. Forked, not spawned, so a worker starts

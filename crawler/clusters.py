@@ -11,7 +11,6 @@ import re
 import zlib
 from contextlib import nullcontext
 from functools import lru_cache
-from itertools import islice
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -22,6 +21,8 @@ NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's permutation scheme, named: signatures of different schemes never compare
 ROLLING_MULTIPLIER = np.uint64(0x9E3779B1)  # odd, so the roll mixes every word of a shingle into its hash
 WORD_HASH_MASK = np.uint64(0xFFFFFFFF)
+FMIX32_SHIFTS = (np.uint32(16), np.uint32(13), np.uint32(16))
+FMIX32_MULTIPLIERS = (np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35))
 DEDUP_MODES = ("keep", "mark", "drop")  # what happens to later copies: see NearDuplicatePipeline
 
 
@@ -33,7 +34,7 @@ def shingle_hashes(text: str, max_words: int = 0) -> np.ndarray:
     page's hundreds of shingles cost no Python loop of their own. The crawl's cleaning workers do this per page
     (crawler/page_facts.py); the pipelines again only where site memory trimmed the text since.
     """
-    words = [match.group().casefold() for match in islice(WORD.finditer(text), max_words)] if max_words else WORD.findall(text.casefold())
+    words = first_words(text, max_words) if max_words else WORD.findall(text.casefold())
     if not words:
         words = [""]
     word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
@@ -45,16 +46,43 @@ def shingle_hashes(text: str, max_words: int = 0) -> np.ndarray:
     return np.unique(rolled).astype(np.uint32)
 
 
+def first_words(text: str, max_words: int) -> list[str]:
+    """The text's first `max_words` words, each casefolded after it is matched (casefolding the text first
+    would split a word whose folded form has a combining mark: "İ" folds to "i" and a dot above)."""
+    prefix = 2 * max_words  # words need a character between them: a text this long holds no more than max_words
+    while True:  # at C speed, over a prefix long enough to hold them, lengthened until it does
+        words = WORD.findall(text[:prefix])
+        if len(words) > max_words or prefix >= len(text):  # a word after the last one kept: that one was whole
+            return list(map(str.casefold, words[:max_words]))
+        prefix *= 4
+
+
 def minhash(text: str, max_words: int = 0) -> MinHash:
     return signature_of(shingle_hashes(text, max_words))
 
 
 def signature_of(shingles: np.ndarray) -> MinHash:
     """The MinHash of a text's shingle hashes (shingle_hashes)."""
-    # The permutations are drawn once, not for every article.
-    signature = MinHash(num_perm=NUM_PERM, hashfunc=_as_is, permutations=permutations(), scheme=SCHEME)
-    signature.update_batch(shingles)
-    return signature
+    return signature_from(signature_values(shingles))
+
+
+def signature_values(shingles: np.ndarray) -> np.ndarray:
+    """The MinHash hash values of a text's shingle hashes: what datasketch's `update_batch` computes for the
+    affine32 scheme (premix by MurmurHash3's finalizer, then `a * h + b` modulo 2**32, the least per
+    permutation), in numpy alone. update_batch calls the hash function once per shingle in Python, then
+    builds an array from the list: most of a signature's time. tests/test_clusters.py holds them equal."""
+    a, b = permutations()  # drawn once, not for every article
+    mixed = fmix32(np.asarray(shingles, dtype=np.uint32)).reshape(-1, 1)
+    return (mixed * a + b).min(axis=0)
+
+
+def fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (uint32 products wrap modulo 2**32, as the finalizer does)."""
+    values = values ^ (values >> FMIX32_SHIFTS[0])
+    values = values * FMIX32_MULTIPLIERS[0]
+    values = values ^ (values >> FMIX32_SHIFTS[1])
+    values = values * FMIX32_MULTIPLIERS[1]
+    return values ^ (values >> FMIX32_SHIFTS[2])
 
 
 def signature_from(hashvalues: np.ndarray) -> MinHash:

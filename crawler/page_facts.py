@@ -18,14 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_base_url
 
 from cleaners import Draft
 from cleaners.article import count_words
 from cleaners.metadata import ARTICLE_TYPES
 
-from .clusters import shingle_hashes, signature_of
+from .clusters import shingle_hashes, signature_values
 from .relevance import Relevance, RelevanceMatcher
-from .windowing import pagination, time_dates
+from .windowing import dated_entries, pagination, paging_links
 
 LISTING_DATED_LINKS = 5  # an untyped page with this many links dated by their own <time> is a listing, not an article
 
@@ -37,11 +38,19 @@ def text_key(title: str, text: str) -> str:
 
 
 def listing_reason(response) -> str | None:
-    """Why an untyped HTML page is a listing, not an article (dated links, a next page), or None."""
-    dated = len(time_dates(response))
-    if dated >= LISTING_DATED_LINKS:
-        return f"a listing page: {dated} dated links"
-    following, _jumps = pagination(response.url, [response.urljoin(href) for href in response.xpath("//a/@href").getall()])
+    """Why an untyped HTML page is a listing, not an article (dated links, a next page), or None.
+
+    It reads the page's tree with lxml alone. Each dated link needs a `<time>` of its own (two entries
+    sharing one are nested, so their one link is the same), so a page with fewer `<time>` elements than
+    LISTING_DATED_LINKS is not searched for them; and only the links that may name a next page are joined
+    (`paging_links`)."""
+    root = response.selector.root
+    if sum(1 for _time in root.iter("time")) >= LISTING_DATED_LINKS:
+        dated = len(dated_entries(root, response.urljoin))
+        if dated >= LISTING_DATED_LINKS:
+            return f"a listing page: {dated} dated links"
+    hrefs = root.xpath("//a/@href", smart_strings=False)
+    following, _jumps = pagination(response.url, paging_links(get_base_url(response), hrefs))
     return f"a listing page: its next page is {following}" if following else None
 
 
@@ -59,6 +68,7 @@ class PageFacts:
     text_key: str
     word_count: int
     listing: str | None  # listing_reason of an untyped page; None for a typed article or no listing
+    listing_read: bool = True  # False: an untyped page whose text can be no article (the judge asks no listing test)
 
     def describes(self, title: str, text: str) -> bool:
         return self.title == title and self.text == text
@@ -68,26 +78,37 @@ class PageReader:
     """A crawl's reading of its pages: the story's terms and the signature's length. Sent to the workers
     with each page (it pickles to a few hundred bytes)."""
 
-    def __init__(self, relevance: RelevanceMatcher, max_words: int = 0):
+    def __init__(self, relevance: RelevanceMatcher, max_words: int = 0, min_words: int = 0, untyped_min_words: int = 0):
         self.relevance = relevance
         self.max_words = max_words  # NEAR_DUPLICATE_MAX_WORDS
+        self.min_words = min_words  # MIN_ARTICLE_WORDS
+        self.untyped_min_words = untyped_min_words  # UNTYPED_ARTICLE_WORDS
 
-    def facts(self, draft: Draft | None, body: bytes, content_type: str | None, url: str) -> PageFacts | None:
-        """The facts of a drafted page (None for a page with no text or a wall: nothing downstream reads them)."""
+    def facts(self, draft: Draft | None, body: bytes, content_type: str | None, url: str, encoding: str | None = None
+              ) -> PageFacts | None:
+        """The facts of a drafted page (None for a page with no text or a wall: nothing downstream reads them).
+        `encoding`: the crawl's response's (Scrapy's reading of the same body and Content-Type), if known."""
         if draft is None or draft.wall is not None or not draft.paragraphs:
             return None
         title, text = draft.meta.title or "", "\n".join(draft.paragraphs)
-        listing = None
+        words = count_words(text)
+        listing, listing_read = None, True
         if not is_typed_article(draft.meta.page_type):
-            listing = listing_reason(response_of(body, content_type, url))
+            listing_read = self.may_be_an_untyped_article(draft, words)
+            listing = listing_reason(response_of(body, content_type, url, encoding)) if listing_read else None
         return PageFacts(title, text, self.relevance.match(title, text),
-                         signature_of(shingle_hashes(text, self.max_words)).hashvalues, self.max_words,
-                         text_key(title, text),
-                         count_words(text), listing)
+                         signature_values(shingle_hashes(text, self.max_words)), self.max_words,
+                         text_key(title, text), words, listing, listing_read)
+
+    def may_be_an_untyped_article(self, draft: Draft, words: int) -> bool:
+        """What the page judge (crawler/verdicts.py) asks of an untyped page before its listing test: enough words
+        and a date. Site memory only takes paragraphs away, so a draft short of them makes no article."""
+        return words >= self.min_words and bool(draft.meta.published) and words >= self.untyped_min_words
 
 
-def response_of(body: bytes, content_type: str | None, url: str) -> HtmlResponse:
+def response_of(body: bytes, content_type: str | None, url: str, encoding: str | None = None) -> HtmlResponse:
     """The crawl's HtmlResponse as far as the listing test reads it: its URL, body and Content-Type (which,
-    with the body, decide its encoding and so its text)."""
+    with the body, decide its encoding and so its text). Given the `encoding` the crawl's response found from
+    them, the worker does not find it again (for a page that declares none, that is a charset detection)."""
     headers = {b"Content-Type": content_type.encode("latin-1")} if content_type is not None else {}
-    return HtmlResponse(url=url, body=body, headers=headers)
+    return HtmlResponse(url=url, body=body, headers=headers, encoding=encoding)

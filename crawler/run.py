@@ -77,7 +77,8 @@ class StoryRun:
         site_memory = site_memory_from(settings, frontier)
         relevance = RelevanceMatcher(story.groups)
         # the workers read a page's facts beside its draft (crawler/page_facts.py): relevance and signatures too
-        reader = PageReader(relevance, settings.getint("NEAR_DUPLICATE_MAX_WORDS"))
+        reader = PageReader(relevance, settings.getint("NEAR_DUPLICATE_MAX_WORDS"), settings.getint("MIN_ARTICLE_WORDS"),
+                            settings.getint("UNTYPED_ARTICLE_WORDS"))
         cleaning = CleaningPool.from_settings(settings, reader).start()
         run = cls(story, urls, UrlPolicy(settings.getint("URLLENGTH_LIMIT")), frontier, cleaning,
                   Windowing.from_settings(settings, story), open_state(settings, urls), site_memory, replay, relevance)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from cleaners.dates import parse_day
 
@@ -33,6 +33,7 @@ OFFSET_PARAMS = ("offset", "start", "from", "skip")
 NEWEST_FIRST_ITEMS = 3  # a page of this many dated items or more, newest first, is read as a chronological listing
 PAGE_IN_PATH = re.compile(r"/(?:page|seite|pagina|side|sida|strona)/(\d{1,5})/?$")
 PAGE_PATH_WORDS = ("/page/", "/seite/", "/pagina/", "/side/", "/sida/", "/strona/")  # what PAGE_IN_PATH needs
+URL_CHARS_DROPPED = ("\t", "\r", "\n")  # urlsplit drops them from a URL
 LISTING_PRIORITY, ARTICLE_PRIORITY = 20000, 10000  # in the window, plus the day's offset in it: newest first
 UNDATED_LISTING_PRIORITY = 5000
 PRIORITY_LEVELS = 64
@@ -144,10 +145,17 @@ def time_dates(response) -> dict[str, dt.date]:
     """Links of an HTML listing dated by their entry: a list item, table row or `<article>` holding one
     `<time>` (its `datetime`, or its text) and links to one URL only (a headline, maybe its picture too). A page's own `<article>`,
     whose one `<time>` is its own date, holds links to many URLs: it dates none of them."""
+    return dated_entries(response.selector.root, response.urljoin)
+
+
+def dated_entries(root, urljoin) -> dict[str, dt.date]:
+    """time_dates on the page's lxml tree (`response.selector.root`), its links made absolute by `urljoin`:
+    lxml's own XPath, without a parsel Selector around every node it returns."""
     dates: dict[str, dt.date] = {}
-    for item in response.xpath("//li[.//time] | //article[.//time] | //tr[.//time]"):
-        times = [time.attrib.get("datetime") or " ".join(time.xpath("string()").get().split()) for time in item.xpath(".//time")]
-        hrefs = {response.urljoin(href) for href in item.xpath(".//a/@href").getall()}
+    for item in root.xpath("//li[.//time] | //article[.//time] | //tr[.//time]", smart_strings=False):
+        times = [time.get("datetime") or " ".join(time.xpath("string()", smart_strings=False).split())
+                 for time in item.xpath(".//time", smart_strings=False)]
+        hrefs = {urljoin(href) for href in item.xpath(".//a/@href", smart_strings=False)}
         if len(times) != 1 or len(hrefs) != 1:
             continue
         day = parse_day(times[0])
@@ -158,7 +166,7 @@ def time_dates(response) -> dict[str, dt.date]:
 
 def page_number(url: str) -> tuple[str, int] | None:
     """(the listing's URL without its page number or offset, the number) for a paginated listing's URL."""
-    if "?" not in url and not any(word in url for word in PAGE_PATH_WORDS) and not any(c in url for c in "\t\r\n"):
+    if "?" not in url and not any(word in url for word in PAGE_PATH_WORDS) and not any(c in url for c in URL_CHARS_DROPPED):
         return None  # no query, no page in the path (urlsplit drops tabs and newlines): most links, told unparsed
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -171,6 +179,21 @@ def page_number(url: str) -> tuple[str, int] | None:
         base = parts.path[:match.start()] + "/"
         return urlunsplit((parts.scheme, parts.netloc, base, parts.query, "")), int(match.group(1))
     return None
+
+
+def paging_links(base_url: str, hrefs: list[str]) -> list[str]:
+    """The links among a page's `hrefs` (made absolute against `base_url`) that may name a page of a listing, in
+    the page's order: `pagination` of these is `pagination` of them all, without joining every link of the page.
+
+    page_number reads a URL only if it holds a "?", a page word ("/page/") or a character urlsplit drops. A
+    joined URL is made of the base's parts and the link's, and urljoin adds none of these: a query comes from
+    one of them, and a path's "/page/" is either in the link ("page/", at its start or after a "/") or in the
+    base (every segment it keeps from the base is followed by a "/" there). So when the base holds none, only
+    the links that hold one are joined."""
+    triggers = ("?", *(word[1:] for word in PAGE_PATH_WORDS), *URL_CHARS_DROPPED)
+    if any(trigger in base_url for trigger in triggers):
+        return [urljoin(base_url, href) for href in hrefs]
+    return [urljoin(base_url, href) for href in hrefs if any(trigger in href for trigger in triggers)]
 
 
 def pagination(page_url: str, links: list[str]) -> tuple[str | None, set[str]]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from conftest import EXPECTED
-from crawler.clusters import NearDuplicateIndex, minhash, new_cluster_id
+from datasketch import MinHash
+
+from crawler.clusters import (NUM_PERM, SCHEME, WORD, NearDuplicateIndex, first_words, minhash, new_cluster_id, permutations,
+                              shingle_hashes, signature_of)
 
 WIRE = ["en/northpost/2024-10-25-musk-and-putin-have-spoken-regularly-wsj-reports.txt",
         "en/openfield/2024-10-25-associated-wire-musk-putin-two-years.txt"]
@@ -52,3 +55,30 @@ def test_an_lsh_candidate_below_the_threshold_is_not_a_near_duplicate():
         variant = words[:cut] + [f"{w}{n}" for w in words[cut:]]
         nearest = index.nearest(minhash(" ".join(variant)), "en")
         assert nearest is None or nearest[2] >= 0.5, nearest
+
+
+def every_expected_text() -> list[str]:
+    return [body(p.relative_to(EXPECTED).as_posix()) for p in sorted(EXPECTED.glob("*/*/*.txt"))]
+
+
+def test_the_signature_is_the_one_datasketch_computes_from_the_same_shingles():
+    for text in every_expected_text():
+        shingles = shingle_hashes(text)
+        computed = MinHash(num_perm=NUM_PERM, hashfunc=lambda value: value, permutations=permutations(), scheme=SCHEME)
+        computed.update_batch(shingles)
+        assert (signature_of(shingles).hashvalues == computed.hashvalues).all()
+
+
+def test_a_texts_first_words_are_matched_before_they_are_casefolded():
+    """"İ" casefolds to "i" and a combining dot, which is no word character: folded first, "İzmir" would split."""
+    text = "İzmir Straße " * 30
+    assert first_words(text, 1000) == ["i̇zmir", "strasse"] * 30
+    assert first_words(text, 5) == ["i̇zmir", "strasse"] * 2 + ["i̇zmir"]
+
+
+def test_a_texts_first_words_are_its_first_words_whatever_the_limit():
+    for text in every_expected_text():
+        everything = [match.group().casefold() for match in WORD.finditer(text)]
+        assert first_words(text, len(text)) == everything
+        for limit in (1, 7, 50, 333):
+            assert first_words(text, limit) == everything[:limit]

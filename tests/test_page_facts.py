@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Request
 
 from cleaners import finish_article
+from cleaners.dates import parse_day
 from crawler.cleaning import draft_page
 from crawler.clusters import minhash
-from crawler.page_facts import PageReader, listing_reason, text_key
+from crawler.page_facts import LISTING_DATED_LINKS, PageReader, listing_reason, text_key
 from crawler.relevance import RelevanceMatcher
+from crawler.verdicts import NotAnArticle, PageJudge
+from crawler.windowing import pagination
 
-WEB = Path(__file__).resolve().parent.parent / "fixtures" / "web" / "northpost"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+WEB = FIXTURES / "web" / "northpost"
+LISTING_TEST = FIXTURES / "listing-test"
 ARTICLE = WEB / "world/2024/oct/25/musk-and-putin-have-spoken-regularly-wsj-reports.html"
 SECTION = WEB / "world/index.html"  # an untyped page whose links include the section's next page
 GROUPS = (("Musk",), ("Putin*",))
@@ -59,3 +64,71 @@ def test_facts_do_not_describe_a_text_site_memory_trimmed():
     article = finish_article(draft)
     trimmed = "\n".join(article.text.split("\n")[1:])
     assert not facts.describes(article.title, trimmed)
+
+
+def response_at(path: Path, url: str) -> HtmlResponse:
+    return HtmlResponse(url=url, body=path.read_bytes(), headers={"Content-Type": "text/html"})
+
+
+def test_an_untyped_page_short_of_an_untyped_articles_words_is_not_tested_in_the_worker_but_by_the_judge():
+    url = ORIGIN + "world/"
+    reader = PageReader(RelevanceMatcher(GROUPS), 0, min_words=40, untyped_min_words=100_000)
+    draft, facts = draft_page(SECTION.read_bytes(), "text/html", url, 0, reader)
+    assert not facts.listing_read and facts.listing is None
+    response = HtmlResponse(url=url, body=SECTION.read_bytes(), headers={"Content-Type": "text/html"},
+                            request=Request(url, meta={"page_facts": facts}))
+    verdict = PageJudge.listing_or(finish_article(draft), response)
+    assert verdict == NotAnArticle(f"a listing page: its next page is {ORIGIN}world/page/2/")
+
+
+def test_an_untyped_page_with_an_untyped_articles_words_and_date_is_tested_in_the_worker():
+    reader = PageReader(RelevanceMatcher(GROUPS), 0, min_words=40, untyped_min_words=120)
+    _draft, facts = draft_page((LISTING_TEST / "archive-day.html").read_bytes(), "text/html", ORIGIN + "day/", 0, reader)
+    assert facts.listing_read is (facts.word_count >= 120)
+
+
+def test_a_page_of_entries_each_dated_by_its_own_time_is_a_listing():
+    assert listing_reason(response_at(LISTING_TEST / "archive-day.html", ORIGIN + "news/2025/03/14/")) == \
+        "a listing page: 6 dated links"
+
+
+def test_times_that_date_no_single_link_do_not_make_a_listing():
+    response = response_at(LISTING_TEST / "shared-times.html", ORIGIN + "weekend/")
+    assert len(response.xpath("//time")) > LISTING_DATED_LINKS
+    assert listing_reason(response) is None
+
+
+def test_a_next_page_named_relative_to_the_pages_base_is_found():
+    response = response_at(LISTING_TEST / "based-section.html", ORIGIN + "world/")
+    assert listing_reason(response) == f"a listing page: its next page is {ORIGIN}world/page/2/"
+
+
+def test_the_nearest_of_relative_next_pages_is_found():
+    response = response_at(LISTING_TEST / "relative-next.html", ORIGIN + "coast/")
+    assert listing_reason(response) == f"a listing page: its next page is {ORIGIN}coast/page/2/"
+
+
+def listing_read_through_selectors(response) -> str | None:
+    """The listing test as Scrapy's selectors read it: every link joined, every entry a Selector."""
+    dates: dict = {}
+    for item in response.xpath("//li[.//time] | //article[.//time] | //tr[.//time]"):
+        times = [time.attrib.get("datetime") or " ".join(time.xpath("string()").get().split()) for time in item.xpath(".//time")]
+        hrefs = {response.urljoin(href) for href in item.xpath(".//a/@href").getall()}
+        day = parse_day(times[0]) if len(times) == 1 and len(hrefs) == 1 else None
+        if day is not None:
+            dates.setdefault(hrefs.pop(), day)
+    if len(dates) >= LISTING_DATED_LINKS:
+        return f"a listing page: {len(dates)} dated links"
+    following, _jumps = pagination(response.url, [response.urljoin(href) for href in response.xpath("//a/@href").getall()])
+    return f"a listing page: its next page is {following}" if following else None
+
+
+def test_every_fixture_page_gets_the_verdict_a_reading_through_selectors_gives():
+    urls = (ORIGIN + "coast/", ORIGIN + "world/page/1/", ORIGIN + "a/story.html?id=7")
+    kinds = set()
+    for path in sorted(FIXTURES.rglob("*.html")):
+        for url in urls:
+            verdict = listing_reason(response_at(path, url))
+            assert verdict == listing_read_through_selectors(response_at(path, url)), (path, url)
+            kinds.add("article" if verdict is None else "dated" if verdict.endswith("dated links") else "next page")
+    assert kinds == {"article", "dated", "next page"}  # the fixtures hold every verdict

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from crawler.relevance import RelevanceMatcher
+import unicodedata
+
+from crawler.relevance import RelevanceMatcher, fold
 
 GROUPS = (("Musk", "Маск"), ("Putin*", "Pútín*", "Путин*", "Путін*"))
 matcher = RelevanceMatcher(GROUPS)
@@ -42,3 +44,10 @@ def test_a_japanese_term_matches_inside_running_text():
     """Japanese writes words without spaces between them: a term is found with no word boundary around it."""
     matcher = RelevanceMatcher((("函館朝市",),))
     assert matcher.match("", "きのう函館朝市で新しい店が開いた。").on_topic
+
+
+def test_folding_deletes_every_combining_mark_of_the_basic_plane_and_nothing_else():
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)  # surrogates are no text
+    decomposed = unicodedata.normalize("NFKD", every)
+    kept = "".join(ch for ch in decomposed if not (ord(ch) < 0x10000 and unicodedata.combining(ch)))
+    assert fold(every) == kept.casefold()

@@ -19,7 +19,7 @@ from .fetch_cost import fetched_listing_page
 from .items import ArticleItem
 from .listings_flow import ListingsFlow
 from .page_facts import PageFacts
-from .report import record_decision, utc_now
+from .report import candidate_found, record_decision, utc_now
 from .run import StoryRun
 from .verdicts import NotAnArticle, PageJudge, page_facts
 
@@ -130,7 +130,8 @@ class ArticleFlow:
         if amp_url not in item.other_urls:
             item.other_urls.append(amp_url)
         self.frontier.mark_cleaned([identity])
-        if self.frontier.claim(identity, item.url):
+        if self.frontier.claim(identity, item.url):  # met here first: a candidate found, with its one decision
+            self.crawler.signals.send_catch_log(candidate_found, outlet=item.outlet, url=amp_url)
             record_decision(self.crawler, url=amp_url, outlet=item.outlet, reason="duplicate",
                             detail=f"declared AMP copy of {item.url}", via={"kind": "link", "url": item.url},
                             kind="same_url", provisional=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import FAST, run_storycrawl
@@ -114,6 +116,20 @@ def test_a_declared_amp_copy_is_decided_as_duplicate_of_the_article_that_declare
     assert [d["reason"] for d in amp] == ["duplicate", "known"]
     assert amp[0]["detail"].split()[-1] == article["url"]
     assert [path_of(u) for u in article["other_urls"]] == [NORTHPOST_AMP]
+
+
+def test_an_amp_copy_met_only_through_its_articles_declaration_is_found_and_decided_once(fixture_web, tmp_path):
+    """Every candidate gets one decision, and every decided URL was found: the report never counts more
+    decisions than candidates ("undecided" below zero)."""
+    story = tmp_path / "story.toml"
+    story.write_text(f'id = "declared-amp"\n[match]\ngroups = [["Musk"]]\n[[sources]]\nname = "northpost"\n'
+                     f'urls = ["{fixture_web.origin("northpost") + NORTHPOST_ARTICLE}"]\n')
+    run = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "corpus"), *FAST)
+    assert run.returncode == 0, run.stderr[-2000:]
+    decisions = read_jsonl(tmp_path / "corpus" / "decisions.jsonl")
+    totals = json.loads((tmp_path / "corpus" / "report.json").read_text())["totals"]
+    assert NORTHPOST_AMP in [path_of(d["url"]) for d in decisions]
+    assert totals["found"] == len(decisions) == 2 and totals["undecided"] == 0
 
 
 def test_a_duplicate_record_whose_article_never_got_its_file_is_decided_again(tmp_path):

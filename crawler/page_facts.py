@@ -58,6 +58,17 @@ def is_typed_article(page_type: str | None) -> bool:
     return (page_type or "").lower() in ARTICLE_TYPES
 
 
+def word_shortfall(words: int, typed: bool, published: str | None, min_words: int, untyped_min_words: int) -> str | None:
+    """Why a text of `words` words makes no article, or None: fewer than `min_words` (MIN_ARTICLE_WORDS), or, on
+    a page that declares no article type, no date or fewer than `untyped_min_words` (UNTYPED_ARTICLE_WORDS).
+    The page judge's rule (crawler/verdicts.py), which the worker asks of a draft too."""
+    if words < min_words:
+        return f"only {words} words"
+    if not typed and not (published and words >= untyped_min_words):
+        return f"no article type, {'no date' if not published else f'only {words} words'}"
+    return None
+
+
 @dataclass(frozen=True)
 class PageFacts:
     title: str  # the title and text these facts are of
@@ -103,7 +114,7 @@ class PageReader:
     def may_be_an_untyped_article(self, draft: Draft, words: int) -> bool:
         """What the page judge (crawler/verdicts.py) asks of an untyped page before its listing test: enough words
         and a date. Site memory only takes paragraphs away, so a draft short of them makes no article."""
-        return words >= self.min_words and bool(draft.meta.published) and words >= self.untyped_min_words
+        return word_shortfall(words, False, draft.meta.published, self.min_words, self.untyped_min_words) is None
 
 
 def response_of(body: bytes, content_type: str | None, url: str, encoding: str | None = None) -> HtmlResponse:

@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, Response
 from cleaners import Article, Draft, SiteMemory, finish_article
 
 from .cleaning import CleaningPool
-from .page_facts import PageFacts, is_typed_article, listing_reason
+from .page_facts import PageFacts, is_typed_article, listing_reason, word_shortfall
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,9 @@ class PageJudge:
             return article
         described = facts is not None and facts.describes(article.title, article.text)
         words = facts.word_count if facts is not None and described else article.word_count
-        typed = is_typed_article(article.page_type)
-        if words < self.min_words:
-            return NotAnArticle(f"only {words} words")
-        if not typed and not (article.published and words >= self.untyped_min_words):
-            return NotAnArticle(f"no article type, {'no date' if not article.published else f'only {words} words'}")
-        return article
+        reason = word_shortfall(words, is_typed_article(article.page_type), article.published, self.min_words,
+                                self.untyped_min_words)
+        return NotAnArticle(reason) if reason else article
 
     @staticmethod
     def listing_or(verdict: Article | NotAnArticle, response: Response) -> Article | NotAnArticle:

@@ -21,6 +21,8 @@ import threading
 import time
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +69,8 @@ class FixtureWeb:
         self._bombs: dict[int, bytes] = {}
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
+        self._open = threading.Event()  # cleared while `held`: requests wait to be answered
+        self._open.set()
 
     def origin(self, outlet: str) -> str:
         return f"http://{self.addresses[outlet]}:{self.port}"
@@ -97,6 +101,19 @@ class FixtureWeb:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Requests arriving in the block wait, unanswered, until it ends: a test lines several crawlers up at
+        the start line, so none has crawled the whole web before another has started."""
+        self._open.clear()
+        try:
+            yield
+        finally:
+            self._open.set()
+
+    def wait_while_held(self) -> None:
+        self._open.wait()
 
     def fetched_paths(self, outlet: str) -> list[str]:
         """The paths (with query) requested from one outlet, in order."""
@@ -186,6 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         web, outlet = self.server.web, self.server.outlet
+        web.wait_while_held()
         arrived = time.time()  # tests read the gaps between requests (retry backoff) from it
         reply = validated(self._resolve(web, outlet, urlsplit(self.path).path), self.headers.get("If-None-Match"))
         web.log_request({"outlet": outlet, "method": self.command, "path": self.path, "status": reply.status,

@@ -147,8 +147,9 @@ def test_a_page_answering_503_twice_then_200_is_retried_and_written(hostile):
 
 @slow
 def test_each_retry_waits_twice_as_long_as_the_one_before(hostile):
+    """Lower bounds only: a loaded machine can stretch any gap, and so make the first outlast the second."""
     first, second = hostile.gaps("retries", "/flaky/503-twice")
-    assert first >= BACKOFF_BASE and second >= 2 * BACKOFF_BASE and second > first
+    assert first >= BACKOFF_BASE and second >= 2 * BACKOFF_BASE
 
 
 @slow

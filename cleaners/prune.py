@@ -151,12 +151,16 @@ class _BodyGuard:
         return len(self.tree.text_content()) or 1
 
     def holds_body(self, el: HtmlElement) -> bool:
+        """Most elements asked about are a few words (a share button, a caption): their length settles the
+        paragraph share (paragraphs do not nest, so an element's paragraph text is at most its text) and the
+        anchors (each ANCHOR_CHARS long) without reading their paragraphs."""
         text = el.text_content()
         if len(text) / self.text > BODY_SHARE_LIMIT:
             return True
-        if sum(len(p.text_content()) for p in el.iter("p")) / self.paragraphs > BODY_SHARE_LIMIT:
+        if (len(text) / self.paragraphs > BODY_SHARE_LIMIT
+                and sum(len(p.text_content()) for p in el.iter("p")) / self.paragraphs > BODY_SHARE_LIMIT):
             return True
-        if len(self.anchors) < ANCHORS:
+        if len(self.anchors) < ANCHORS or len(text) < ANCHOR_CHARS:
             return False
         text = " ".join(text.split())
         return sum(anchor in text for anchor in self.anchors) >= ANCHORS - 1

@@ -14,7 +14,7 @@ from trafilatura import bare_extraction
 from cleaners import CleaningOptions, extract
 from cleaners.agreement import (IndependentReading, agreement, independent_text, is_clean_subset, medoid,
                                 needs_vote, reads_as_layout_table, shingle_set)
-from cleaners.extract import fast_pass_will_do, second_opinion
+from cleaners.extract import FALLBACK_BELOW_SHARE, fast_pass_will_do, second_opinion
 from cleaners.metadata import PageMetadata
 from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
@@ -176,34 +176,42 @@ def test_a_paragraph_printed_twice_is_kept_twice():
 
 def fast_pass_of(page: str):
     tree = lxml_html.fromstring(html_of(page))
-    return bare_extraction(tree, with_metadata=False, fast=True, include_comments=False, include_tables=True)
+    return bare_extraction(tree, with_metadata=False, fast=True, include_comments=False, include_tables=True), tree
 
 
 def test_a_fast_pass_that_read_the_article_is_kept():
-    assert fast_pass_will_do(fast_pass_of("more-cues"))
+    document, tree = fast_pass_of("more-cues")
+    assert fast_pass_will_do(document, tree)
 
 
 def test_a_fast_pass_far_shorter_than_an_independent_reading_is_redone():
-    document = fast_pass_of("more-cues")
+    document, tree = fast_pass_of("more-cues")
     longer = IndependentReading(html_of("link-lists"))  # a reading with more than twice the fast pass's text
     assert len(longer.text) > 2 * len(document.text)
-    assert fast_pass_will_do(document, IndependentReading(html_of("more-cues")))  # the control
-    assert not fast_pass_will_do(document, longer)
+    assert fast_pass_will_do(document, tree, IndependentReading(html_of("more-cues")))  # the control
+    assert not fast_pass_will_do(document, tree, longer)
 
 
 def test_a_fast_pass_that_read_only_short_lines_is_redone():
-    document = fast_pass_of("more-cues")
+    document, tree = fast_pass_of("more-cues")
     document.text = "\n".join(["News", "Region", "Business", "Sport", "Contact"] * 4)
-    assert not fast_pass_will_do(document)
+    assert not fast_pass_will_do(document, tree)
 
 
-def test_a_fast_pass_that_left_most_of_the_pages_paragraphs_out_is_kept():
-    """The readers' letters under the article are most of the page's <p> text; the fast pass read the article's
-    prose only, and that alone is no reason to redo it (the fallbacks would take the letters back)."""
-    document = fast_pass_of("uncued-reader-letters")
-    paragraphs = sum(len(p.text_content()) for p in lxml_html.fromstring(html_of("uncued-reader-letters")).iter("p"))
-    assert len(document.text) < paragraphs / 2 and "harbour board voted" in document.text
-    assert fast_pass_will_do(document)
+def test_a_fast_pass_that_read_a_third_of_the_pages_paragraphs_is_kept():
+    """The readers' letters under the article are most of the page's <p> text; the fast pass read the article
+    alone, and that is no reason to redo it (the fallbacks would take the letters back)."""
+    document, tree = fast_pass_of("uncued-reader-letters")
+    paragraphs = sum(len(p.text_content()) for p in tree.iter("p"))
+    assert FALLBACK_BELOW_SHARE * paragraphs < len(document.text) < paragraphs / 2
+    assert fast_pass_will_do(document, tree)
+
+
+def test_a_fast_pass_that_read_a_sliver_of_the_pages_paragraphs_is_redone():
+    document, tree = fast_pass_of("uncued-reader-letters")
+    document.text = document.text.split("\n")[0]  # the first paragraph of four
+    assert len(document.text) < FALLBACK_BELOW_SHARE * sum(len(p.text_content()) for p in tree.iter("p"))
+    assert not fast_pass_will_do(document, tree)
 
 
 # --- A second opinion where an independent extractor disagrees (cleaners/agreement.py)

@@ -11,8 +11,9 @@ state row is committed. A crawl killed in between leaves a manifest record the s
 `reconcile` takes it from the manifest when the next run opens the state.
 
 A crawl commits its changes in batches, not one by one: when a change arrives and the batch is
-STATE_COMMIT_SECONDS old or COMMIT_ROWS long, and whenever the spider is idle and at close: a kill loses at most the last batch, whose
-written articles `reconcile` takes from the manifest and whose other URLs the next run decides again.
+STATE_COMMIT_SECONDS old or COMMIT_ROWS long, whenever the spider is idle, and at close. A kill loses at most
+the last batch, whose written articles `reconcile` takes from the manifest and whose other URLs the next run
+decides again.
 """
 
 from __future__ import annotations

@@ -23,6 +23,12 @@ UNTIDY = re.compile(r"\s[?!:;»]|’")  # what `wall_key` tidies beyond spaces a
 UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+# How a line pattern that may start anywhere in the line's first characters begins, and what it may go on with.
+LEADING_ANY = re.compile(r"\.\{0,\d+\}(?:\\b)?")
+PLAIN_GROUP = re.compile(r"\(\?:([^()]*)\)")
+LETTERS = re.compile(r"[^\W\d_]+")
+QUANTIFIERS = ("?", "*", "{")
+
 CLUTTER_MEMORY = 20_000  # lines whose clutter verdict a lexicon remembers (about 6 MB in each process)
 
 
@@ -71,7 +77,7 @@ class Lexicon:
     tail_headings: frozenset[str]
     see_also: tuple[str, ...]
     boilerplate_lines: frozenset[str]
-    line_patterns: re.Pattern | None
+    line_patterns: LinePatterns | None
     section_labels: re.Pattern | None
     tail_patterns: re.Pattern | None = None  # headings with a variable part: "More from <outlet>"
     consent_walls: re.Pattern | None = None  # phrases of consent dialogs ("Accept all"), on `wall_key` text
@@ -176,13 +182,66 @@ def load_lexicon(folder=LEXICON_DIR) -> Lexicon:
         tail_headings=frozenset(tails),
         see_also=tuple(sorted(see_also, key=len, reverse=True)),
         boilerplate_lines=frozenset(lines),
-        line_patterns=_any_of(patterns),
+        line_patterns=LinePatterns.of(patterns) if patterns else None,
         section_labels=re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, sorted(labels)))) if labels else None,
         tail_patterns=_any_of(tail_patterns),
         consent_walls=_phrases(consent_walls),
         paywalls=_phrases(paywalls),
         offers=_phrases(offers | paywalls),
     )
+
+
+class LinePatterns:
+    """The lexicon's line patterns, each matched against a whole line, ignoring case.
+
+    Most start with fixed words, and fail on a line's first character. A pattern that may start anywhere in
+    a line's first characters (".{0,60}\\bclick here\\b.{0,80}") costs the engine a try at each of them: on a
+    page of long paragraphs those few patterns cost more than the rest of the post-extraction cleaning. Each
+    is tried only on a line holding one of the words it goes on with (`needed_words`), a test in C.
+    """
+
+    def __init__(self, fixed_start: re.Pattern | None, anywhere: tuple[tuple[tuple[str, ...], re.Pattern], ...]):
+        self.fixed_start = fixed_start
+        self.anywhere = anywhere
+        self.words = tuple(sorted({word for words, _ in anywhere for word in words}))
+
+    @classmethod
+    def of(cls, patterns: list[str]) -> LinePatterns:
+        needs = {pattern: needed_words(pattern) for pattern in patterns}
+        anywhere = tuple((words, re.compile(pattern, re.IGNORECASE)) for pattern, words in needs.items() if words)
+        return cls(_any_of([pattern for pattern, words in needs.items() if not words]), anywhere)
+
+    def fullmatch(self, line: str) -> bool:
+        if self.fixed_start is not None and self.fixed_start.fullmatch(line):
+            return True
+        folded = line.lower()
+        found = {word for word in self.words if word in folded}  # one pass for all: most lines hold none
+        return bool(found) and any(pattern.fullmatch(line) for words, pattern in self.anywhere if not found.isdisjoint(words))
+
+
+def needed_words(pattern: str) -> tuple[str, ...]:
+    """The words one of which a line must hold for a pattern that may start anywhere (LEADING_ANY) to match:
+    the letters it goes on with, or those of each alternative of a group ("(?:our|join)\\b" needs "our" or
+    "join"). Empty for a pattern starting with fixed words, or going on with anything less plain."""
+    leading = LEADING_ANY.match(pattern)
+    if leading is None:
+        return ()
+    rest = pattern[leading.end():]
+    group = PLAIN_GROUP.match(rest)
+    if group is not None and rest[group.end():group.end() + 1] in QUANTIFIERS:
+        return ()  # an optional group needs nothing
+    words = []
+    for alternative in group.group(1).split("|") if group is not None else [rest]:
+        letters = LETTERS.match(alternative)
+        if letters is None:
+            return ()
+        word = letters.group()
+        if alternative[letters.end():letters.end() + 1] in QUANTIFIERS:
+            word = word[:-1]  # "clicks?" needs only "click"
+        if not word:
+            return ()
+        words.append(word.lower())
+    return tuple(words)
 
 
 def _any_of(patterns: list[str]) -> re.Pattern | None:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
-from cleaners.lexicon import LEXICON_DIR, LexiconError, load_lexicon
+import pytest
+from lxml import html
+
+from cleaners.data import toml_files
+from cleaners.lexicon import LEXICON_DIR, LexiconError, LinePatterns, load_lexicon, needed_words, read_lexicon_file
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 ICELANDIC = 'language = "is"\ntail_headings = ["Mest lesið"]\nsee_also = ["Sjá einnig"]\n'
 
@@ -37,3 +44,29 @@ def test_a_mistake_names_the_file_and_the_key(tmp_path, text, says):
     with pytest.raises(LexiconError) as error:
         load_lexicon(lexicon_folder(tmp_path, text))
     assert says in str(error.value)
+
+
+def test_a_line_pattern_that_may_start_anywhere_needs_the_words_it_goes_on_with():
+    assert needed_words(r".{0,60}\bclick(?:ing)? here\b.{0,80}") == ("click",)
+    assert needed_words(r".{0,60}\b(?:our|join|subscribe to)\b.{0,30}") == ("our", "join", "subscribe")
+    assert needed_words(r".{0,80}\bcookies?\b") == ("cookie",)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"sign up (?:for|to) .{0,60}newsletter",  # fixed words first: the engine rejects a line on its first letter
+    r".{0,60}(?:our )?telegram",  # an optional group needs nothing
+    r".{0,60}\w+ telegram",  # nothing plain to look for
+])
+def test_other_line_patterns_need_no_words(pattern):
+    assert needed_words(pattern) == ()
+
+
+def test_the_line_patterns_judge_every_fixture_line_as_their_one_alternation_does():
+    patterns = [pattern for file in toml_files(LEXICON_DIR) for pattern in read_lexicon_file(file).line_patterns]
+    alternation = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+    lines = [" ".join(line.split()) for page in sorted(FIXTURES.rglob("*.html"))
+             for line in html.fromstring(page.read_bytes()).text_content().split("\n") if line.strip()]
+    split = LinePatterns.of(patterns)
+    verdicts = [split.fullmatch(line) for line in lines]
+    assert verdicts == [bool(alternation.fullmatch(line)) for line in lines]
+    assert sum(verdicts) >= 20 and split.anywhere  # promo and cookie lines among them, some found by their words

@@ -104,6 +104,20 @@ class Lexicon:
         key = normalise_key(line)
         return self._is_tail_key(key) or key in self.see_also_keys
 
+    def short_text_kind(self, text: str) -> str | None:
+        """"heading" (`is_block_heading`), "offer" (`is_offer_line`) or None, for the pruner's short texts.
+
+        Remembered by text, as clutter verdicts are: menus, labels and buttons repeat within a page and on
+        every page of a site. Forgotten wholesale when CLUTTER_MEMORY texts are known."""
+        kinds = self._short_text_kinds
+        text = str(text)  # not lxml's string, which holds its whole page
+        if text in kinds:
+            return kinds[text]
+        if len(kinds) >= CLUTTER_MEMORY:
+            kinds.clear()
+        kind = kinds[text] = "heading" if self.is_block_heading(text) else "offer" if self.is_offer_line(text) else None
+        return kind
+
     def _is_tail_key(self, key: str) -> bool:
         return key in self.tail_headings or bool(self.tail_patterns and self.tail_patterns.fullmatch(key))
 
@@ -130,6 +144,10 @@ class Lexicon:
 
     @cached_property
     def _clutter_verdicts(self) -> dict[str, bool]:
+        return {}
+
+    @cached_property
+    def _short_text_kinds(self) -> dict[str, str | None]:
         return {}
 
     def is_clutter_line(self, line: str) -> bool:

@@ -246,9 +246,10 @@ def _drop_by_short_lines(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard)
     page's short texts (a heading is one text node: cheaper than every element's text)."""
     doomed = []
     for text in tree.xpath(SHORT_TEXTS):
-        if lexicon.is_block_heading(text):
+        kind = lexicon.short_text_kind(text)
+        if kind == "heading":
             doomed.extend(_recirculation_block(text, lexicon, guard))
-        elif lexicon.is_offer_line(text):
+        elif kind == "offer":
             box = _offer_box(text, guard)
             if box is not None:
                 doomed.append(box)

@@ -70,3 +70,11 @@ def test_the_line_patterns_judge_every_fixture_line_as_their_one_alternation_doe
     verdicts = [split.fullmatch(line) for line in lines]
     assert verdicts == [bool(alternation.fullmatch(line)) for line in lines]
     assert sum(verdicts) >= 20 and split.anywhere  # promo and cookie lines among them, some found by their words
+
+
+@pytest.mark.parametrize("text, kind", [("Mest lesið", "heading"), ("Sjá einnig", "heading"),
+                                        ("Áskrifendur lesa áfram", "offer"), ("Innlent", None)])
+def test_a_short_text_is_a_block_heading_an_offer_or_neither(tmp_path, text, kind):
+    lexicon = load_lexicon(lexicon_folder(tmp_path, ICELANDIC + 'offers = ["Áskrifendur lesa áfram"]\n'))
+    assert lexicon.short_text_kind(text) == kind
+    assert lexicon.short_text_kind(text) == kind  # remembered, the same

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from trafilatura import bare_extraction
+from trafilatura.utils import decode_file
 
 from .agreement import (
     CHECKED_BELOW_CHARS,
@@ -160,6 +161,7 @@ def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon
     `options` switches cleaning steps (`CleaningOptions`); keyword arguments beyond it go to trafilatura.
     A consent wall or paywall stub (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
     """
+    html = decode_file(html)  # once, as trafilatura decodes, for the three readers and the wall cues
     tree = parse_page(html)  # as trafilatura's load_html, deep nesting too (cleaners/deep.py)
     if tree is None:
         return None

@@ -31,6 +31,13 @@ def html_parser(**options) -> HTMLParser:
     return parser
 
 
+# trafilatura rejects a document that does not say "html" in its first 50 characters and parses into fewer than
+# two top-level elements: text that is not a page (plain text, JSON, a feed). A page without doctype, <html> and
+# <head> whose content sits in one wrapper element (hand-written, truncated, or in an archive's own wrapper) fits
+# that test too, yet a browser renders it: it is read when it holds the elements of a page.
+PAGE_MARKUP = ("boolean(/html/body//*[self::div or self::table or self::td or self::a or self::span or self::br"
+               " or self::font or self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::article])")
+
 PAGE_PARSER = html_parser()
 DEEP_PARSER = html_parser(huge_tree=True)
 
@@ -47,7 +54,8 @@ def parse_page(html: bytes | str) -> HtmlElement | None:
 
 def load_page(html: bytes | str) -> HtmlElement | None:
     """trafilatura's `load_html` for bytes and strings, step by step, with the cleaners' parser: decoded as
-    trafilatura decodes, repaired as it repairs, rejected when it rejects."""
+    trafilatura decodes, repaired as it repairs, rejected when it rejects unless it holds a page's elements
+    (PAGE_MARKUP)."""
     text = decode_file(html)
     beginning = text[:50].lower()
     dubious = is_dubious_html(beginning)
@@ -61,8 +69,8 @@ def load_page(html: bytes | str) -> HtmlElement | None:
         pass
     if (tree is None or len(tree) < 1) and not parsed_bytes:
         tree = _parse_bytes(text)
-    if tree is not None and dubious and len(tree) < 2:
-        return None  # not HTML at all
+    if tree is not None and dubious and len(tree) < 2 and not tree.xpath(PAGE_MARKUP):
+        return None  # not HTML at all: plain text, JSON, a feed
     return tree
 
 

@@ -188,3 +188,21 @@ def test_a_page_declaring_its_sites_language_is_filed_under_its_bodys_language()
 
 def test_too_short_a_text_keeps_the_declared_language():
     assert body_language("Musk.", "is") == "is" and detect_language("Musk.") == (None, 0.0)
+
+
+def test_a_page_without_html_and_head_elements_is_read_as_a_browser_renders_it():
+    """No doctype, no <html>, no <head>: a hand-written page, a truncated one, a page in an archive's wrapper."""
+    article = extract((ROOT / "fixtures" / "cleaners" / "page-without-html-element.html").read_bytes())
+    assert article is not None
+    assert article.text.startswith("The island ferry will run four crossings a day")
+    assert "a late sailing on Friday evenings" in article.text
+
+
+@pytest.mark.parametrize("document", [
+    b"Plain notes without a single tag, long enough to be read as a paragraph of text if it were a page. " * 5,
+    b'{"headline": "Ferry timetable changes", "body": "The island ferry will run four crossings a day."}',
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Almanac</title><item><title>Ferry timetable'
+    b" changes</title><description>The island ferry will run four crossings a day.</description></item></channel></rss>",
+])
+def test_a_document_that_is_not_a_page_gives_no_article(document):
+    assert extract(document) is None

@@ -182,9 +182,12 @@ def _detect(body: bytes, declared: str | None = None) -> str | None:
     ranked = []
     candidates = [*WEB_ENCODINGS, declared] if declared is not None else list(WEB_ENCODINGS)
     for match in from_bytes(sample, cp_isolation=candidates, preemptive_behaviour=False):
-        name = resolve_encoding(match.encoding)
-        if name is not None:
-            ranked.append((name, match.chaos, match.coherence))
+        # charset_normalizer reports encodings that decode the sample alike as one match: the declared one may be
+        # among them under another's name (windows-1252's curly quotes are windows-1250's too)
+        for label in match.could_be_from_charset:
+            name = resolve_encoding(label)
+            if name is not None:
+                ranked.append((name, match.chaos, match.coherence))
     if not ranked:
         return None
     _, best_chaos, best_coherence = ranked[0]

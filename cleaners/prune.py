@@ -75,6 +75,9 @@ FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
 NEVER_PRUNED = {"html", "body"}
 NEVER_PRUNED_BY_CUE = NEVER_PRUNED | {"article", "main"}  # CMSs decorate them with "tag-x category-y" classes
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # a subheading's anchor id is its own text: "h-share-your-views"
+# Words inside running text: "auf Basis von <a class="taxonomy-entity keyword">SEPA</a> und Karten" is a
+# sentence, whatever its link's class says.
+INLINE = {"a", "span", "em", "strong", "b", "i", "abbr", "mark", "small", "time", "cite", "q"}  # not <sup>: a reference mark
 # XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
 NAME_ATTRIBUTES = XPath("//@class | //@id")
 ROLE_ATTRIBUTES = XPath("//@role")
@@ -234,11 +237,21 @@ def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
     no body-guard measurement."""
     root, removed = tree.getroottree().getroot(), 0
     for el, is_box in _cued_elements(tree).items():
-        if el.tag in NEVER_PRUNED_BY_CUE or el.tag in HEADINGS or el.getroottree().getroot() is not root:
+        if (el.tag in NEVER_PRUNED_BY_CUE or el.tag in HEADINGS or el.getroottree().getroot() is not root
+                or _in_running_text(el)):
             continue
         if is_box or not guard.holds_body(el):
             removed += _drop([el])
     return removed
+
+
+def _in_running_text(el: HtmlElement) -> bool:
+    """An inline element with words on both sides of it in its parent: part of a sentence."""
+    if el.tag not in INLINE or not (el.tail or "").strip():
+        return False
+    before = el.getprevious()
+    text_before = (before.tail if before is not None else el.getparent().text) or ""
+    return bool(text_before.strip())
 
 
 def _drop_by_short_lines(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard) -> int:

@@ -492,6 +492,18 @@ def test_a_bold_lead_in_over_a_sentence_with_a_link_stays():
     assert len(update) == 1 and update[0] in clean("boxes-and-keyword-links").paragraphs
 
 
+def test_a_keyword_link_inside_a_sentence_stays_whatever_its_class():
+    sentence = on_page("boxes-and-keyword-links", "//p[a[contains(@class, 'keyword')] and contains(., 'Trains')]")
+    assert sentence == ["Trains are running again on every line in the county after Network Rail engineers pumped the last "
+                        "of the floodwater out of the cutting near Hollins Cross on Thursday morning."]
+    assert sentence[0] in clean("boxes-and-keyword-links").paragraphs
+
+
+def test_a_keyword_link_that_ends_its_line_goes():
+    assert on_page("boxes-and-keyword-links", "//p[starts-with(., 'More on:')]") == ["More on: Flooding"]
+    assert "Flooding" not in clean("boxes-and-keyword-links").text
+
+
 def test_a_row_of_names_linked_to_topic_pages_stays():
     rows = on_page("boxes-and-keyword-links", "//p[a[contains(@href, '/topics/')]]")
     assert rows == ["Kent: Ashford, Dover", "Sussex: Rye, Hastings"]

@@ -36,7 +36,7 @@ def html_parser(**options) -> HTMLParser:
 # <head> whose content sits in one wrapper element (hand-written, truncated, or in an archive's own wrapper) fits
 # that test too, yet a browser renders it: it is read when it holds the elements of a page.
 PAGE_MARKUP = ("boolean(/html/body//*[self::div or self::table or self::td or self::a or self::span or self::br"
-               " or self::font or self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::article])")
+               " or self::font or self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::article or self::pre])")
 
 PAGE_PARSER = html_parser()
 DEEP_PARSER = html_parser(huge_tree=True)

@@ -198,6 +198,13 @@ def test_a_page_without_html_and_head_elements_is_read_as_a_browser_renders_it()
     assert "a late sailing on Friday evenings" in article.text
 
 
+def test_a_preformatted_page_in_a_wrapper_element_is_read():
+    lines = "\n\n".join(f"Entry {n}: the ferry left the island at a quarter to seven, on time, with the mail and "
+                        f"forty passengers aboard, and the crossing took just under an hour." for n in range(1, 7))
+    article = extract(f'<document source="notes">\n<pre>\n{lines}\n</pre>\n'.encode())
+    assert article is not None and "Entry 6: the ferry left the island" in article.text
+
+
 @pytest.mark.parametrize("document", [
     b"Plain notes without a single tag, long enough to be read as a paragraph of text if it were a page. " * 5,
     b'{"headline": "Ferry timetable changes", "body": "The island ferry will run four crossings a day."}',

@@ -168,8 +168,8 @@ class Lexicon:
 
         Headlines carry no full stops; prose that happens to name "World" three times does.
         """
-        return bool(self.section_labels and len(line) > 100 and len(self.section_labels.findall(line)) >= 3
-                    and len(SENTENCE_END.findall(line)) < 2)
+        return bool(self.section_labels and len(line) > 100 and len(SENTENCE_END.findall(line)) < 2  # the cheaper test first
+                    and len(self.section_labels.findall(line)) >= 3)
 
 
 @lru_cache(maxsize=4)

@@ -25,7 +25,7 @@ UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\u
 
 # How a line pattern that may start anywhere in the line's first characters begins, and what it may go on with.
 LEADING_ANY = re.compile(r"\.\{0,\d+\}(?:\\b)?")
-PLAIN_GROUP = re.compile(r"\(\?:([^()]*)\)")
+PLAIN_GROUP = re.compile(r"\(\?:((?:[^()\\]|\\[^()])*)\)")  # no group inside, no escaped parenthesis
 LETTERS = re.compile(r"[^\W\d_]+")
 QUANTIFIERS = ("?", "*", "{")
 
@@ -242,8 +242,8 @@ def needed_words(pattern: str) -> tuple[str, ...]:
     the letters it goes on with, or those of each alternative of a group ("(?:our|join)\\b" needs "our" or
     "join"). Empty for a pattern starting with fixed words, or going on with anything less plain."""
     leading = LEADING_ANY.match(pattern)
-    if leading is None:
-        return ()
+    if leading is None or _alternatives_at_top(pattern):
+        return ()  # "x.{0,9}|y" matches "y" whatever its first branch needs
     rest = pattern[leading.end():]
     group = PLAIN_GROUP.match(rest)
     if group is not None and rest[group.end():group.end() + 1] in QUANTIFIERS:
@@ -260,6 +260,25 @@ def needed_words(pattern: str) -> tuple[str, ...]:
             return ()
         words.append(word.lower())
     return tuple(words)
+
+
+def _alternatives_at_top(pattern: str) -> bool:
+    """A "|" outside every group and character class."""
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _any_of(patterns: list[str]) -> re.Pattern | None:

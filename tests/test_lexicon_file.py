@@ -56,6 +56,8 @@ def test_a_line_pattern_that_may_start_anywhere_needs_the_words_it_goes_on_with(
     r"sign up (?:for|to) .{0,60}newsletter",  # fixed words first: the engine rejects a line on its first letter
     r".{0,60}(?:our )?telegram",  # an optional group needs nothing
     r".{0,60}\w+ telegram",  # nothing plain to look for
+    r".{0,60}\bfollow us|share this",  # a branch at the top needs nothing of the other
+    r".{0,60}(?:follow\)us|join)",  # an escaped parenthesis: the group is not read as plain words
 ])
 def test_other_line_patterns_need_no_words(pattern):
     assert needed_words(pattern) == ()

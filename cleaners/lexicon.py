@@ -109,14 +109,10 @@ class Lexicon:
 
         Remembered by text, as clutter verdicts are: menus, labels and buttons repeat within a page and on
         every page of a site. Forgotten wholesale when CLUTTER_MEMORY texts are known."""
-        kinds = self._short_text_kinds
-        text = str(text)  # not lxml's string, which holds its whole page
-        if text in kinds:
-            return kinds[text]
-        if len(kinds) >= CLUTTER_MEMORY:
-            kinds.clear()
-        kind = kinds[text] = "heading" if self.is_block_heading(text) else "offer" if self.is_offer_line(text) else None
-        return kind
+        return remembered(self._short_text_kinds, str(text), self._short_text_kind)  # str: lxml's holds its page
+
+    def _short_text_kind(self, text: str) -> str | None:
+        return "heading" if self.is_block_heading(text) else "offer" if self.is_offer_line(text) else None
 
     def _is_tail_key(self, key: str) -> bool:
         return key in self.tail_headings or bool(self.tail_patterns and self.tail_patterns.fullmatch(key))
@@ -155,13 +151,10 @@ class Lexicon:
 
         Remembered by line: the vote cleans three readings of one page that share most lines, and a site
         repeats its own on every page. Forgotten wholesale when CLUTTER_MEMORY lines are known."""
-        verdicts = self._clutter_verdicts
-        verdict = verdicts.get(line)
-        if verdict is None:
-            if len(verdicts) >= CLUTTER_MEMORY:
-                verdicts.clear()
-            verdict = verdicts[line] = self.is_see_also(line) or self.is_boilerplate(line) or self.is_headline_list(line)
-        return verdict
+        return remembered(self._clutter_verdicts, line, self._is_clutter_line)
+
+    def _is_clutter_line(self, line: str) -> bool:
+        return self.is_see_also(line) or self.is_boilerplate(line) or self.is_headline_list(line)
 
     def is_headline_list(self, line: str) -> bool:
         """Headlines run together with section labels ("... Innlent ... Erlent ... Innlent").
@@ -170,6 +163,17 @@ class Lexicon:
         """
         return bool(self.section_labels and len(line) > 100 and len(SENTENCE_END.findall(line)) < 2  # the cheaper test first
                     and len(self.section_labels.findall(line)) >= 3)
+
+
+def remembered(memory: dict, key: str, compute):
+    """`compute(key)`, answered from `memory` when asked before; the memory is emptied once it holds CLUTTER_MEMORY
+    keys (a bounded cache without an LRU's bookkeeping on every hit)."""
+    if key in memory:
+        return memory[key]
+    if len(memory) >= CLUTTER_MEMORY:
+        memory.clear()
+    value = memory[key] = compute(key)
+    return value
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import decode_file
 
@@ -153,16 +154,19 @@ class Draft:
     wall: str | None = None  # "consent" | "paywall": the page is a wall, `paragraphs` what it shows of the article
 
 
-def draft_article(html: bytes | str, url: str | None = None, *, lexicon: Lexicon | None = None,
-                  profiles: tuple[SiteProfile, ...] | None = None, options: CleaningOptions | None = None,
-                  **trafilatura_options) -> Draft | None:
+def draft_article(html: bytes | str, url: str | None = None, *, tree: HtmlElement | None = None,
+                  lexicon: Lexicon | None = None, profiles: tuple[SiteProfile, ...] | None = None,
+                  options: CleaningOptions | None = None, **trafilatura_options) -> Draft | None:
     """The page's cleaned paragraphs and metadata, or None when the page holds no text.
 
-    `options` switches cleaning steps (`CleaningOptions`); keyword arguments beyond it go to trafilatura.
-    A consent wall or paywall stub (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
+    `tree`: the page already parsed by `parse_page(html)`, for a caller that reads the page's tree itself
+    first (the crawl reads its links); it is cleaned in place. `options` switches cleaning steps
+    (`CleaningOptions`); keyword arguments beyond it go to trafilatura. A consent wall or paywall stub
+    (`walls.find_wall`) gives a Draft with `wall` set, whatever text it has.
     """
     html = decode_file(html)  # once, as trafilatura decodes, for the three readers and the wall cues
-    tree = parse_page(html)  # as trafilatura's load_html, deep nesting too (cleaners/deep.py)
+    if tree is None:
+        tree = parse_page(html)  # as trafilatura's load_html, deep nesting too (cleaners/deep.py)
     if tree is None:
         return None
     options = _with_trafilatura(options or CleaningOptions(), trafilatura_options)

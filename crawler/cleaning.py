@@ -25,26 +25,41 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from cleaners import Draft, draft_article
+from cleaners import Draft, draft_article, parse_page
 from cleaners.decode import decode_html
 
 from .bounds import bounded_html
-from .page_facts import PageFacts, PageReader
+from .page_facts import ListingLinks, PageFacts, PageReader, page_base_url, read_listing_links
 
 logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0
 
 
 def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int = 0,
-               reader: PageReader | None = None, encoding: str | None = None) -> tuple[Draft | None, PageFacts | None]:
+               reader: PageReader | None = None) -> tuple[Draft | None, PageFacts | None]:
     """Decode and draft one page, at most `max_chars` of its HTML (crawler/bounds.py), and read its facts
-    (crawler/page_facts.py) with `reader`: what a worker runs. `encoding`: the crawl's response's, if known."""
-    draft = draft_article(bounded_html(decode_html(body, content_type), max_chars), url=url)
+    (crawler/page_facts.py) with `reader`: what a worker runs. The page is parsed once: its links are read
+    from the tree before the cleaners prune it."""
+    html = bounded_html(decode_html(body, content_type), max_chars)
+    tree = parse_page(html)
+    links = listing_links(tree, html, url) if reader is not None else None
+    draft = draft_article(html, url=url, tree=tree)
     try:
-        facts = reader.facts(draft, body, content_type, url, encoding) if reader is not None else None
+        facts = reader.facts(draft, links) if reader is not None else None
     except Exception:  # the crawl's process computes what the facts would have told, and meets the error itself
         facts = None
     return draft, facts
+
+
+def listing_links(tree, html: str, url: str) -> ListingLinks | None:
+    """What the listing test reads of the page's tree, or None where it cannot be read (the crawl's process then
+    tests the response itself)."""
+    if tree is None:
+        return None
+    try:
+        return read_listing_links(tree, url, page_base_url(html, url))
+    except Exception:
+        return None
 
 
 def _start_worker() -> None:
@@ -92,22 +107,21 @@ class CleaningPool:
         return cls((os.cpu_count() or 1) if configured is None else int(configured), settings.getint("CLEAN_MAX_CHARS"),
                    reader)
 
-    async def draft(self, body: bytes, content_type: str | None, url: str, encoding: str | None = None
-                    ) -> tuple[Draft | None, PageFacts | None]:
+    async def draft(self, body: bytes, content_type: str | None, url: str) -> tuple[Draft | None, PageFacts | None]:
         if not self.processes:
-            return draft_page(body, content_type, url, self.max_chars, self.reader, encoding)
+            return draft_page(body, content_type, url, self.max_chars, self.reader)
         try:
             executor = self.start()._executor
             assert executor is not None, "processes > 0: start() made it"
             return await asyncio.wrap_future(executor.submit(draft_page, body, content_type, url, self.max_chars,
-                                                             self.reader, encoding))
+                                                             self.reader))
         except BrokenProcessPool:
             # A worker died (killed, out of memory). A new pool would be forked from a process that now has
             # threads (see start), so this page and the rest of the crawl are cleaned in the crawl's process.
             logger.warning("a cleaning process died: the crawl cleans in its own process from %s on", url)
             self.close()
             self.processes = 0
-            return draft_page(body, content_type, url, self.max_chars, self.reader, encoding)
+            return draft_page(body, content_type, url, self.max_chars, self.reader)
 
     def start(self) -> CleaningPool:
         """Forks the workers now: call it before the reactor runs. Forked, not spawned, so a worker starts

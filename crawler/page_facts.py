@@ -8,17 +8,21 @@ count. `PageReader.facts` does it in the worker instead, beside the draft, on al
 The text facts describe the text the draft gives. Site memory (`cleaners.finish_article`, in the crawl's
 process, in arrival order) may still drop template paragraphs from it: every user asks `describes(title,
 text)` first and computes afresh when the facts are of another text, so the corpus is the same either way.
-The listing test reads the response, not the text, and holds whatever site memory does.
+The listing test reads the page, not the text, and holds whatever site memory does: its links and dated
+entries (`read_listing_links`) are read from the tree the cleaners parse, before they prune it, so the
+page is parsed once.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urljoin
 
 import numpy as np
-from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_base_url
+from w3lib.html import get_base_url as html_base_url
 
 from cleaners import Draft
 from cleaners.article import count_words
@@ -29,6 +33,7 @@ from .relevance import Relevance, RelevanceMatcher
 from .windowing import dated_entries, pagination, paging_links
 
 LISTING_DATED_LINKS = 5  # an untyped page with this many links dated by their own <time> is a listing, not an article
+BASE_SEARCH_CHARS = 4096  # where Scrapy's get_base_url looks for a <base href>
 
 
 def text_key(title: str, text: str) -> str:
@@ -37,21 +42,45 @@ def text_key(title: str, text: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-def listing_reason(response) -> str | None:
-    """Why an untyped HTML page is a listing, not an article (dated links, a next page), or None.
+@dataclass(frozen=True)
+class ListingLinks:
+    """What the listing test reads of a page's tree (`read_listing_links`): read before the cleaners prune it, so the
+    cleaning worker parses a page once for both."""
 
-    It reads the page's tree with lxml alone. Each dated link needs a `<time>` of its own (two entries
-    sharing one are nested, so their one link is the same), so a page with fewer `<time>` elements than
-    LISTING_DATED_LINKS is not searched for them; and only the links that may name a next page are joined
-    (`paging_links`)."""
-    root = response.selector.root
+    url: str
+    base_url: str  # the page's <base href>, or its URL: what its relative links are joined to
+    hrefs: list[str]  # every link of the page, as written
+    dated: int  # links dated by their own <time>; 0 on a page with fewer <time>s than LISTING_DATED_LINKS
+
+
+def read_listing_links(root, url: str, base_url: str) -> ListingLinks:
+    """The page's links, and its dated links where it has <time>s enough. Each dated link needs a `<time>` of its
+    own (two entries sharing one are nested, so their one link is the same), so a page with fewer `<time>`
+    elements than LISTING_DATED_LINKS is not searched for them."""
+    dated = 0
     if sum(1 for _time in root.iter("time")) >= LISTING_DATED_LINKS:
-        dated = len(dated_entries(root, response.urljoin))
-        if dated >= LISTING_DATED_LINKS:
-            return f"a listing page: {dated} dated links"
-    hrefs = root.xpath("//a/@href", smart_strings=False)
-    following, _jumps = pagination(response.url, paging_links(get_base_url(response), hrefs))
+        dated = len(dated_entries(root, partial(urljoin, base_url)))
+    return ListingLinks(url, base_url, root.xpath("//a/@href", smart_strings=False), dated)
+
+
+def listing_verdict(links: ListingLinks) -> str | None:
+    """Why an untyped HTML page is a listing, not an article (dated links, a next page), or None. Only the links
+    that may name a next page are joined (`paging_links`)."""
+    if links.dated >= LISTING_DATED_LINKS:
+        return f"a listing page: {links.dated} dated links"
+    following, _jumps = pagination(links.url, paging_links(links.base_url, links.hrefs))
     return f"a listing page: its next page is {following}" if following else None
+
+
+def listing_reason(response) -> str | None:
+    """`listing_verdict` of a response: the crawl's process asks it where no worker read the page."""
+    return listing_verdict(read_listing_links(response.selector.root, response.url, get_base_url(response)))
+
+
+def page_base_url(html: str, url: str) -> str:
+    """The base URL of a page's text, as Scrapy finds a response's (`get_base_url`: a <base href> in its first 4,096
+    characters)."""
+    return html_base_url(html[:BASE_SEARCH_CHARS], url)
 
 
 def is_typed_article(page_type: str | None) -> bool:
@@ -95,18 +124,17 @@ class PageReader:
         self.min_words = min_words  # MIN_ARTICLE_WORDS
         self.untyped_min_words = untyped_min_words  # UNTYPED_ARTICLE_WORDS
 
-    def facts(self, draft: Draft | None, body: bytes, content_type: str | None, url: str, encoding: str | None = None
-              ) -> PageFacts | None:
+    def facts(self, draft: Draft | None, links: ListingLinks | None) -> PageFacts | None:
         """The facts of a drafted page (None for a page with no text or a wall: nothing downstream reads them).
-        `encoding`: the crawl's response's (Scrapy's reading of the same body and Content-Type), if known."""
+        `links`: what the listing test reads of the page's tree (`read_listing_links`), read before it was drafted."""
         if draft is None or draft.wall is not None or not draft.paragraphs:
             return None
         title, text = draft.meta.title or "", "\n".join(draft.paragraphs)
         words = count_words(text)
         listing, listing_read = None, True
         if not is_typed_article(draft.meta.page_type):
-            listing_read = self.may_be_an_untyped_article(draft, words)
-            listing = listing_reason(response_of(body, content_type, url, encoding)) if listing_read else None
+            listing_read = links is not None and self.may_be_an_untyped_article(draft, words)
+            listing = listing_verdict(links) if links is not None and listing_read else None
         return PageFacts(title, text, self.relevance.match(title, text),
                          signature_values(shingle_hashes(text, self.max_words)), self.max_words,
                          text_key(title, text), words, listing, listing_read)
@@ -115,11 +143,3 @@ class PageReader:
         """What the page judge (crawler/verdicts.py) asks of an untyped page before its listing test: enough words
         and a date. Site memory only takes paragraphs away, so a draft short of them makes no article."""
         return word_shortfall(words, False, draft.meta.published, self.min_words, self.untyped_min_words) is None
-
-
-def response_of(body: bytes, content_type: str | None, url: str, encoding: str | None = None) -> HtmlResponse:
-    """The crawl's HtmlResponse as far as the listing test reads it: its URL, body and Content-Type (which,
-    with the body, decide its encoding and so its text). Given the `encoding` the crawl's response found from
-    them, the worker does not find it again (for a page that declares none, that is a charset detection)."""
-    headers = {b"Content-Type": content_type.encode("latin-1")} if content_type is not None else {}
-    return HtmlResponse(url=url, body=body, headers=headers, encoding=encoding)

@@ -43,9 +43,8 @@ class PageJudge:
             return NotAnArticle(f"not HTML ({(response.headers.get('Content-Type') or b'?').decode('latin-1')})")
         content_type = response.headers.get("Content-Type")
         try:
-            # the response's encoding, found already for its <meta> refresh, spares the worker a charset detection
             draft, response.meta["page_facts"] = await self.cleaning.draft(
-                response.body, content_type.decode("latin-1") if content_type else None, response.url, response.encoding)
+                response.body, content_type.decode("latin-1") if content_type else None, response.url)
             return draft
         except Exception as exc:  # a cleaner bug must cost one page, not the crawl
             self.logger.exception("cleaning %s failed", response.url)
@@ -75,7 +74,7 @@ class PageJudge:
             return verdict
         if is_typed_article(verdict.page_type):
             return verdict
-        facts = page_facts(response)  # the worker read the page already; it reads the response, not the text
+        facts = page_facts(response)  # the worker read the page already; it reads the page, not the text
         reason = facts.listing if facts is not None and facts.listing_read else listing_reason(response)
         return NotAnArticle(reason) if reason else verdict
 

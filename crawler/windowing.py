@@ -34,6 +34,8 @@ NEWEST_FIRST_ITEMS = 3  # a page of this many dated items or more, newest first,
 PAGE_IN_PATH = re.compile(r"/(?:page|seite|pagina|side|sida|strona)/(\d{1,5})/?$")
 PAGE_PATH_WORDS = ("/page/", "/seite/", "/pagina/", "/side/", "/sida/", "/strona/")  # what PAGE_IN_PATH needs
 URL_CHARS_DROPPED = ("\t", "\r", "\n")  # urlsplit drops them from a URL
+# What a link needs for page_number to read it (see paging_links): one search, not a substring test for each.
+PAGING_TRIGGER = re.compile("|".join(map(re.escape, ("?", *(word[1:] for word in PAGE_PATH_WORDS), *URL_CHARS_DROPPED))))
 LISTING_PRIORITY, ARTICLE_PRIORITY = 20000, 10000  # in the window, plus the day's offset in it: newest first
 UNDATED_LISTING_PRIORITY = 5000
 PRIORITY_LEVELS = 64
@@ -190,10 +192,9 @@ def paging_links(base_url: str, hrefs: list[str]) -> list[str]:
     one of them, and a path's "/page/" is either in the link ("page/", at its start or after a "/") or in the
     base (every segment it keeps from the base is followed by a "/" there). So when the base holds none, only
     the links that hold one are joined."""
-    triggers = ("?", *(word[1:] for word in PAGE_PATH_WORDS), *URL_CHARS_DROPPED)
-    if any(trigger in base_url for trigger in triggers):
+    if PAGING_TRIGGER.search(base_url):
         return [urljoin(base_url, href) for href in hrefs]
-    return [urljoin(base_url, href) for href in hrefs if any(trigger in href for trigger in triggers)]
+    return [urljoin(base_url, href) for href in hrefs if PAGING_TRIGGER.search(href)]
 
 
 def pagination(page_url: str, links: list[str]) -> tuple[str | None, set[str]]:

@@ -5,12 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request
+from scrapy.utils.response import get_base_url
 
-from cleaners import finish_article
+from cleaners import draft_article, finish_article, parse_page
 from cleaners.dates import parse_day
+from cleaners.decode import decode_html
 from crawler.cleaning import draft_page
 from crawler.clusters import minhash
-from crawler.page_facts import LISTING_DATED_LINKS, PageReader, listing_reason, text_key
+from crawler.page_facts import (
+    LISTING_DATED_LINKS,
+    PageReader,
+    listing_reason,
+    listing_verdict,
+    page_base_url,
+    read_listing_links,
+    text_key,
+)
 from crawler.relevance import RelevanceMatcher
 from crawler.verdicts import NotAnArticle, PageJudge
 from crawler.windowing import pagination
@@ -132,3 +142,28 @@ def test_every_fixture_page_gets_the_verdict_a_reading_through_selectors_gives()
             assert verdict == listing_read_through_selectors(response_at(path, url)), (path, url)
             kinds.add("article" if verdict is None else "dated" if verdict.endswith("dated links") else "next page")
     assert kinds == {"article", "dated", "next page"}  # the fixtures hold every verdict
+
+
+def listing_read_from_the_cleaners_tree(path: Path, url: str) -> str | None:
+    """The listing test as the cleaning worker runs it: on the tree the cleaners parse, before they prune it."""
+    html = decode_html(path.read_bytes(), "text/html")
+    return listing_verdict(read_listing_links(parse_page(html), url, page_base_url(html, url)))
+
+
+def test_the_workers_reading_of_the_cleaners_tree_gives_every_fixture_page_the_responses_verdict():
+    urls = (ORIGIN + "coast/", ORIGIN + "world/page/1/", ORIGIN + "a/story.html?id=7")
+    for path in sorted(FIXTURES.rglob("*.html")):
+        for url in urls:
+            assert listing_read_from_the_cleaners_tree(path, url) == listing_reason(response_at(path, url)), (path, url)
+
+
+def test_a_pages_base_is_read_from_its_text_as_from_its_response():
+    html = (LISTING_TEST / "based-section.html").read_text(encoding="utf-8")
+    assert page_base_url(html, ORIGIN + "world/") == get_base_url(response_at(LISTING_TEST / "based-section.html",
+                                                                              ORIGIN + "world/"))
+    assert page_base_url(html, ORIGIN + "world/") != ORIGIN + "world/"
+
+
+def test_a_page_drafted_from_its_parsed_tree_is_drafted_as_from_its_html():
+    html = ARTICLE.read_text(encoding="utf-8")
+    assert draft_article(html, ORIGIN + "world/a.html", tree=parse_page(html)) == draft_article(html, ORIGIN + "world/a.html")

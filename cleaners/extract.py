@@ -63,20 +63,29 @@ def extract_body(tree, url: str | None, options: CleaningOptions, reading: Indep
     settings: dict[str, Any] = dict(options.trafilatura)
     if "fast" in settings:
         return bare_extraction(tree, url=url, with_metadata=False, **settings)
+    paragraph_text = paragraph_chars(tree)
+    if options.full_cascade_when_short and not paragraph_text:
+        # trafilatura's main extractor reads paragraphs: without any, its fast pass often gives its baseline, the
+        # whole page's text with menus and comments; the full cascade's Readability reads the article.
+        return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
     document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **settings)
-    if not options.full_cascade_when_short or fast_pass_will_do(document, tree, reading):
+    if not options.full_cascade_when_short or fast_pass_will_do(document, paragraph_text, reading):
         return document
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
 
 
-def fast_pass_will_do(document, tree, reading: IndependentReading | None = None) -> bool:
-    """The fast pass read prose, a fair share of the page's paragraph text, and at least half of what an
-    independent extractor reads (`reading`). Menus and link rows of a table or `<br>` layout pass the paragraph
-    test (such a page has little `<p>` text) but are short lines, not prose."""
+def paragraph_chars(tree) -> int:
+    """The text of the page's `<p>` elements, in characters."""
+    return sum(len(p.text_content()) for p in tree.iter("p"))
+
+
+def fast_pass_will_do(document, paragraph_text: int, reading: IndependentReading | None = None) -> bool:
+    """The fast pass read prose, a fair share of the page's paragraph text (`paragraph_chars`), and at least half
+    of what an independent extractor reads (`reading`). Menus and link rows of a table or `<br>` layout pass the
+    paragraph test (such a page has little `<p>` text) but are short lines, not prose."""
     text = document.text if document is not None and document.text else ""
     if not text or RAW_MARKUP.search(text):
         return False
-    paragraph_text = sum(len(p.text_content()) for p in tree.iter("p"))
     prose = sum(len(line) for line in text.split("\n") if len(line) >= PROSE_LINE_CHARS)
     if len(text) < FALLBACK_BELOW_SHARE * paragraph_text or prose < PROSE_SHARE_MIN * len(text):
         return False

@@ -14,7 +14,7 @@ from trafilatura import bare_extraction
 from cleaners import CleaningOptions, extract
 from cleaners.agreement import (IndependentReading, agreement, independent_text, is_clean_subset, medoid,
                                 needs_vote, reads_as_layout_table, shingle_set)
-from cleaners.extract import FALLBACK_BELOW_SHARE, fast_pass_will_do, second_opinion
+from cleaners.extract import FALLBACK_BELOW_SHARE, fast_pass_will_do, paragraph_chars, second_opinion
 from cleaners.metadata import PageMetadata
 from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
@@ -175,43 +175,63 @@ def test_a_paragraph_printed_twice_is_kept_twice():
 # --- The fast pass is redone with trafilatura's fallbacks where it read little (extract.fast_pass_will_do)
 
 def fast_pass_of(page: str):
+    """The fast pass's document on the page, and the page's paragraph text in characters."""
     tree = lxml_html.fromstring(html_of(page))
-    return bare_extraction(tree, with_metadata=False, fast=True, include_comments=False, include_tables=True), tree
+    document = bare_extraction(tree, with_metadata=False, fast=True, include_comments=False, include_tables=True)
+    return document, paragraph_chars(tree)
 
 
 def test_a_fast_pass_that_read_the_article_is_kept():
-    document, tree = fast_pass_of("more-cues")
-    assert fast_pass_will_do(document, tree)
+    document, paragraphs = fast_pass_of("more-cues")
+    assert fast_pass_will_do(document, paragraphs)
 
 
 def test_a_fast_pass_far_shorter_than_an_independent_reading_is_redone():
-    document, tree = fast_pass_of("more-cues")
+    document, paragraphs = fast_pass_of("more-cues")
     longer = IndependentReading(html_of("link-lists"))  # a reading with more than twice the fast pass's text
     assert len(longer.text) > 2 * len(document.text)
-    assert fast_pass_will_do(document, tree, IndependentReading(html_of("more-cues")))  # the control
-    assert not fast_pass_will_do(document, tree, longer)
+    assert fast_pass_will_do(document, paragraphs, IndependentReading(html_of("more-cues")))  # the control
+    assert not fast_pass_will_do(document, paragraphs, longer)
 
 
 def test_a_fast_pass_that_read_only_short_lines_is_redone():
-    document, tree = fast_pass_of("more-cues")
+    document, paragraphs = fast_pass_of("more-cues")
     document.text = "\n".join(["News", "Region", "Business", "Sport", "Contact"] * 4)
-    assert not fast_pass_will_do(document, tree)
+    assert not fast_pass_will_do(document, paragraphs)
 
 
 def test_a_fast_pass_that_read_a_third_of_the_pages_paragraphs_is_kept():
     """The readers' letters under the article are most of the page's <p> text; the fast pass read the article
     alone, and that is no reason to redo it (the fallbacks would take the letters back)."""
-    document, tree = fast_pass_of("uncued-reader-letters")
-    paragraphs = sum(len(p.text_content()) for p in tree.iter("p"))
+    document, paragraphs = fast_pass_of("uncued-reader-letters")
     assert FALLBACK_BELOW_SHARE * paragraphs < len(document.text) < paragraphs / 2
-    assert fast_pass_will_do(document, tree)
+    assert fast_pass_will_do(document, paragraphs)
 
 
 def test_a_fast_pass_that_read_a_sliver_of_the_pages_paragraphs_is_redone():
-    document, tree = fast_pass_of("uncued-reader-letters")
+    document, paragraphs = fast_pass_of("uncued-reader-letters")
     document.text = document.text.split("\n")[0]  # the first paragraph of four
-    assert len(document.text) < FALLBACK_BELOW_SHARE * sum(len(p.text_content()) for p in tree.iter("p"))
-    assert not fast_pass_will_do(document, tree)
+    assert len(document.text) < FALLBACK_BELOW_SHARE * paragraphs
+    assert not fast_pass_will_do(document, paragraphs)
+
+
+NO_PARAGRAPHS_PAGE = "page-without-paragraphs"
+NO_PARAGRAPHS_URL = "https://www.harbour-herald.test/coast/2024/12/14/ferry-winter-crossings"
+
+
+def test_a_page_without_paragraphs_leaves_its_reactions_and_boxes_to_the_full_cascade():
+    text = text_of(NO_PARAGRAPHS_PAGE, NO_PARAGRAPHS_URL)
+    for clutter in ("Your reactions", "islandmum", "Elsewhere on the coast", "Lighthouse keeper", "All rights reserved"):
+        assert clutter not in text
+
+
+def test_a_page_without_paragraphs_keeps_every_article_paragraph():
+    assert text_of(NO_PARAGRAPHS_PAGE, NO_PARAGRAPHS_URL).split("\n") == on_page(NO_PARAGRAPHS_PAGE, "//div[@class='par']")
+
+
+def test_without_the_full_cascade_a_page_without_paragraphs_is_read_whole():
+    text = text_of(NO_PARAGRAPHS_PAGE, NO_PARAGRAPHS_URL, CleaningOptions().without("full_cascade_when_short"))
+    assert "islandmum" in text and "Elsewhere on the coast" in text
 
 
 # --- A second opinion where an independent extractor disagrees (cleaners/agreement.py)

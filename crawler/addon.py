@@ -57,6 +57,8 @@ EXTENSIONS = {
     "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
     "crawler.jobdir.ResilientSpiderState": 0,
     "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
+    # Log records no handler keeps (Scrapy's DEBUG lines at the default LOG_LEVEL) are not built while the engine runs
+    "crawler.log_levels.UnheardRecordsDropped": 110,
     "crawler.story_memory.StoryMemory": 530,  # the story the corpus's decisions were made with (state/story.json)
 }
 SPIDER_MIDDLEWARES = {

@@ -38,6 +38,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.MaxSizeMessageMiddleware": 940,  # names DOWNLOAD_MAXSIZE when Scrapy cancels a body silently
     "crawler.middlewares.MetaRefreshGuardMiddleware": 585,
+    # crawler/meta_refresh.py: Scrapy's meta refresh, minus a charset detection for a page whose bytes rule one out
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.meta_refresh.BytesFirstMetaRefreshMiddleware": 580,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
     # crawler/robots.py: Scrapy's robots.txt middleware, whose copy of a host's robots.txt also answers the spider's
     # own request for it (a story listing robots.txt for its sitemaps): fetched once, not twice.

@@ -30,7 +30,7 @@ from cleaners.decode import decode_html
 
 from .bounds import bounded_html
 from .log_levels import drop_unheard_records
-from .page_facts import PageFacts, PageReader
+from .page_facts import PageFacts, PageReader, response_of
 
 logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0
@@ -39,9 +39,13 @@ PARENT_CHECK_SECONDS = 1.0
 def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int = 0,
                reader: PageReader | None = None, encoding: str | None = None) -> tuple[Draft | None, PageFacts | None]:
     """Decode and draft one page, at most `max_chars` of its HTML (crawler/bounds.py), and read its facts
-    (crawler/page_facts.py) with `reader`: what a worker runs. `encoding`: the crawl's response's, if known."""
+    (crawler/page_facts.py) with `reader`: what a worker runs. `encoding`: the crawl's response's, if declared."""
     draft = draft_article(bounded_html(decode_html(body, content_type), max_chars), url=url)
     try:
+        if reader is not None and encoding is None:
+            # An undeclared encoding is detected here, as Scrapy detects the crawl's response's (the same body and
+            # Content-Type), not on the reactor (crawler/meta_refresh.py), and handed to the facts as that one was.
+            encoding = response_of(body, content_type, url).encoding
         facts = reader.facts(draft, body, content_type, url, encoding) if reader is not None else None
     except Exception:  # the crawl's process computes what the facts would have told, and meets the error itself
         facts = None

@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, Response
 from cleaners import Article, Draft, SiteMemory, finish_article
 
 from .cleaning import CleaningPool
+from .meta_refresh import declared_encoding
 from .page_facts import PageFacts, is_typed_article, listing_reason, word_shortfall
 
 
@@ -42,10 +43,13 @@ class PageJudge:
         if not isinstance(response, HtmlResponse):
             return NotAnArticle(f"not HTML ({(response.headers.get('Content-Type') or b'?').decode('latin-1')})")
         content_type = response.headers.get("Content-Type")
+        # A declared encoding costs nothing to read and spares the worker reading it again. An undeclared one takes a
+        # detection, which this process runs only when a <meta> refresh may need the text (crawler/meta_refresh.py):
+        # the worker runs its own if its listing test reads the text.
+        encoding = declared_encoding(response)
         try:
-            # the response's encoding, found already for its <meta> refresh, spares the worker a charset detection
             draft, response.meta["page_facts"] = await self.cleaning.draft(
-                response.body, content_type.decode("latin-1") if content_type else None, response.url, response.encoding)
+                response.body, content_type.decode("latin-1") if content_type else None, response.url, encoding)
             return draft
         except Exception as exc:  # a cleaner bug must cost one page, not the crawl
             self.logger.exception("cleaning %s failed", response.url)

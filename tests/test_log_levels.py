@@ -105,10 +105,29 @@ def test_a_root_logger_set_by_its_user_is_left_alone(root_logger):
     assert root_logger.level == logging.DEBUG
 
 
-def test_pythons_last_resort_keeps_warnings_whatever_the_handlers_keep(root_logger):
+def test_pythons_last_resort_keeps_the_warnings_of_a_logger_whose_records_meet_no_handler(root_logger):
     only(root_logger, handler_at(logging.ERROR))
-    drop_unheard_records()
-    assert root_logger.level == logging.WARNING
+    lonely = logging.getLogger("a_library_that_does_not_propagate")
+    lonely.propagate = False
+    try:
+        drop_unheard_records()
+        assert lonely.isEnabledFor(logging.WARNING)
+    finally:
+        lonely.propagate = True
+
+
+def test_a_librarys_handler_under_its_own_level_keeps_none_of_the_other_loggers_records(root_logger):
+    """dill logs to stderr itself: a handler at NOTSET on its own logger, at WARNING."""
+    only(root_logger, handler_at(logging.INFO))
+    library = logging.getLogger("a_library_logging_to_stderr_itself")
+    library.setLevel(logging.WARNING)
+    library.addHandler(handler_at(logging.NOTSET))
+    try:
+        drop_unheard_records()
+        assert (root_logger.level, library.level) == (logging.INFO, logging.WARNING)
+    finally:
+        library.handlers = []
+        library.setLevel(logging.NOTSET)
 
 
 # --- the crawl's process ----------------------------------------------------------------------------------------

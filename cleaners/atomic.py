@@ -12,8 +12,11 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Readers see the old file or the new one, never half of one. `sync` also waits for the disk: the
     file then survives a power cut, not only a killed process. The file's mode follows the umask, as any
     file the user creates (mkstemp's 0600 would hide the corpus from colleagues and web servers)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = create_temporary(path)
+    try:
+        fd, tmp = create_temporary(path)
+    except FileNotFoundError:  # its folder is new: made then, not asked for before each of the hundreds of files in it
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -38,6 +38,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.MaxSizeMessageMiddleware": 940,  # names DOWNLOAD_MAXSIZE when Scrapy cancels a body silently
     "crawler.middlewares.MetaRefreshGuardMiddleware": 585,
+    # crawler/meta_refresh.py: Scrapy's meta refresh, minus a charset detection for a page whose bytes rule one out
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.meta_refresh.BytesFirstMetaRefreshMiddleware": 580,
     "crawler.middlewares.RedirectGuardMiddleware": 610,
     # crawler/robots.py: Scrapy's robots.txt middleware, whose copy of a host's robots.txt also answers the spider's
     # own request for it (a story listing robots.txt for its sitemaps): fetched once, not twice.
@@ -57,6 +60,8 @@ EXTENSIONS = {
     "scrapy.extensions.spiderstate.SpiderState": None,  # crawler/jobdir.py's, which an unreadable file cannot stop
     "crawler.jobdir.ResilientSpiderState": 0,
     "crawler.faults.DiskFullGuard": 100,  # a full disk: one message naming the path, the crawl stops (disk_full)
+    # Log records no handler keeps (Scrapy's DEBUG lines at the default LOG_LEVEL) are not built while the engine runs
+    "crawler.log_levels.UnheardRecordsDropped": 110,
     "crawler.story_memory.StoryMemory": 530,  # the story the corpus's decisions were made with (state/story.json)
 }
 SPIDER_MIDDLEWARES = {

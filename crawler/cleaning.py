@@ -29,6 +29,7 @@ from cleaners import Draft, draft_article, parse_page
 from cleaners.decode import decode_html
 
 from .bounds import bounded_html
+from .log_levels import drop_unheard_records
 from .page_facts import ListingLinks, PageFacts, PageReader, page_base_url, read_listing_links
 
 logger = logging.getLogger(__name__)
@@ -68,19 +69,6 @@ def _start_worker() -> None:
     drop_unheard_records()
     draft_article("<html><body><p>warm up</p></body></html>")
     decode_html("<p>Прогрев</p>".encode("cp1251"))  # the charset detector's first call is its slowest
-
-
-def drop_unheard_records() -> None:
-    """Scrapy leaves the root logger at NOTSET and filters in its handlers, so every debug call of the cleaners'
-    libraries (trafilatura, htmldate, charset_normalizer: about 50 a real page) builds a LogRecord that no
-    handler keeps. A worker's handlers are set once it is forked: its root logger is raised to the least level
-    any of them keeps, which drops only what would have been dropped."""
-    root = logging.getLogger()
-    loggers = [root, *(logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger))]
-    levels = [handler.level for logger in loggers for handler in logger.handlers
-              if not isinstance(handler, logging.NullHandler)]  # a library's NullHandler keeps nothing
-    if root.level == logging.NOTSET and levels:
-        root.setLevel(min(levels) or logging.NOTSET)
 
 
 def _exit_with_parent(parent: int) -> None:

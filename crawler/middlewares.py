@@ -4,7 +4,7 @@ BackoffRetryMiddleware replaces Scrapy's RetryMiddleware (550), which retries at
 (940) names DOWNLOAD_MAXSIZE when Scrapy cancels a body without saying why. The redirect guards
 see a redirect just before Scrapy follows it: RedirectGuardMiddleware (610) a 3xx answer before
 RedirectMiddleware (600), MetaRefreshGuardMiddleware (585) a meta refresh after decompression (590) and
-before MetaRefreshMiddleware (580). What they refuse fails the request with an IgnoreRequest subclass, so its
+before MetaRefreshMiddleware (580, crawler/meta_refresh.py's). What they refuse fails the request with an IgnoreRequest subclass, so its
 errback records a decision whose detail names the exception and what was refused.
 """
 
@@ -24,6 +24,7 @@ from w3lib.url import canonicalize_url, safe_url_string
 
 from cleaners.dates import parse_http_date
 
+from .meta_refresh import refresh_ruled_out
 from .run import story_run
 from .urls import WEB_SCHEMES, on_domains
 
@@ -179,7 +180,8 @@ class MetaRefreshGuardMiddleware(RedirectGuardMiddleware):
         self.max_delay = crawler.settings.getint("METAREFRESH_MAXDELAY")
 
     def process_response(self, request, response, spider=None):
-        if isinstance(response, HtmlResponse) and request.method != "HEAD" and not request.meta.get("dont_redirect"):
+        if (isinstance(response, HtmlResponse) and request.method != "HEAD" and not request.meta.get("dont_redirect")
+                and not refresh_ruled_out(response)):  # crawler/meta_refresh.py: no charset detection for nothing
             interval, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
             if url and interval < self.max_delay:
                 self.check(request, url)

@@ -59,3 +59,10 @@ def test_dedup_drop_writes_one_copy_of_a_wire_story_and_says_why(demo_crawl, tmp
     dropped = [d for d in read_jsonl(tmp_path / "c" / "decisions.jsonl") if d["reason"] == "near_duplicate"]
     assert len(dropped) == 1 and dropped[0]["outlet"] in {"northpost", "openfield"}
     assert len(corpus_texts(tmp_path / "c")) == len(corpus_texts(demo_crawl.corpus)) - 1
+
+
+def test_a_verbose_crawl_at_log_level_debug_still_logs_scrapys_debug_lines(fixture_web, tmp_path):
+    story = story_for(fixture_web, tmp_path)
+    result = run_storycrawl("crawl", str(story), "--out", str(tmp_path / "c"), "-v", "-s", "LOG_LEVEL=DEBUG", *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "[scrapy.core.engine] DEBUG: Crawled (200)" in result.stderr

@@ -97,6 +97,15 @@ def test_a_utf8_page_with_a_few_stray_legacy_bytes_stays_utf8():
     assert "Hélène" in text and "“enfin”" in text and text.count("\ufffd") == 1
 
 
+def test_an_undeclared_page_with_few_accents_is_read_as_windows_1252_not_mac_roman():
+    """A German page whose only letters beyond ASCII are the "ä" of "März", beside bytes no code page reads (a
+    binary blob in a comment): Mac Roman scored as well as windows-1252 there and read "M‰rz"."""
+    blob = bytes(range(0x80, 0x100)) * 12
+    text = "".join(f"<li>{day}. März 2025: Meldung {day}</li>" for day in range(10, 16))
+    body = f"<html><head><title>Archiv</title></head><body><ul>{text}</ul><!-- ".encode("cp1252") + blob + b" --></body></html>"
+    assert "10. März 2025" in decode_html(body, "text/html")
+
+
 def test_detection_reads_the_text_not_the_scripts():
     """A real page is mostly scripts and styles: ASCII in every encoding, so they must not drown the text."""
     script = "<script>" + "".join(f"var x{i} = function (a) {{ return a * {i}; }};\n" for i in range(5000)) + "</script>"

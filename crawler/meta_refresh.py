@@ -5,7 +5,7 @@ HTML page (`get_meta_refresh`, over `response.text`). A page whose charset is de
 its Content-Type or in a <meta>) is decoded with the encoding Scrapy detects, and for a page neither ASCII nor UTF-8
 that is charset_normalizer over the whole body: about 2.5 ms a page on the reactor, for one real page in 25 of the
 benchmark's. Such a page is now read for a refresh in its bytes when they can rule one out, whatever the detection
-would pick; its text, and so its detection, is left to whoever needs it (the cleaning worker's listing test).
+would pick; the cleaning worker decodes the page itself (`decode_html`) for the cleaners and the listing test.
 
 Why the bytes can tell. w3lib reads a refresh only from a <meta> tag whose attributes contain "refresh" (every other
 tag is skipped before entities are read), in ASCII letters of any case (`str.lower` turns no other character into

@@ -31,7 +31,7 @@ from .lexicon import Lexicon, load_lexicon, normalise_key
 from .metadata import PageMetadata, read_metadata
 from .options import CleaningOptions
 from .postclean import clean_paragraphs
-from .prune import prune_non_body
+from .prune import paragraph_chars, prune_non_body
 from .script_body import embedded_body, inline_scripts
 from .site_memory import SiteMemory
 from .sites import NO_PROFILE, SiteProfile, find_profile, keep_only, load_profiles
@@ -72,11 +72,6 @@ def extract_body(tree, url: str | None, options: CleaningOptions, reading: Indep
     if not options.full_cascade_when_short or fast_pass_will_do(document, paragraph_text, reading):
         return document
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
-
-
-def paragraph_chars(tree) -> int:
-    """The text of the page's `<p>` elements, in characters."""
-    return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
 def fast_pass_will_do(document, paragraph_text: int, reading: IndependentReading | None = None) -> bool:

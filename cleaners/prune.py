@@ -147,7 +147,7 @@ class _BodyGuard:
     # are not body either): many pages have nothing to remove, and are never measured.
     @cached_property
     def paragraphs(self) -> int:
-        return sum(len(p.text_content()) for p in self.tree.iter("p")) or 1
+        return paragraph_chars(self.tree) or 1
 
     @cached_property
     def text(self) -> int:
@@ -167,6 +167,11 @@ class _BodyGuard:
             return False
         text = " ".join(text.split())
         return sum(anchor in text for anchor in self.anchors) >= ANCHORS - 1
+
+
+def paragraph_chars(tree: HtmlElement) -> int:
+    """The text of the page's `<p>` elements, in characters."""
+    return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
 def _drop(elements) -> int:

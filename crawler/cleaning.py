@@ -44,7 +44,7 @@ def draft_page(body: bytes, content_type: str | None, url: str, max_chars: int =
     html = bounded_html(decode_html(body, content_type), max_chars)
     tree = parse_page(html)
     links = listing_links(tree, html, url) if reader is not None else None
-    draft = draft_article(html, url=url, tree=tree)
+    draft = draft_article(html, url=url, tree=tree) if tree is not None else None  # no page: not parsed twice
     try:
         facts = reader.facts(draft, links) if reader is not None else None
     except Exception:  # the crawl's process computes what the facts would have told, and meets the error itself

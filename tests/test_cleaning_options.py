@@ -14,13 +14,13 @@ from trafilatura import bare_extraction
 from cleaners import CleaningOptions, extract
 from cleaners.agreement import (IndependentReading, agreement, independent_text, is_clean_subset, medoid,
                                 needs_vote, reads_as_layout_table, shingle_set)
-from cleaners.extract import FALLBACK_BELOW_SHARE, fast_pass_will_do, paragraph_chars, second_opinion
+from cleaners.extract import FALLBACK_BELOW_SHARE, fast_pass_will_do, second_opinion
 from cleaners.metadata import PageMetadata
 from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
 from cleaners.lexicon import load_lexicon
 from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates
-from cleaners.prune import _cue_verdict, _cue_words, prune_non_body
+from cleaners.prune import _cue_verdict, _cue_words, paragraph_chars, prune_non_body
 from conftest import FIXTURES
 from test_cleaning_rules import URLS
 

@@ -14,7 +14,7 @@ from .data import package_folder, toml_files
 from .schema import Pattern, Schema, Text, first_problem
 
 LEXICON_DIR = package_folder("lexicon")
-EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]"
+EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]^↑"  # ^ and ↑: the arrow of "Back to top ↑"
 SENTENCE_END = re.compile(r"[.!?][\"”»’]?\s")
 SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
 SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([?!:;»])")  # French typography: "Déjà abonné ?"

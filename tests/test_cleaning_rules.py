@@ -45,6 +45,7 @@ URLS = {
     "dek-below-header": "https://www.brackenmouthecho.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
     "dek-in-header": "https://www.brackenmouth-evening-echo.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
     "linked-sentence-in-wrappers": "https://www.oxleyvalecourier.test/sport/millrace-rowers-win-county-regatta-again",
+    "widget-lines": "https://www.harlingstandard.test/sport/2025/10/14/rovers-climb-back-to-the-top",
 }
 # The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
 NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
@@ -230,6 +231,36 @@ def test_a_sentence_that_mentions_facebook_in_passing_stays():
     sentence = on_page("closing-promo-lines", "//div[@class='body-copy']/p")[1]
     assert sentence.startswith("The company said on Facebook that")
     assert sentence in clean("closing-promo-lines").paragraphs
+
+
+# --- Page widgets printed as lines of the body (lexicon/*.toml boilerplate_lines, line_patterns)
+
+WIDGET_LINES = ["4 min read", "Back to top ↑", "Start Quote", "End Quote", "Printer-friendly version", "Add comment"]
+
+
+def test_widget_lines_in_the_body_go():
+    unfiltered = extract(html_of("widget-lines"), url=URLS["widget-lines"], lexicon=NO_LEXICON).paragraphs
+    assert [line for line in unfiltered if line in WIDGET_LINES] == WIDGET_LINES  # the control: only the lexicon removes them
+    assert clean("widget-lines").paragraphs == [line for line in unfiltered if line not in WIDGET_LINES]
+
+
+def test_sentences_that_say_back_to_top_or_minute_read_stay():
+    sentences = [p for p in on_page("widget-lines", "//div[@class='story']//p") if "back to top" in p or "minute read" in p]
+    assert len(sentences) == 2
+    assert all(sentence in clean("widget-lines").paragraphs for sentence in sentences)
+
+
+@pytest.mark.parametrize("line", ["5 min read", "Reading time: 3 minutes", "Lesedauer: 4 Minuten", "Lesezeit: ca. 3 Min.",
+                                  "Temps de lecture : 4 min", "3 min de lectura", "Tempo de leitura: 2 minutos",
+                                  "Tempo di lettura: 5 minuti", "Leestijd 4 minuten"])
+def test_a_reading_time_label_is_clutter_in_each_language(line):
+    assert load_lexicon().is_clutter_line(line)
+
+
+@pytest.mark.parametrize("line", ["Die Lesedauer des Berichts beträgt vier Minuten, sagt die Autorin.",
+                                  "It was a 5 min read, she said, and worth every second."])
+def test_a_sentence_about_reading_time_is_not(line):
+    assert not load_lexicon().is_clutter_line(line)
 
 
 # --- A body split into chunks around an ad (split_body.join_split_body)

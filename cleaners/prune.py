@@ -78,6 +78,9 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}  # a subheading's anchor id is i
 # Words inside running text: "auf Basis von <a class="taxonomy-entity keyword">SEPA</a> und Karten" is a
 # sentence, whatever its link's class says.
 INLINE = {"a", "span", "em", "strong", "b", "i", "abbr", "mark", "small", "time", "cite", "q"}  # not <sup>: a reference mark
+# Code is text whatever its classes say: syntax highlighters wrap each token in a span named for its kind
+# ("token comment", "hljs-meta", "keyword"), and a cue pruner would cut "// add.c" and "int" out of the listing.
+CODE = ("pre", "code")
 # XPath preselection: lxml walks the tree in C; Python then looks only at the few candidates.
 NAME_ATTRIBUTES = XPath("//@class | //@id")
 ROLE_ATTRIBUTES = XPath("//@role")
@@ -243,11 +246,15 @@ def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
     root, removed = tree.getroottree().getroot(), 0
     for el, is_box in _cued_elements(tree).items():
         if (el.tag in NEVER_PRUNED_BY_CUE or el.tag in HEADINGS or el.getroottree().getroot() is not root
-                or _in_running_text(el)):
+                or _in_running_text(el) or _in_code(el)):
             continue
         if is_box or not guard.holds_body(el):
             removed += _drop([el])
     return removed
+
+
+def _in_code(el: HtmlElement) -> bool:
+    return el.tag in CODE or next(el.iterancestors(*CODE), None) is not None
 
 
 def _in_running_text(el: HtmlElement) -> bool:

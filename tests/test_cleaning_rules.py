@@ -46,6 +46,7 @@ URLS = {
     "dek-in-header": "https://www.brackenmouth-evening-echo.test/transport/harbour-ferry-to-run-every-twenty-minutes-from-june",
     "linked-sentence-in-wrappers": "https://www.oxleyvalecourier.test/sport/millrace-rowers-win-county-regatta-again",
     "widget-lines": "https://www.harlingstandard.test/sport/2025/10/14/rovers-climb-back-to-the-top",
+    "highlighted-code": "https://www.tarnforddigital.test/tech/2025/09/02/bin-day-reminder-code-published",
 }
 # The controls' lexicon: no headings, phrases, promo patterns or section labels, so only structure is judged.
 NO_LEXICON = Lexicon(tail_headings=frozenset(), see_also=(), boilerplate_lines=frozenset(), line_patterns=None,
@@ -231,6 +232,22 @@ def test_a_sentence_that_mentions_facebook_in_passing_stays():
     sentence = on_page("closing-promo-lines", "//div[@class='body-copy']/p")[1]
     assert sentence.startswith("The company said on Facebook that")
     assert sentence in clean("closing-promo-lines").paragraphs
+
+
+# --- Syntax-highlighted code: token classes are no cues (prune._in_code)
+
+def test_every_token_of_a_highlighted_code_listing_stays():
+    listing = lxml_html.fromstring(html_of("highlighted-code")).xpath("//pre")[0].text_content()
+    lines = [" ".join(line.split()) for line in listing.split("\n") if line.strip()]
+    assert lines[0] == "# rounds.py" and len(lines) == 4  # a "token comment" span, and "token keyword" spans in every line
+    paragraphs = clean("highlighted-code").paragraphs
+    assert paragraphs[2:6] == lines
+
+
+def test_a_cued_box_beside_the_code_still_goes():
+    shares = on_page("highlighted-code", "//div[@class='share-tools']/a")
+    assert len(shares) == 3
+    assert not [share for share in shares if share in clean("highlighted-code").text]
 
 
 # --- Page widgets printed as lines of the body (lexicon/*.toml boilerplate_lines, line_patterns)

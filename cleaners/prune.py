@@ -243,18 +243,19 @@ def _cue_words(value: str) -> str:
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
     """In document order, so an element inside one already dropped (a share button in its share bar) costs
     no body-guard measurement."""
-    root, removed = tree.getroottree().getroot(), 0
+    root, removed, code = tree.getroottree().getroot(), 0, _code_elements(tree)
     for el, is_box in _cued_elements(tree).items():
         if (el.tag in NEVER_PRUNED_BY_CUE or el.tag in HEADINGS or el.getroottree().getroot() is not root
-                or _in_running_text(el) or _in_code(el)):
+                or _in_running_text(el) or el in code):
             continue
         if is_box or not guard.holds_body(el):
             removed += _drop([el])
     return removed
 
 
-def _in_code(el: HtmlElement) -> bool:
-    return el.tag in CODE or next(el.iterancestors(*CODE), None) is not None
+def _code_elements(tree: HtmlElement) -> set[HtmlElement]:
+    """The page's `<pre>` and `<code>` elements and everything inside them: none on most pages, found in one walk."""
+    return {inner for block in tree.iter(*CODE) for inner in block.iter()}
 
 
 def _in_running_text(el: HtmlElement) -> bool:

@@ -234,7 +234,7 @@ def test_a_sentence_that_mentions_facebook_in_passing_stays():
     assert sentence in clean("closing-promo-lines").paragraphs
 
 
-# --- Syntax-highlighted code: token classes are no cues (prune._in_code)
+# --- Syntax-highlighted code: token classes are no cues (prune._code_elements)
 
 def test_every_token_of_a_highlighted_code_listing_stays():
     listing = lxml_html.fromstring(html_of("highlighted-code")).xpath("//pre")[0].text_content()

@@ -15,7 +15,7 @@ from .schema import Pattern, Schema, Text, first_problem
 
 LEXICON_DIR = package_folder("lexicon")
 EDGE_PUNCTUATION = " \t:.!?…»«\"'„“”‚‘’-–—|>•·()[]^↑"  # ^ and ↑: the arrow of "Back to top ↑"
-SENTENCE_END = re.compile(r"[.!?][\"”»’]?\s")
+SENTENCE_END = re.compile(r"[.!?][\"”»’]?(?:\s|$)")  # the line's own last stop counts too
 SEE_ALSO_SEPARATORS = (":", "|", "–", "—", "-", "»", ">")
 SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([?!:;»])")  # French typography: "Déjà abonné ?"
 UNTIDY = re.compile(r"\s[?!:;»]|’")  # what `wall_key` tidies beyond spaces and case

@@ -22,7 +22,7 @@ DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1
 WORDS = re.compile(r"[^\W\d_]{2,}")
 BYLINE_OTHER_WORDS = 4  # "Von", "By Staff", "기자 외 1명": a few words around the author's name
 NAME_MIN_CHARS = 3  # "AP" as an author is a credit, not a name to look for
-# Unlike lexicon.SENTENCE_END (a stop followed by more text), a byline line may end with its stop; 。 too.
+# A byline line may end with its stop, and in Japanese with 。 (lexicon.SENTENCE_END reads Western stops only).
 SENTENCE_STOP = re.compile(r"[.!?。](?:\s|$)")
 
 

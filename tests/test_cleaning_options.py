@@ -318,6 +318,13 @@ def test_a_layout_tables_text_is_its_article_cell_without_the_menus_and_headline
                 if cell in text]
 
 
+def test_a_paragraph_wrapped_over_lines_in_the_source_is_one_paragraph_of_readabilitys_reading():
+    wrapped = lxml_html.fromstring(html_of(LAYOUT_TABLE_PAGE)).xpath("//td/p")[1].text_content()
+    assert wrapped.count("\n") >= 2  # the page's own line breaks, as hand-written HTML has them
+    paragraphs = extract(html_of(LAYOUT_TABLE_PAGE), url=LAYOUT_TABLE_URL).paragraphs
+    assert " ".join(wrapped.split()) in paragraphs
+
+
 def test_without_the_rule_the_vote_keeps_the_tables_other_cells():
     options = CleaningOptions().without("readability_subset_on_layout_tables")
     assert "Latest headlines" in text_of(LAYOUT_TABLE_PAGE, LAYOUT_TABLE_URL, options)

@@ -218,6 +218,13 @@ def test_prose_that_names_section_labels_three_times_is_not_a_headline_list():
     assert paragraph in clean("prose-with-section-words").paragraphs
 
 
+def test_the_last_stop_of_a_paragraph_counts_as_a_sentence_end():
+    paragraph = on_page("prose-with-section-words", "//div[@class='story-content']/p")[-1]
+    labels = load_lexicon().section_labels.findall(paragraph)
+    assert labels == ["World", "Sport", "Business"] and paragraph.count(". ") == 1  # two sentences, one stop mid-line
+    assert paragraph in clean("prose-with-section-words").paragraphs
+
+
 # --- Promo lines at the end of the body (lexicon/en.toml line_patterns)
 
 def test_closing_follow_us_and_send_us_a_story_lines_are_not_text():

@@ -22,11 +22,11 @@ from resiliparse.parse.html import HTMLTree
 from trafilatura.external import try_readability
 
 from .deep import load_page
+from .whitespace import unwrap_source_lines
 
 BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "blockquote", "pre", "dd", "dt",
           "br", "section", "article", "ul", "ol", "table")
 WORD = re.compile(r"\w+")
-LINE_BREAK = re.compile(r"[\r\n]+")
 SHINGLE = 3
 # Below this shingle F1 between the cleaners' text and resiliparse's, the page is put to the vote. Chosen on
 # all benchmark sets together: it marks most collapsed pages, and few where the cleaners are right because
@@ -87,22 +87,11 @@ def readability_lines(html: bytes | str) -> list[str]:
     summary = try_readability(tree) if tree is not None else None
     if summary is None:
         return []
-    _unwrap_source_lines(summary)
+    unwrap_source_lines(summary)
     for element in summary.iter(*BLOCKS):  # a line ends where a block does
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
     return [" ".join(line.split()) for line in summary.text_content().split("\n") if line.strip()]
-
-
-def _unwrap_source_lines(summary) -> None:
-    """A line break in the page's source is a space, as a browser shows it, except in `<pre>`: a paragraph
-    wrapped at 80 columns in the HTML is one line of text, not five."""
-    preformatted = {inner for block in summary.iter("pre") for inner in block.iter()}
-    for element in summary.iter():
-        if element not in preformatted:
-            element.text = element.text and LINE_BREAK.sub(" ", element.text)
-        if element.getparent() not in preformatted:
-            element.tail = element.tail and LINE_BREAK.sub(" ", element.tail)
 
 
 def shingle_set(text: str) -> set[tuple[str, ...]]:

@@ -37,6 +37,7 @@ from .site_memory import SiteMemory
 from .sites import NO_PROFILE, SiteProfile, find_profile, keep_only, load_profiles
 from .split_body import join_split_body
 from .walls import find_wall
+from .whitespace import unwrap_source_lines
 
 # trafilatura's fallback extractors (readability, jusText) cost a third of its time and rarely change a
 # result on a pruned page: they run only when the fast pass kept less than this share of its paragraph text
@@ -67,10 +68,17 @@ def extract_body(tree, url: str | None, options: CleaningOptions, reading: Indep
     if options.full_cascade_when_short and not paragraph_text:
         # trafilatura's main extractor reads paragraphs: without any, its fast pass often gives its baseline, the
         # whole page's text with menus and comments; the full cascade's Readability reads the article.
-        return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
+        return full_cascade(tree, url, settings)
     document = bare_extraction(tree, url=url, with_metadata=False, fast=True, **settings)
     if not options.full_cascade_when_short or fast_pass_will_do(document, paragraph_text, reading):
         return document
+    return full_cascade(tree, url, settings)
+
+
+def full_cascade(tree, url: str | None, settings: dict[str, Any]):
+    """trafilatura with its fallback extractors, which keep the source's line breaks in a paragraph's text
+    (its main extractor collapses them): they are spaces first (`unwrap_source_lines`)."""
+    unwrap_source_lines(tree)
     return bare_extraction(tree, url=url, with_metadata=False, fast=False, **settings)
 
 

@@ -225,7 +225,8 @@ def test_a_page_without_paragraphs_leaves_its_reactions_and_boxes_to_the_full_ca
         assert clutter not in text
 
 
-def test_a_page_without_paragraphs_keeps_every_article_paragraph():
+def test_a_page_without_paragraphs_keeps_every_article_paragraph_whole():
+    # the second paragraph is wrapped over three lines in the page's source: it is still one line of the text
     assert text_of(NO_PARAGRAPHS_PAGE, NO_PARAGRAPHS_URL).split("\n") == on_page(NO_PARAGRAPHS_PAGE, "//div[@class='par']")
 
 

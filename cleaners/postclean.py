@@ -11,6 +11,10 @@ HEADLINE_WINDOW = 4  # the headline, kicker and dek repeat within the first line
 KICKER_MAX = 60  # a kicker or section label over the headline is a few words
 HEADLINE_MIN_KEY = 12  # a declared headline shorter than this ("News") is a label, not one the body may repeat
 NOT_WORD = re.compile(r"[\W_]+")
+# A line of nothing but these is no paragraph: a table row of empty cells, as trafilatura writes it ("| | |").
+# Other lines without letters stay: a code sample's "{" and "}", a rule some gold texts keep.
+EMPTY_TABLE_ROW = "| "
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # not ZWJ/ZWNJ: they shape Persian and Indic words
 DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
 # A caption or a credit is a line or two; a longer paragraph printed twice is the page's own (a pull quote,
 # a refrain, a code sample), and the reader sees it twice too.
@@ -30,7 +34,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str
                      tail_cues: frozenset[str] = frozenset(), authors: tuple[str, ...] | list[str] = (),
                      headlines: tuple[str, ...] | list[str] = (),
                      options: CleaningOptions = CleaningOptions()) -> list[str]:
-    paragraphs = [" ".join(p.split()) for p in paragraphs if p.strip()]
+    paragraphs = [line for line in map(tidy_line, paragraphs) if line.strip(EMPTY_TABLE_ROW)]
     if options.drop_leading_timestamps:
         paragraphs = drop_leading_timestamps(paragraphs)
     if options.drop_leading_bylines:
@@ -44,6 +48,12 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str
     if options.drop_clutter_lines:
         paragraphs = [p for p in paragraphs if not lexicon.is_clutter_line(p)]
     return drop_adjacent_duplicates(paragraphs) if options.drop_repeated_lines else paragraphs
+
+
+def tidy_line(line: str) -> str:
+    """One space between words, and none of the invisible characters that split a word for a reader of the text
+    file but not on the page (a soft hyphen, a zero-width space, a byte-order mark)."""
+    return " ".join(line.translate(INVISIBLE).split())
 
 
 def strip_repeated_headline(paragraphs: list[str], title: str | None, deks: list[str],

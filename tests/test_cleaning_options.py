@@ -19,7 +19,7 @@ from cleaners.metadata import PageMetadata
 from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
 from cleaners.lexicon import load_lexicon
-from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates
+from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates, tidy_line
 from cleaners.prune import _cue_verdict, _cue_words, paragraph_chars, prune_non_body
 from conftest import FIXTURES
 from test_cleaning_rules import URLS
@@ -155,6 +155,19 @@ def test_without_an_independent_reading_the_same_container_goes():
     tree = lxml_html.fromstring(html_of(CUED_BOX_PAGE))
     prune_non_body(tree, load_lexicon())
     assert not tree.xpath("//div[contains(@class, 'promo-feature')]")
+
+
+# --- A line as the text file shows it (postclean.tidy_line)
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u2060", "\ufeff"])
+def test_an_invisible_character_inside_a_word_is_not_in_the_line(invisible):
+    assert tidy_line(f"the Prisoner{invisible}s' Dilemma ") == "the Prisoners' Dilemma"
+
+
+def test_a_zero_width_joiner_and_non_joiner_stay_they_shape_words():
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "mi-khaham": the non-joiner keeps its prefix apart
+    firefighter = "\U0001f469\u200d\U0001f692"  # one emoji, joined
+    assert tidy_line(f"{persian} {firefighter}") == f"{persian} {firefighter}"
 
 
 # --- Only short lines are deduplicated (postclean.drop_adjacent_duplicates)

@@ -268,6 +268,13 @@ def test_widget_lines_in_the_body_go():
     assert clean("widget-lines").paragraphs == [line for line in unfiltered if line not in WIDGET_LINES]
 
 
+def test_a_table_row_of_empty_cells_is_no_paragraph_and_a_rule_still_is():
+    assert on_page("widget-lines", "//div[@class='story']/table/tr[last()]/td") == ["", ""]
+    paragraphs = clean("widget-lines").paragraphs
+    assert "| Cressbrook v Harling Rovers | 0-2 |" in paragraphs and "* * *" in paragraphs
+    assert not [p for p in paragraphs if not p.strip("| ")]
+
+
 def test_sentences_that_say_back_to_top_or_minute_read_stay():
     sentences = [p for p in on_page("widget-lines", "//div[@class='story']//p") if "back to top" in p or "minute read" in p]
     assert len(sentences) == 2

@@ -24,6 +24,7 @@ TIMESTAMP_WORDS_MAX = 3  # "Updated", "Publicerad", "Actualizado a las": a few w
 DATE_OR_TIME = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\b"
                           r"|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{1,2}時\d{1,2}分")
 WORDS = re.compile(r"[^\W\d_]{2,}")
+LETTER = re.compile(r"[^\W\d_]")
 BYLINE_OTHER_WORDS = 4  # "Von", "By Staff", "기자 외 1명": a few words around the author's name
 NAME_MIN_CHARS = 3  # "AP" as an author is a credit, not a name to look for
 # A byline line may end with its stop, and in Japanese with 。 (lexicon.SENTENCE_END reads Western stops only).
@@ -142,9 +143,10 @@ def is_timestamp_line(line: str) -> bool:
 
 
 def drop_adjacent_duplicates(paragraphs: list[str]) -> list[str]:
-    """A short line repeated within a few lines of itself: a caption and its copy."""
+    """A short line repeated within a few lines of itself: a caption and its copy. A line without a letter is no
+    caption: a code sample's closing braces repeat ("}" under "}"), and so do a table's rules."""
     kept: list[str] = []
     for p in paragraphs:
-        if len(p) > DUPLICATE_MAX_CHARS or p not in kept[-DUPLICATE_DISTANCE:]:
+        if len(p) > DUPLICATE_MAX_CHARS or p not in kept[-DUPLICATE_DISTANCE:] or not LETTER.search(p):
             kept.append(p)
     return kept

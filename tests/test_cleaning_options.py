@@ -185,6 +185,11 @@ def test_a_paragraph_printed_twice_is_kept_twice():
     assert drop_adjacent_duplicates([refrain, refrain, "Then the vote."]) == [refrain, refrain, "Then the vote."]
 
 
+def test_a_code_samples_closing_braces_are_kept_each():
+    sample = ["int main(void) {", "for (int i = 0; i < 3; i++) {", 'puts("hello, world!");', "}", "}"]
+    assert drop_adjacent_duplicates(sample) == sample
+
+
 # --- The fast pass is redone with trafilatura's fallbacks where it read little (extract.fast_pass_will_do)
 
 def fast_pass_of(page: str):

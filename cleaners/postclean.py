@@ -13,7 +13,7 @@ HEADLINE_MIN_KEY = 12  # a declared headline shorter than this ("News") is a lab
 NOT_WORD = re.compile(r"[\W_]+")
 # A line of nothing but these is no paragraph: a table row of empty cells, as trafilatura writes it ("| | |").
 # Other lines without letters stay: a code sample's "{" and "}", a rule some gold texts keep.
-EMPTY_TABLE_ROW = "| "
+CELL_MARKS = "| "
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # not ZWJ/ZWNJ: they shape Persian and Indic words
 DUPLICATE_DISTANCE = 3  # a caption printed twice stands next to its copy; repeated quotes further apart are kept
 # A caption or a credit is a line or two; a longer paragraph printed twice is the page's own (a pull quote,
@@ -35,7 +35,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None, deks: list[str
                      tail_cues: frozenset[str] = frozenset(), authors: tuple[str, ...] | list[str] = (),
                      headlines: tuple[str, ...] | list[str] = (),
                      options: CleaningOptions = CleaningOptions()) -> list[str]:
-    paragraphs = [line for line in map(tidy_line, paragraphs) if line.strip(EMPTY_TABLE_ROW)]
+    paragraphs = [line for line in map(tidy_line, paragraphs) if line.strip(CELL_MARKS)]
     if options.drop_leading_timestamps:
         paragraphs = drop_leading_timestamps(paragraphs)
     if options.drop_leading_bylines:

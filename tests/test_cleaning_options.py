@@ -14,7 +14,7 @@ from trafilatura import bare_extraction
 from cleaners import CleaningOptions, extract
 from cleaners.agreement import (IndependentReading, agreement, independent_text, is_clean_subset, medoid,
                                 needs_vote, reads_as_layout_table, shingle_set)
-from cleaners.extract import FALLBACK_BELOW_SHARE, fast_pass_will_do, second_opinion
+from cleaners.extract import FALLBACK_BELOW_SHARE, extract_body, fast_pass_will_do, read_a_sliver, second_opinion
 from cleaners.metadata import PageMetadata
 from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
@@ -233,6 +233,40 @@ def test_a_fast_pass_that_read_a_sliver_of_the_pages_paragraphs_is_redone():
     assert not fast_pass_will_do(document, paragraphs)
 
 
+# --- A fast pass that read a sliver of the page's paragraphs is put to the vote, not redone (extract.read_a_sliver)
+
+LETTERS_PAGE = "reader-letters-outweigh-article"
+LETTERS_URL = "https://www.brackenfordgazette.test/news/2025/02/11/town-pool-to-close"
+
+
+def test_a_fast_pass_that_read_a_sliver_of_the_pages_paragraphs_reads_as_one():
+    document, paragraphs = fast_pass_of("uncued-reader-letters")
+    assert not read_a_sliver(document, paragraphs)  # the control: the article, a third of the <p> text
+    document.text = document.text.split("\n")[0]
+    assert read_a_sliver(document, paragraphs)
+
+
+def test_a_fast_pass_that_read_nothing_is_no_sliver_but_redone():
+    document, paragraphs = fast_pass_of("uncued-reader-letters")
+    document.text = ""
+    assert not read_a_sliver(document, paragraphs) and not fast_pass_will_do(document, paragraphs)
+
+
+def test_a_sliver_is_put_to_the_vote_and_the_switch_sends_it_to_the_full_cascade():
+    def to_vote(options: CleaningOptions) -> bool:
+        html = html_of(LETTERS_PAGE)
+        return extract_body(lxml_html.fromstring(html), LETTERS_URL, options, IndependentReading(html))[1]
+    assert to_vote(CleaningOptions())
+    assert not to_vote(CleaningOptions().without("vote_on_a_sliver"))
+
+
+def test_the_vote_on_a_sliver_keeps_the_article_and_leaves_the_letters():
+    """Eight letters in an <aside> outweigh the article's <p> text: the fast pass read the article alone, and
+    resiliparse agrees with it against Readability, which reads the letters too."""
+    text = text_of(LETTERS_PAGE, LETTERS_URL)
+    assert text.split("\n") == on_page(LETTERS_PAGE, "//article/p")
+
+
 NO_PARAGRAPHS_PAGE = "page-without-paragraphs"
 NO_PARAGRAPHS_URL = "https://www.harbour-herald.test/coast/2024/12/14/ferry-winter-crossings"
 
@@ -314,6 +348,14 @@ def test_a_long_layout_table_reading_gives_way_to_the_readings_that_agree():
     body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
     rows = [MENU_ROW] * 40 + as_table_rows(body)  # over CHECKED_BELOW_CHARS: without the table rule, never voted
     kept = "\n".join(second_opinion_on(CUED_BOX_PAGE, rows))
+    assert all(paragraph in kept for paragraph in body) and "Classifieds" not in kept
+
+
+def test_a_long_text_from_a_sliver_fast_pass_is_put_to_the_vote():
+    body = on_page(CUED_BOX_PAGE, "//div[contains(@class, 'promo-feature')]/p")
+    lines = [MENU_ROW.strip("| ")] * 40 + body
+    kept = "\n".join(second_opinion(lines, IndependentReading(html_of(CUED_BOX_PAGE)), PageMetadata(), NO_PROFILE,
+                                     load_lexicon(), CleaningOptions(), to_vote=True))
     assert all(paragraph in kept for paragraph in body) and "Classifieds" not in kept
 
 

@@ -7,7 +7,7 @@ parser, about a tenth of trafilatura's time) has a text, and shares little of it
 then does the Readability algorithm read the page as it came, and of the three texts the one the other two
 agree with most is kept (the medoid): extractors that fail differently rarely agree on the same wrong text.
 Long texts are not checked (unless they read as a layout table, or trafilatura's fast pass read a sliver of the
-page's paragraphs: cleaners/extract.py `read_a_sliver`), and where the cleaners and resiliparse
+page's paragraphs and its fallbacks read on: cleaners/extract.py `read_a_sliver`), and where the cleaners and resiliparse
 agree, which is most pages, Readability is not run. resiliparse's reading itself is taken on every page: the
 body guard of the pruner (cleaners/prune.py) uses its longest paragraphs.
 """

@@ -31,7 +31,7 @@ class CleaningOptions:
     full_cascade_when_short: bool = True  # trafilatura's fallbacks when the fast pass read little, or little prose
     # an independent reading guards the body from pruning; a vote where the cleaners disagree or read a layout table
     agreement_check: bool = True
-    vote_on_a_sliver: bool = True  # a fast pass that read a sliver of the page's paragraphs is voted on, not redone
+    vote_on_a_sliver: bool = True  # where the fast pass read a sliver of the page's paragraphs, the full cascade's text is voted on
     readability_subset_on_layout_tables: bool = True  # a layout table's Readability reading the others hold whole
     embedded_body: bool = True  # a client-rendered page's body read from a script's string
     # After extraction, on the paragraphs (cleaners/postclean.py)

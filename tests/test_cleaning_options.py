@@ -233,7 +233,8 @@ def test_a_fast_pass_that_read_a_sliver_of_the_pages_paragraphs_is_redone():
     assert not fast_pass_will_do(document, paragraphs)
 
 
-# --- A fast pass that read a sliver of the page's paragraphs is put to the vote, not redone (extract.read_a_sliver)
+# --- A fast pass that read a sliver of the page's paragraphs: the full cascade's text is put to the vote
+# (extract.read_a_sliver)
 
 LETTERS_PAGE = "reader-letters-outweigh-article"
 LETTERS_URL = "https://www.brackenfordgazette.test/news/2025/02/11/town-pool-to-close"
@@ -252,7 +253,7 @@ def test_a_fast_pass_that_read_nothing_is_no_sliver_but_redone():
     assert not read_a_sliver(document, paragraphs) and not fast_pass_will_do(document, paragraphs)
 
 
-def test_a_sliver_is_put_to_the_vote_and_the_switch_sends_it_to_the_full_cascade():
+def test_a_sliver_is_redone_and_put_to_the_vote_unless_switched_off():
     def to_vote(options: CleaningOptions) -> bool:
         html = html_of(LETTERS_PAGE)
         return extract_body(lxml_html.fromstring(html), LETTERS_URL, options, IndependentReading(html))[1]
@@ -260,9 +261,9 @@ def test_a_sliver_is_put_to_the_vote_and_the_switch_sends_it_to_the_full_cascade
     assert not to_vote(CleaningOptions().without("vote_on_a_sliver"))
 
 
-def test_the_vote_on_a_sliver_keeps_the_article_and_leaves_the_letters():
-    """Eight letters in an <aside> outweigh the article's <p> text: the fast pass read the article alone, and
-    resiliparse agrees with it against Readability, which reads the letters too."""
+def test_a_sliver_page_keeps_the_article_and_leaves_the_letters():
+    """Eight letters in an <aside> outweigh the article's <p> text, and the fast pass read the article alone.
+    The full cascade's text goes to the vote; Readability reads the letters too, resiliparse does not."""
     text = text_of(LETTERS_PAGE, LETTERS_URL)
     assert text.split("\n") == on_page(LETTERS_PAGE, "//article/p")
 

@@ -133,8 +133,8 @@ def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexico
 def second_opinion(paragraphs: list[str], reading: IndependentReading, meta: PageMetadata, profile: SiteProfile,
                    lexicon: Lexicon, options: CleaningOptions, to_vote: bool = False) -> list[str]:
     """The cleaners' paragraphs, unless they are short and an independent extractor disagrees with them, or they
-    read as a layout table (`reads_as_layout_table`), or they are `to_vote` (a fast pass that read a sliver of the
-    page, `read_a_sliver`): then of the cleaners', Readability's and resiliparse's
+    read as a layout table (`reads_as_layout_table`), or they are `to_vote` (the full cascade's text where the fast
+    pass read a sliver of the page, `read_a_sliver`): then of the cleaners', Readability's and resiliparse's
     texts, the one the other two agree with most (`agreement`), and on a layout table Readability's where both
     others hold it nearly whole (`is_clean_subset`). The others' lines get the same post-extraction cleaning.
 

@@ -142,11 +142,48 @@ def _title(tree: HtmlElement, meta: dict, ld: dict, sitename: str | None) -> str
     h1 = _h1(tree)
     declared = [t for t in (_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title"),
                             _text(tree.find(".//title"))) if t]
-    if h1 and (not declared or any(_agrees(h1, d) for d in declared)):
+    if h1 and (not declared or any(_agrees(h1, d) for d in declared)) and not _names_site(h1, declared):
         return h1
     if declared:
-        return _strip_site_suffix(declared[0], sitename)
+        return _shown_span(declared[0], tree) or _strip_site_suffix(declared[0], sitename)
     return h1
+
+
+def _shown_span(title: str, tree: HtmlElement) -> str | None:
+    """The longest run of the title's separated parts that the page shows as a heading: "Covic turns up heat on
+    Schwarzer - Football - Sport" over an <h2> of the headline alone, not the section trail; a heading of a
+    section's name ("CTV Toronto") loses to a longer one holding the headline. The site's part of the title
+    (`_site_part`) is no headline, though a blog shows its name as its top heading."""
+    title = " ".join(title.split())
+    parts = _title_parts(title)
+    if len(parts) < 2:
+        return None
+    headings = {" ".join(h.text_content().split()).casefold() for h in tree.iter("h1", "h2", "h3")}
+    site = _site_part(title, parts)
+    spans = (title[start:end] for i, (start, _) in enumerate(parts) for _, end in parts[i:])
+    shown = [span for span in spans if span.casefold() in headings and span != site]
+    return max(shown, key=len, default=None)
+
+
+def _title_parts(title: str) -> list[tuple[int, int]]:
+    """(start, end) of each part of the title between its separators."""
+    separators = list(TITLE_SEPARATORS.finditer(title))
+    return list(zip([0] + [s.end() for s in separators], [s.start() for s in separators] + [len(title)]))
+
+
+def _site_part(title: str, parts: list[tuple[int, int]]) -> str | None:
+    """The title's last part when it is shorter than the part before it: where a title names its site
+    ("Headline | Blog name"); a last part longer than that is the headline after a site's or section's name."""
+    if len(parts) < 2:
+        return None
+    (start, end), (before_start, before_end) = parts[-1], parts[-2]
+    return title[start:end] if end - start < before_end - before_start else None
+
+
+def _names_site(h1: str, declared: list[str]) -> bool:
+    """The <h1> is the site's part of a declared title: a blog's name over every post."""
+    titles = (" ".join(d.split()) for d in declared)
+    return any(h1.casefold() == (_site_part(t, _title_parts(t)) or "").casefold() for t in titles)
 
 
 def _headlines(tree: HtmlElement, meta: dict, ld: dict) -> list[str]:

@@ -138,7 +138,9 @@ def _type_name(value, lower: bool = False) -> str | None:
 
 
 def _title(tree: HtmlElement, meta: dict, ld: dict, sitename: str | None) -> str | None:
-    """The headline as the page shows it: the <h1> when the metadata agrees with it."""
+    """The headline as the page shows it: the <h1> when the metadata agrees with it and it is not the site's
+    name (`_names_site`); else the part of the declared title the page shows as a heading (`_shown_span`); else
+    the declared title without its site suffix."""
     h1 = _h1(tree)
     declared = [t for t in (_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title"),
                             _text(tree.find(".//title"))) if t]

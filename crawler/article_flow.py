@@ -60,7 +60,7 @@ class ArticleFlow:
             verdict = self.judge.listing_or(self.judge.article_from(draft, page_facts(response)), response)
             self.frontier.mark_cleaned(self.urls.identity(url) for url in reached_urls(response))
             outputs = self.article_outputs(response, verdict)
-            if isinstance(verdict, NotAnArticle) and candidate["follow_depth"] is not None:  # for the fetch cost
+            if isinstance(verdict, NotAnArticle) and found_by_following(candidate):
                 self.crawler.signals.send_catch_log(fetched_listing_page, outlet=candidate["outlet"])
             if (isinstance(response, HtmlResponse) and candidate["follow_depth"] is not None
                     and self.leads_to_story(verdict, page_facts(response))):
@@ -72,9 +72,11 @@ class ArticleFlow:
             turn.done()
 
     def leads_to_story(self, verdict: Article | NotAnArticle, facts: PageFacts | None = None) -> bool:
-        """A page that is no article is a listing: its links are followed. An article's links are followed when it
-        is of the story (in the window, on topic): its related links are likely coverage too; another article's
-        lead to its neighbours in the archive, not to the story."""
+        """Whether a page's links lead to the story. A page that is no article is a listing: its links are followed.
+        An article's links are followed when it is of the story (in the window, on topic): its related links are
+        likely coverage too; another article's lead to its neighbours in the archive, not to the story.
+        The same however the page was found (a start page's link, a feed's, sitemap's or GDELT entry, the story's
+        `urls`): each is one hop from its listing, and the source's `follow.depth` bounds the hops (`follow`)."""
         if isinstance(verdict, NotAnArticle):
             return True
         if not self.run.story.in_window(parse_day(verdict.published) if verdict.published else None):
@@ -236,6 +238,14 @@ class ArticleFlow:
                         via=candidate["via"])
         self.frontier.done(request)
         return self.listings.article_led_from(candidate, None) + self.canonical_failed([candidate["url"]])
+
+
+def found_by_following(candidate: dict) -> bool:
+    """Reached by a link on a followed page (a start page, a section page): if it is no article, it is a listing
+    page the following fetched (the fetch cost's `page`). A feed's, sitemap's or GDELT entry, a URL of the story's
+    `urls`, or a copy's canonical page that is no article stays an `article` fetched: an article candidate that
+    was none."""
+    return candidate["via"].get("kind") == "link" and candidate["follow_depth"] is not None
 
 
 def header(response: Response, name: str) -> str | None:

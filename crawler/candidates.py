@@ -29,6 +29,8 @@ from .story_gates import OverCap
 from .windowing import Skip
 
 SEED_CLAIMANT = "seed"  # claims of the story file's own listings and URLs
+LISTED_DEPTH = 1  # an entry of a feed, sitemap, GDELT answer or the story's `urls` is one hop from its listing,
+                  # as a start page's link is: its links are followed by the same rule (source.follow.depth)
 FETCH_KINDS = {"parse_robots": "robots", "parse_sitemap": "sitemap", "parse_feed": "feed", "parse_gdelt": "api",
                "parse_start_page": "page"}  # a listing request's kind in the report's fetch cost, by callback
 
@@ -81,7 +83,9 @@ class Candidates:
     def candidate(self, listing: Listing, source: Source, via: dict, follow_depth: int | None = None,
                   claimant: str | None = None):
         """A URL that may be an article of the story: each gets exactly one decision. Claimed for the page
-        that listed it (`via`), or `claimant`."""
+        that listed it (`via`), or `claimant`. `follow_depth`: its hops from a listing (LISTED_DEPTH for a
+        listing's entry, one more per followed link); None for a page whose links are never followed (an
+        article copy's canonical page: the copy's links were)."""
         run, windowing = self.run, self.run.windowing
         if run.replay is not None:  # a replay fetches nothing new
             return

@@ -1,8 +1,9 @@
 """What a crawl asked the outlets for: per outlet, requests by kind, bytes, listings skipped by date, and
 articles fetched that turned out out of the window ("wasted").
 
-Kinds: `robots` (robots.txt), `sitemap`, `feed`, `api` (GDELT), `page` (a start page, or a followed page
-that was no article: an archive day, a section page), `article` (every other article candidate fetched).
+Kinds: `robots` (robots.txt), `sitemap`, `feed`, `api` (GDELT), `page` (a start page, or a page a followed
+link led to that was no article: an archive day, a section page), `article` (every other article candidate
+fetched: an entry of a feed, sitemap or GDELT answer that was no article included).
 Counted from each response received (retries and redirects included, as the outlet saw them); a robots.txt
 the spider reused from the robots middleware is not counted twice (it was not fetched twice).
 """
@@ -18,7 +19,7 @@ from .robots import SHARED_FLAG
 KINDS = ("robots", "sitemap", "feed", "api", "page", "article")
 
 listing_skipped = object()  # signal: a listing not fetched because of its date; kwargs: record (dict)
-fetched_listing_page = object()  # signal: an article candidate's page was a listing; kwargs: outlet
+fetched_listing_page = object()  # signal: a page a followed link led to was a listing; kwargs: outlet
 
 
 class FetchCost:

@@ -12,7 +12,7 @@ from scrapy.linkextractors import LinkExtractor
 from cleaners.dates import parse_day
 
 from .bounds import bounded_links, bounded_page
-from .candidates import SEED_CLAIMANT, Callbacks, Candidates
+from .candidates import LISTED_DEPTH, SEED_CLAIMANT, Callbacks, Candidates
 from .discovery import (
     Listing,
     ListingError,
@@ -60,7 +60,8 @@ class ListingsFlow:
         for url in source.start_urls:
             yield from listing_request(url, self.callbacks.start_page, source, seed, follow_depth=0)
         for url in source.urls:
-            yield from self.candidates.candidate(Listing(url), source, {"kind": "list", "url": story.path}, claimant=seed)
+            yield from self.candidates.candidate(Listing(url), source, {"kind": "list", "url": story.path},
+                                                 follow_depth=LISTED_DEPTH, claimant=seed)
         if source.gdelt:
             endpoint = source.gdelt.endpoint or self.gdelt_endpoint
             url = gdelt_request_url(endpoint, source.gdelt.query, story.since, story.until, source.gdelt.max_records)
@@ -92,7 +93,7 @@ class ListingsFlow:
             return
         via = {"kind": "sitemap", "url": response.url}
         for entry in self.windowing.newest_first(content.entries, source):
-            yield from self.candidates.candidate(entry, source, via)
+            yield from self.candidates.candidate(entry, source, via, follow_depth=LISTED_DEPTH)
 
     def sitemap_child(self, entry: Listing, source: Source, index_url: str, depth: int):
         """A sitemap index's child, unless its lastmod or the date its URL names rules it out: in-window ones first."""
@@ -108,13 +109,13 @@ class ListingsFlow:
         entries = self.read_listing(response, lambda: parse_feed(response.body, response.url, self.max_listing_bytes))
         via = {"kind": "feed", "url": response.url}
         for entry in entries or []:
-            yield from self.candidates.candidate(entry, self.source_of(response), via)
+            yield from self.candidates.candidate(entry, self.source_of(response), via, follow_depth=LISTED_DEPTH)
 
     def parse_gdelt(self, response: Response):
         entries = self.read_listing(response, lambda: parse_gdelt(response.body))
         via = {"kind": "gdelt", "url": response.url}
         for entry in entries or []:
-            yield from self.candidates.candidate(entry, self.source_of(response), via)
+            yield from self.candidates.candidate(entry, self.source_of(response), via, follow_depth=LISTED_DEPTH)
 
     def parse_start_page(self, response: Response):
         if not isinstance(response, HtmlResponse):
@@ -135,7 +136,8 @@ class ListingsFlow:
     # --- link following ---------------------------------------------------------------------------------------
 
     def follow(self, response: HtmlResponse, source: Source, depth: int):
-        """Links of a start page (depth 0) or a followed page, while the source's depth allows."""
+        """Links of a start page (depth 0) or of a page `depth` hops from a listing (a listing's entry or a start
+        page's link is 1), while the source's depth allows."""
         if depth >= source.follow.depth:
             return
         page, cut = bounded_page(response, self.max_link_bytes)  # a page of megabytes is not parsed whole

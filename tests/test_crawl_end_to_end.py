@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import EXPECTED, fixture_pages, normalise
+from conftest import EXPECTED, FAST, CrawlRun, fixture_pages, normalise, run_storycrawl
+from crawler.fixture_web import FixtureWeb
 
 pytestmark = pytest.mark.slow
 
@@ -149,3 +151,69 @@ def test_files_are_routed_by_detected_language_and_the_declared_one_is_kept(demo
 def test_the_run_ends_with_a_human_summary(demo_crawl):
     assert "articles written to" in demo_crawl.result.stderr
     assert "kyivwire" in demo_crawl.result.stderr
+
+
+# --- Following: a feed's entry is one hop from its feed, as a start page's link is from its page ---------------
+
+FEED_ONLY_STORY = """
+id = "northpost-feed"
+title = "Musk and Putin, northpost's feed alone"
+since = 2024-10-20
+until = 2024-12-31
+
+[match]
+groups = [["Musk"], ["Putin*"]]
+
+[[sources]]
+name = "northpost"
+feeds = ["{{origin}}/rss.xml"]
+follow = { depth = DEPTH, allow = ["/world/"] }
+"""
+FEED_ARTICLE = "/world/2024/oct/25/musk-and-putin-have-spoken-regularly-wsj-reports"  # of the story, in the feed
+ITS_TAG_PAGES = {"/world/russia", "/world/donald-trump", "/world/us-national-security"}  # no other on-topic page links them
+OFF_TOPIC_TAG_PAGES = {"/world/georgia", "/world/europe", "/world/elections"}  # linked by the feed's off-topic article
+
+
+def feed_only_crawl(web: FixtureWeb, work: Path, depth: int) -> CrawlRun:
+    story = work / "story.toml"
+    story.write_text(web.render("northpost", FEED_ONLY_STORY.replace("DEPTH", str(depth))), encoding="utf-8")
+    already = len(web.requests)
+    result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return CrawlRun(corpus=work / "corpus", result=result, requests=web.requests[already:], web=web)
+
+
+@pytest.fixture(scope="module")
+def feed_depth_2(fixture_web, tmp_path_factory) -> CrawlRun:
+    return feed_only_crawl(fixture_web, tmp_path_factory.mktemp("feed-depth-2"), depth=2)
+
+
+@pytest.fixture(scope="module")
+def feed_depth_1(fixture_web, tmp_path_factory) -> CrawlRun:
+    return feed_only_crawl(fixture_web, tmp_path_factory.mktemp("feed-depth-1"), depth=1)
+
+
+def requested_paths(crawl: CrawlRun) -> set[str]:
+    return {r["path"] for r in crawl.requests if r["outlet"] == "northpost"}
+
+
+def feed_article(crawl: CrawlRun) -> dict:
+    return next(r for r in crawl.written if urlsplit(r["url"]).path == FEED_ARTICLE)
+
+
+def test_at_follow_depth_2_a_feed_found_article_of_the_story_leads_to_its_links(feed_depth_2):
+    led = [d for d in feed_depth_2.decisions if urlsplit(d["url"]).path in ITS_TAG_PAGES]
+    assert ITS_TAG_PAGES <= requested_paths(feed_depth_2)
+    assert [d["via"] for d in led] == [{"kind": "link", "url": feed_article(feed_depth_2)["url"]}] * len(ITS_TAG_PAGES)
+
+
+def test_at_follow_depth_2_an_off_topic_feed_article_leads_nowhere(feed_depth_2):
+    assert not OFF_TOPIC_TAG_PAGES & requested_paths(feed_depth_2)
+
+
+def test_at_follow_depth_1_the_feed_found_article_is_written_as_at_depth_2(feed_depth_1):
+    assert feed_article(feed_depth_1)["discovered_via"]["kind"] == "feed"  # the control of the next test
+
+
+def test_at_follow_depth_1_a_feed_found_article_of_the_story_leads_nowhere(feed_depth_1):
+    assert not ITS_TAG_PAGES & requested_paths(feed_depth_1)

@@ -5,6 +5,12 @@ Discovery: robots.txt `Sitemap:` lines, sitemap indexes (also gzipped), news sit
 explicit URL lists, and the GDELT DOC API. A listing that dates an entry outside the story window
 saves the fetch; otherwise the page's own date decides in the pipelines.
 
+Following: a page's links are followed while it is fewer hops from a listing than the source's
+`follow.depth`, and it is no article or an article of the story (in the window, on topic). An entry of a feed,
+sitemap or GDELT answer, a URL of the story's `urls` and a start page's link are all one hop from their
+listing: with the default depth 1 only start pages' links are followed; with depth 2 an article of the story
+leads to its links however it was found.
+
 Replay (WARC_REPLAY, set by `storycrawl reclean`): the spider requests, in their recorded order, the
 article candidates a crawl fetched into its WARC files (the WARC middleware answers), cleans them again
 and follows nothing: no listing, no link, no canonical page that was not fetched then.

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urljoin
 
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from .dates import iso_date
@@ -22,8 +24,8 @@ from .language import filed_language
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting", "liveblogposting"}
 # Short text lines naming a year: "Published on 26 October 2024." (scripts and styles aside).
-DATE_LINES = ("//text()[not(parent::script or parent::style)][string-length(normalize-space(.)) <= 80]"
-              "[contains(., '19') or contains(., '20')]")
+DATE_LINES = XPath("//text()[not(parent::script or parent::style)][string-length(normalize-space(.)) <= 80]"
+                   "[contains(., '19') or contains(., '20')]", smart_strings=False)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+")
 
 
@@ -85,7 +87,7 @@ def _published(tree: HtmlElement, url: str | None, declared: str | None) -> tupl
         return published, "metadata"
     found = find_date(tree, url=url, original_date=True, extensive_search=False)
     if not found and declared:
-        found = next(filter(None, map(iso_date, tree.xpath(DATE_LINES))), None)
+        found = next(filter(None, map(iso_date, DATE_LINES(tree))), None)
     return (found, "page") if found else (None, "unknown")
 
 
@@ -274,8 +276,14 @@ def _amp(tree: HtmlElement, url: str | None) -> str | None:
 
 
 def _attr(tree: HtmlElement, xpath: str) -> str | None:
-    values = tree.xpath(xpath)
+    values = _compiled(xpath)(tree)
     return values[0].strip() if values and values[0].strip() else None
+
+
+@cache
+def _compiled(xpath: str) -> XPath:
+    """`_attr`'s few expressions, compiled once: compiling costs as much as a small page's scan."""
+    return XPath(xpath, smart_strings=False)
 
 
 def _text(value) -> str | None:

@@ -62,13 +62,16 @@ CUE_RE = re.compile(r"(?:^|[\s_-])(?:%s)(?:$|[\s_-])" % "|".join(_CUES))
 # ("tag-politics category-world" on the article's container, "tag-social-media"), not a box.
 _PART = r"(?:list|cloud|box|container|wrap\w*|links?|area|bar|block|section|nav|widget|module|items?|row|title|heading|label)"
 TAXONOMY_CUE_RE = re.compile(r"(?:^|[\s_-])(?:tags?|keywords?|topics?)(?:$|\s|[_-]%s(?:$|[\s_-]))" % _PART)
+TAXONOMY_WORDS = ("tag", "keyword", "topic")  # what TAXONOMY_CUE_RE needs, before it is tried
+TAXONOMY_PREFIXES = ("tag", "categor", "cat", "topic", "post_tag", "format", "type", "status")  # TAXONOMY_CLASS's starts
 TAXONOMY_CLASS = re.compile(r"(?:tags?|categor(?:y|ies)|cat|topics?|post_tag|format|type|status)[-_](?!%s(?:$|[-_]))" % _PART)
+SLUG_SEPARATORS = re.compile(r"[-_]+")
 SLUG_ID_PARTS = 5  # an id of this many words ("sharing-with-friends-and-family") is a heading's slug, not a name
 # Boxes set beside the story ("Fakten", a timeline, a transcript): never its container, so the body guard
 # does not protect them, however much text they hold.
 BOX_CUE_RE = re.compile(r"(?:^|[\s_-])(?:fact|info)-?box(?:$|[\s_-])")
 CAMEL_HUMP = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]{2})")  # word humps only: "n1AuAdJl"-style ids stay whole
-STATE_CLASS = re.compile(r"(?:has|is|with|no)-")
+STATE_PREFIXES = ("has-", "is-", "with-", "no-")
 ROLES = {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "alertdialog"}
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 FRONT_MATTER = re.compile(r"^\s*---\s*\n(?:[\w-]+\s*:.*\n)+\s*---\s*$")
@@ -85,27 +88,29 @@ CODE = ("pre", "code")
 NAME_ATTRIBUTES = XPath("//@class | //@id")
 ROLE_ATTRIBUTES = XPath("//@role")
 # Script and style text first: normalising their long strings would cost more than the rest of the page.
-SHORT_TEXTS = ("//text()[not(parent::script or parent::style)]"
-               "[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]")
+SHORT_TEXTS = XPath("//text()[not(parent::script or parent::style)]"
+                    "[string-length(normalize-space(.)) > 2][string-length(normalize-space(.)) <= 80]")
 # From the attributes up: asking every element about its style costs twice as much.
-HIDDEN = "(//@hidden | //@style[contains(., 'none') or contains(., 'hidden')])/.."
+HIDDEN = XPath("(//@hidden | //@style[contains(., 'none') or contains(., 'hidden')])/..")
 INVISIBLE_TAGS = ("script", "style", "template", "noscript")
 SAMPLE_CHARS = 80  # a hidden element sharing a run this long with the visible page repeats it
-LISTS = "//ul[li//a] | //ol[li//a]"
-KICKER_PARAGRAPHS = "//p[(.//strong or .//b) and .//a]"
-HEADLINE_LINKS = "//a[@href][.//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
-LINKED_PARAGRAPHS = "//p[count(.//a) >= 2]"
+LISTS = XPath("//ul[li//a] | //ol[li//a]")
+KICKER_PARAGRAPHS = XPath("//p[(.//strong or .//b) and .//a]")
+HEADLINE_LINKS = XPath("//a[@href][.//h2 or .//h3 or .//h4 or .//h5 or .//h6]")
+LINKED_PARAGRAPHS = XPath("//p[count(.//a) >= 2]")
 # Keyword links a CMS sets on names in running text point at its topic or tag pages.
-KEYWORD_PARAGRAPHS = "//p[.//a[@href]]"
+KEYWORD_PARAGRAPHS = XPath("//p[.//a[@href]]")
 WORD = re.compile(r"[^\W\d_]")
 KEYWORD_HREF = re.compile(r"/(?:topics?|tags?|themen|thema|schlagw\w*|keywords?|stichw\w*|temas?|sujets?"
                           r"|argomenti|emner)/", re.IGNORECASE)
 WRAPPED_PROSE_MIN = 80  # shorter paragraphs are as likely link rows ("Sport | Football") as sentences
 WRAPPED_PROSE_MAX = 300  # trafilatura tests a lone block's links only below this length
 PROSE_END = re.compile(r"[.!?…][\"'”»’)]*$")
-# From the text nodes up: building every div's whole string value to test its start costs twice as much.
-DASHED_BLOCKS = ("//text()[contains(., '---')][starts-with(normalize-space(.), '---')]"
-                 "/parent::*[self::pre or self::code or self::div or self::p]")
+# From the blocks' own text nodes up: building every div's whole string value to test its start costs twice as
+# much, and every text node of the page, script text included, half as much again.
+DASHED_BLOCKS = XPath("(//pre | //code | //div | //p)/text()[contains(., '---')][starts-with(normalize-space(.), '---')]/..")
+ALL_TEXT = XPath("//text()")
+TEXT_OUTSIDE_LINKS = XPath(".//text()[not(ancestor::a)]")
 
 
 def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = (),
@@ -218,16 +223,19 @@ def _name_verdict(value) -> bool | None:
 @lru_cache(maxsize=16384)
 def _name_verdict_of(value: str, is_id: bool) -> bool | None:
     """Memoised across pages: a site repeats its class names on every page, and CMSs share theirs."""
-    if is_id and len(re.split(r"[-_]+", value.strip())) >= SLUG_ID_PARTS:
+    if is_id and len(SLUG_SEPARATORS.split(value.strip())) >= SLUG_ID_PARTS:
         return None
     return _cue_verdict(_cue_words(value))
 
 
 def _cue_verdict(words: str) -> bool | None:
-    """None: no cue; False: a cue; True: a box cue."""
-    if BOX_CUE_RE.search(words):
+    """None: no cue; False: a cue; True: a box cue. The box and taxonomy patterns are tried only on names that
+    hold their words (a C-level substring test is a tenth of a search): a page has hundreds of names."""
+    if "box" in words and BOX_CUE_RE.search(words):
         return True
-    return False if CUE_RE.search(words) or TAXONOMY_CUE_RE.search(words) else None
+    if CUE_RE.search(words):
+        return False
+    return False if any(word in words for word in TAXONOMY_WORDS) and TAXONOMY_CUE_RE.search(words) else None
 
 
 def _cue_words(value: str) -> str:
@@ -236,8 +244,12 @@ def _cue_words(value: str) -> str:
     State classes ("hasCaption", "with-sidebar", "is-sharing") describe the element, not what it is, and
     taxonomy classes ("tag-social-media") label the post: both skipped.
     """
-    words = CAMEL_HUMP.sub("-", value).lower().split()
-    return " ".join(w for w in words if not STATE_CLASS.match(w) and not TAXONOMY_CLASS.match(w))
+    words = (value if value.islower() else CAMEL_HUMP.sub("-", value).lower()).split()  # humps need capitals
+    return " ".join(w for w in words if not _is_state_or_taxonomy_class(w))
+
+
+def _is_state_or_taxonomy_class(word: str) -> bool:
+    return word.startswith(STATE_PREFIXES) or (word.startswith(TAXONOMY_PREFIXES) and bool(TAXONOMY_CLASS.match(word)))
 
 
 def _drop_by_cues(tree: HtmlElement, guard: _BodyGuard) -> int:
@@ -271,7 +283,7 @@ def _drop_by_short_lines(tree: HtmlElement, lexicon: Lexicon, guard: _BodyGuard)
     """Blocks a short line heads: recirculation blocks and subscription boxes, found in one pass over the
     page's short texts (a heading is one text node: cheaper than every element's text)."""
     doomed = []
-    for text in tree.xpath(SHORT_TEXTS):
+    for text in SHORT_TEXTS(tree):
         kind = lexicon.short_text_kind(text)
         if kind == "heading":
             doomed.extend(_recirculation_block(text, lexicon, guard))
@@ -374,7 +386,7 @@ def _drop_link_lists(tree: HtmlElement, guard: _BodyGuard) -> int:
     In-page anchors (a table of contents) and lists with prose around their links are kept.
     """
     doomed = []
-    for items in tree.xpath(LISTS):
+    for items in LISTS(tree):
         entries = [li for li in items if li.tag == "li" and li.text_content().strip()]  # an empty ad slot is no entry
         if not entries or guard.holds_body(items):
             continue
@@ -390,7 +402,7 @@ def _drop_link_lists(tree: HtmlElement, guard: _BodyGuard) -> int:
 def _drop_kicker_teaser_paragraphs(tree: HtmlElement, guard: _BodyGuard) -> int:
     """<p><strong>READ ANOTHER STORY HERE |</strong> <a>Other headline</a></p> set between the body's
     paragraphs: a cross-link in any language, told by its form (`_is_kicker_teaser`), not by its words."""
-    return _drop([p for p in tree.xpath(KICKER_PARAGRAPHS) if _is_kicker_teaser(p) and not guard.holds_body(p)])
+    return _drop([p for p in KICKER_PARAGRAPHS(tree) if _is_kicker_teaser(p) and not guard.holds_body(p)])
 
 
 def _is_kicker_teaser(element: HtmlElement) -> bool:
@@ -412,7 +424,7 @@ def _drop_headline_links(tree: HtmlElement, guard: _BodyGuard) -> int:
     """<a href="/other-story"><figure/><h3>Other story</h3></a> set in the body: a teaser card. A body's own
     subheadings carry links (<h2><a>), never sit in one; in-page anchors and short labels are kept."""
     doomed = []
-    for a in tree.xpath(HEADLINE_LINKS):
+    for a in HEADLINE_LINKS(tree):
         if (a.get("href") or "#").startswith("#"):
             continue
         length = len(" ".join(a.text_content().split()))
@@ -436,10 +448,10 @@ def _drop_hidden_copies(tree: HtmlElement) -> int:
     only hidden until a paywall opens, and two hidden copies must not vouch for each other. Two samples
     (the start, the middle) because a print copy may open with the headline where the page has a byline.
     """
-    hidden = [(el, " ".join(el.text_content().split())) for el in tree.xpath(HIDDEN) if _is_hidden(el)]
+    hidden = [(el, " ".join(el.text_content().split())) for el in HIDDEN(tree) if _is_hidden(el)]
     hidden = [(el, text) for el, text in hidden if len(text) >= 2 * SAMPLE_CHARS]
     if hidden:  # most hidden boxes (menus, dialogs) say nothing twice: the whole text tells, without a copy
-        page = " ".join("".join(tree.xpath("//text()")).split())
+        page = " ".join("".join(ALL_TEXT(tree)).split())
         hidden = [(el, text) for el, text in hidden if any(_twice(sample, page) for sample in _samples(text))]
     if not hidden:
         return 0
@@ -459,8 +471,8 @@ def _visible_text(tree: HtmlElement) -> str:
     """
     visible = deepcopy(tree)
     strip_elements(visible, *INVISIBLE_TAGS, with_tail=False)
-    _drop(el for el in visible.xpath(HIDDEN) if _is_hidden(el))
-    return " ".join("".join(visible.xpath("//text()")).split())
+    _drop(el for el in HIDDEN(visible) if _is_hidden(el))
+    return " ".join("".join(ALL_TEXT(visible)).split())
 
 
 def _samples(text: str) -> tuple[str, str]:
@@ -478,7 +490,7 @@ def _drop_footnote_markers(tree: HtmlElement) -> int:
 
 def _drop_front_matter(tree: HtmlElement) -> int:
     """A static-site theme that prints the post's YAML front matter above it."""
-    doomed = [el for el in tree.xpath(DASHED_BLOCKS) if FRONT_MATTER.match(el.text_content() or "")]
+    doomed = [el for el in DASHED_BLOCKS(tree) if FRONT_MATTER.match(el.text_content() or "")]
     return _drop(doomed)
 
 
@@ -489,7 +501,7 @@ def _unwrap_linked_paragraphs(tree: HtmlElement) -> int:
     paragraph is judged as a paragraph. Only prose: a sentence mostly not link text, ending with a stop.
     """
     count = 0
-    for p in tree.xpath(LINKED_PARAGRAPHS):
+    for p in LINKED_PARAGRAPHS(tree):
         text = " ".join(p.text_content().split())
         if not WRAPPED_PROSE_MIN <= len(text) < WRAPPED_PROSE_MAX or not PROSE_END.search(text):
             continue
@@ -511,7 +523,7 @@ def _unlink_keyword_links(tree: HtmlElement) -> int:
     deleted. Those links are unwrapped, their text staying where it was; a paragraph of nothing but links
     ("Rowing · Sport") is a tag row, and keeps them."""
     count = 0
-    for p in tree.xpath(KEYWORD_PARAGRAPHS):
+    for p in KEYWORD_PARAGRAPHS(tree):
         links = [a for a in p.iter("a") if KEYWORD_HREF.search(a.get("href") or "")]
         if links and _has_own_words(p):
             for a in links:
@@ -522,4 +534,4 @@ def _unlink_keyword_links(tree: HtmlElement) -> int:
 
 def _has_own_words(p: HtmlElement) -> bool:
     """Words in the paragraph outside its links."""
-    return bool(WORD.search("".join(p.xpath(".//text()[not(ancestor::a)]"))))
+    return bool(WORD.search("".join(TEXT_OUTSIDE_LINKS(p))))

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.xpaths import BODY_XPATH
 
 MIN_CHUNK_CHARS = 400  # a smaller container of the same class is a teaser or an image box, not a chunk
-HEADLINES = "//h1"
+HEADLINES = XPath("//h1")
 # trafilatura's body expressions test regular expressions in Python callbacks, element by element: a few ms a
 # page. Class strings come back from one C-level XPath; a page is not split unless two containers share a
 # body-like class name, so the expressions run only where it may be.
-CONTAINER_CLASSES = "//div/@class | //section/@class | //article/@class | //main/@class"
+CONTAINER_CLASSES = XPath("//div/@class | //section/@class | //article/@class | //main/@class", smart_strings=False)
 BODY_LIKE = re.compile(r"article[-_]*(?:body|content|text)|body[-_]*(?:text|container|inner|copy)"
                        r"|(?:entry|post|story|text)[-_]*(?:content|body|text)")
 
@@ -43,7 +44,7 @@ def join_split_body(tree: HtmlElement) -> int:
 def _chunks_of_this_article(tree: HtmlElement, first: HtmlElement, candidates: list[HtmlElement]) -> list[HtmlElement]:
     """Candidates with real text, up to the next headline: after it they belong to the next article."""
     order = {element: n for n, element in enumerate(tree.iter())}
-    next_headline = min((order[h] for h in tree.xpath(HEADLINES) if order[h] > order[first]), default=len(order))
+    next_headline = min((order[h] for h in HEADLINES(tree) if order[h] > order[first]), default=len(order))
     return [c for c in candidates if order[c] < next_headline and _paragraph_chars(c) >= MIN_CHUNK_CHARS]
 
 
@@ -51,7 +52,7 @@ def _may_be_split(tree: HtmlElement) -> bool:
     """Some body-like class name is worn by two containers."""
     tokens_of: dict[str, list[str]] = {}  # a page repeats its class strings: read each once
     seen: set[str] = set()
-    for value in tree.xpath(CONTAINER_CLASSES):
+    for value in CONTAINER_CLASSES(tree):
         if value not in tokens_of:
             tokens_of[value] = [t for t in set(value.split()) if BODY_LIKE.search(t.lower())]
         for token in tokens_of[value]:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import decode_file
@@ -52,6 +53,10 @@ INDEPENDENT_SHARE_MIN = 0.5
 # Below this much text the markup may be an empty shell whose body a script carries (`script_body`).
 SHORT_BODY_CHARS = 500
 EMBEDDED_OVER_MARKUP = 2
+# trafilatura deletes scripts and styles itself, but only from the copies of the page it makes (two a pass, more
+# in its fallbacks): deleted once before it, they are not copied. JSON-LD stays: trafilatura's baseline reads an
+# article body declared there. About 2 % of the cleaners' time; 4 of the 3,112 benchmark texts change.
+SCRIPTS_AND_STYLES = XPath("//script[not(@type='application/ld+json')] | //style")
 # Escaped embed code printed as text ("<iframe title=...") means the fast pass read the wrong container.
 RAW_MARKUP = re.compile(r"</?(?:iframe|script|div|span|blockquote)\b[^>]*>")
 
@@ -125,12 +130,18 @@ def clean_tree(tree, url: str | None, meta: PageMetadata, profile: SiteProfile, 
     if options.join_split_body:
         join_split_body(tree)
     prune_non_body(tree, lexicon, profile.drop, options, reading.text if reading is not None else "")
+    drop_scripts_and_styles(tree)
     document, to_vote = extract_body(tree, url, options, reading)
     if document is None or not document.text:
         return [], to_vote
     headings = {normalise_key(" ".join(h.itertext())) for h in document.body.iter("head")}
     deks = [d for d in meta.descriptions if normalise_key(d) in headings and in_page_header(tree, d)]
     return postclean(document.text.split("\n"), meta, profile, lexicon, options, deks), to_vote
+
+
+def drop_scripts_and_styles(tree) -> None:
+    for element in SCRIPTS_AND_STYLES(tree):
+        element.drop_tree()  # its tail text stays
 
 
 def postclean(lines: list[str], meta: PageMetadata, profile: SiteProfile, lexicon: Lexicon,

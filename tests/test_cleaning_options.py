@@ -14,7 +14,8 @@ from trafilatura import bare_extraction
 from cleaners import CleaningOptions, extract
 from cleaners.agreement import (IndependentReading, agreement, independent_text, is_clean_subset, medoid,
                                 needs_vote, reads_as_layout_table, shingle_set)
-from cleaners.extract import FALLBACK_BELOW_SHARE, extract_body, fast_pass_will_do, read_a_sliver, second_opinion
+from cleaners.extract import (FALLBACK_BELOW_SHARE, drop_scripts_and_styles, extract_body, fast_pass_will_do, read_a_sliver,
+                              second_opinion)
 from cleaners.metadata import PageMetadata
 from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
@@ -188,6 +189,31 @@ def test_a_paragraph_printed_twice_is_kept_twice():
 def test_a_code_samples_closing_braces_are_kept_each():
     sample = ["int main(void) {", "for (int i = 0; i < 3; i++) {", 'puts("hello, world!");', "}", "}"]
     assert drop_adjacent_duplicates(sample) == sample
+
+
+# --- Scripts and styles are deleted once, before trafilatura copies the page (extract.drop_scripts_and_styles)
+
+SCRIPTS_PAGE = "scripts-inside-the-body"
+
+
+def scripts_dropped() -> lxml_html.HtmlElement:
+    tree = lxml_html.fromstring(html_of(SCRIPTS_PAGE))
+    drop_scripts_and_styles(tree)
+    return tree
+
+
+def test_scripts_and_styles_are_gone_before_trafilatura_reads_the_page():
+    tree = scripts_dropped()
+    assert not tree.xpath("//style | //script[not(@type='application/ld+json')]")
+
+
+def test_the_json_ld_script_stays_for_trafilaturas_baseline():
+    assert len(scripts_dropped().xpath("//script[@type='application/ld+json']")) == 1
+
+
+def test_the_words_after_a_script_inside_a_paragraph_stay_in_it():
+    assert "said the change had been tested over three weekends" in text_of(SCRIPTS_PAGE)
+    assert "trackMention" not in text_of(SCRIPTS_PAGE) and "font-family" not in text_of(SCRIPTS_PAGE)
 
 
 # --- The fast pass is redone with trafilatura's fallbacks where it read little (extract.fast_pass_will_do)

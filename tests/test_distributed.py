@@ -133,9 +133,9 @@ def fetch_counts(requests: list[dict]) -> Counter:
 
 
 def led_from_articles(corpus: Path) -> list[dict]:
-    """Decisions on pages reached only through a written article's links. Whether an article's links are
-    followed depends on which listing claimed it first (a section page followed at a depth, or a feed), and so
-    on the order two workers read the listings in: a known order dependence, left out of the comparisons."""
+    """Decisions on pages reached only through a written article's links. Which article such a page is credited
+    to (two articles may link it), and which listing an article (a feed or a section page), depends on the order
+    two workers read them in: a known order dependence, left out of the comparisons."""
     decisions = read_jsonl(corpus / "decisions.jsonl")
     articles = {d["url"] for d in decisions if d["reason"] == "written"}
     return [d for d in decisions if (d.get("via") or {}).get("kind") == "link" and d["via"]["url"] in articles]

@@ -116,11 +116,15 @@ def fixture_web():
 def demo_crawl(fixture_web, tmp_path_factory) -> CrawlRun:
     """One real crawl of the whole fixture web by the `storycrawl` command, shared by the end-to-end tests."""
     work = tmp_path_factory.mktemp("demo-crawl")
-    story = story_for(fixture_web, work)
-    already = len(fixture_web.requests)
+    return crawl_of(fixture_web, story_for(fixture_web, work), work)
+
+
+def crawl_of(web: FixtureWeb, story: Path, work: Path) -> CrawlRun:
+    """`storycrawl crawl STORY --out WORK/corpus` against the fixture web, with the requests it made."""
+    already = len(web.requests)
     result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
-    return CrawlRun(corpus=work / "corpus", result=result, requests=fixture_web.requests[already:], web=fixture_web)
+    return CrawlRun(corpus=work / "corpus", result=result, requests=web.requests[already:], web=web)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import EXPECTED, FAST, CrawlRun, fixture_pages, normalise, run_storycrawl
+from conftest import EXPECTED, CrawlRun, crawl_of, fixture_pages, normalise
 from crawler.fixture_web import FixtureWeb
 
 pytestmark = pytest.mark.slow
@@ -177,10 +177,7 @@ OFF_TOPIC_TAG_PAGES = {"/world/georgia", "/world/europe", "/world/elections"}  #
 def feed_only_crawl(web: FixtureWeb, work: Path, depth: int) -> CrawlRun:
     story = work / "story.toml"
     story.write_text(web.render("northpost", FEED_ONLY_STORY.replace("DEPTH", str(depth))), encoding="utf-8")
-    already = len(web.requests)
-    result = run_storycrawl("crawl", str(story), "--out", str(work / "corpus"), *FAST)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return CrawlRun(corpus=work / "corpus", result=result, requests=web.requests[already:], web=web)
+    return crawl_of(web, story, work)
 
 
 @pytest.fixture(scope="module")

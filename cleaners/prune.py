@@ -66,6 +66,8 @@ TAXONOMY_WORDS = ("tag", "keyword", "topic")  # what TAXONOMY_CUE_RE needs, befo
 TAXONOMY_PREFIXES = ("tag", "categor", "cat", "topic", "post_tag", "format", "type", "status")  # TAXONOMY_CLASS's starts
 TAXONOMY_CLASS = re.compile(r"(?:tags?|categor(?:y|ies)|cat|topics?|post_tag|format|type|status)[-_](?!%s(?:$|[-_]))" % _PART)
 SLUG_SEPARATORS = re.compile(r"[-_]+")
+# The hAtom microformat's entry: the post itself, whatever its tag and category classes say ("tag-links").
+ENTRY_CLASS = "hentry"
 SLUG_ID_PARTS = 5  # an id of this many words ("sharing-with-friends-and-family") is a heading's slug, not a name
 # Boxes set beside the story ("Fakten", a timeline, a transcript): never its container, so the body guard
 # does not protect them, however much text they hold.
@@ -224,6 +226,8 @@ def _name_verdict(value) -> bool | None:
 def _name_verdict_of(value: str, is_id: bool) -> bool | None:
     """Memoised across pages: a site repeats its class names on every page, and CMSs share theirs."""
     if is_id and len(SLUG_SEPARATORS.split(value.strip())) >= SLUG_ID_PARTS:
+        return None
+    if not is_id and ENTRY_CLASS in value.split():
         return None
     return _cue_verdict(_cue_words(value))
 

@@ -21,13 +21,14 @@ from cleaners.options import TRAFILATURA_DEFAULTS
 from cleaners.sites import NO_PROFILE
 from cleaners.lexicon import load_lexicon
 from cleaners.postclean import DUPLICATE_MAX_CHARS, clean_paragraphs, drop_adjacent_duplicates, tidy_line
-from cleaners.prune import _cue_verdict, _cue_words, paragraph_chars, prune_non_body
+from cleaners.prune import _cue_verdict, _cue_words, _name_verdict_of, paragraph_chars, prune_non_body
 from conftest import FIXTURES
 from test_cleaning_rules import URLS
 
 PAGES = FIXTURES / "cleaners"
 TAXONOMY_PAGE = "taxonomy-classes-and-slug-ids"
 TAXONOMY_URL = "https://www.quarrylanejournal.test/community/2025/09/12/allotment-society-shares-its-harvest"
+ENTRY_PAGE = "hentry-tagged-links"
 CUED_BOX_PAGE = "article-in-a-cued-box"
 CUED_BOX_URL = "https://www.fernhollowbulletin.test/travel/2025/10/02/night-ferry-returns"
 WITHOUT_SECOND_OPINION = CleaningOptions().without("agreement_check")
@@ -104,7 +105,7 @@ def test_switching_the_tail_cut_off_keeps_what_follows_a_most_read_heading():
     assert clean_paragraphs(lines, title=None, deks=[], lexicon=lexicon, options=off) == lines
 
 
-# --- Taxonomy classes and slug ids are no cues (prune.TAXONOMY_CLASS, prune.SLUG_ID_PARTS)
+# --- Taxonomy classes, slug ids and an hAtom entry's classes are no cues (prune.TAXONOMY_CLASS, SLUG_ID_PARTS, ENTRY_CLASS)
 
 @pytest.mark.parametrize("classes", ["tag-social-media", "category-sharing", "tag-politics category-world post",
                                      "topic-energy type-post status-publish"])
@@ -115,6 +116,35 @@ def test_a_posts_own_taxonomy_classes_are_no_cue(classes):
 @pytest.mark.parametrize("classes", ["post-tags", "tags", "tag-list", "entry-tags", "article__tags", "topics-box"])
 def test_a_box_of_tags_is_still_a_cue(classes):
     assert _cue_verdict(_cue_words(classes)) is False
+
+
+@pytest.mark.parametrize("classes", ["post-88 post type-post status-publish hentry category-notes tag-links",
+                                     "hentry tag-box"])
+def test_an_hatom_entry_is_no_cue_whatever_its_tags_name(classes):
+    assert _name_verdict_of(classes, False) is None
+
+
+@pytest.mark.parametrize("classes", ["post-88 post type-post status-publish category-notes tag-links", "tag-links"])
+def test_the_same_tag_words_without_the_entry_are_a_cue(classes):
+    assert _name_verdict_of(classes, False) is False
+
+
+def test_a_short_post_tagged_with_a_box_word_keeps_its_paragraphs_beside_a_heavier_column():
+    tree = lxml_html.fromstring(html_of(ENTRY_PAGE))
+    post, column = tree.xpath("//div[contains(@class, 'hentry')]")[0], tree.xpath("//div[@class='column-right']")[0]
+    assert len(column.text_content()) > len(post.text_content())  # the control: the body guard alone would not save it
+    prune_non_body(tree, load_lexicon())
+    assert len(tree.xpath("//div[contains(@class, 'hentry')]//p")) == 2
+
+
+def test_the_tag_links_inside_the_entry_still_go():
+    tree = lxml_html.fromstring(html_of(ENTRY_PAGE))
+    prune_non_body(tree, load_lexicon())
+    assert not tree.xpath("//span[@class='tag-links']")
+
+
+def test_the_text_holds_the_short_posts_paragraphs():
+    assert all(paragraph in text_of(ENTRY_PAGE) for paragraph in on_page(ENTRY_PAGE, "//div[@class='entry-content']/p"))
 
 
 def test_a_post_container_wearing_tag_and_category_classes_survives_pruning_beside_a_heavier_column():

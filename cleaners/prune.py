@@ -111,8 +111,8 @@ PROSE_END = re.compile(r"[.!?…][\"'”»’)]*$")
 # From the blocks' own text nodes up: building every div's whole string value to test its start costs twice as
 # much, and every text node of the page, script text included, half as much again.
 DASHED_BLOCKS = XPath("(//pre | //code | //div | //p)/text()[contains(., '---')][starts-with(normalize-space(.), '---')]/..")
-ALL_TEXT = XPath("//text()")
-TEXT_OUTSIDE_LINKS = XPath(".//text()[not(ancestor::a)]")
+ALL_TEXT = XPath("//text()", smart_strings=False)  # joined, never asked for their parents
+TEXT_OUTSIDE_LINKS = XPath(".//text()[not(ancestor::a)]", smart_strings=False)
 
 
 def prune_non_body(tree: HtmlElement, lexicon: Lexicon, drop_selectors: tuple[str, ...] = (),

@@ -50,8 +50,11 @@ def response(body: bytes, content_type: str = "text/html") -> HtmlResponse:
 
 def refresh_followed(body: bytes, content_type: str = "text/html"):
     """What the crawl's meta refresh middleware makes of the page: the response, or the redirected request."""
+    return refresh_followed_response(response(body, content_type))
+
+
+def refresh_followed_response(answer: HtmlResponse):
     middleware = BytesFirstMetaRefreshMiddleware.from_crawler(get_crawler())
-    answer = response(body, content_type)
     return middleware.process_response(answer.request, answer)
 
 
@@ -70,9 +73,38 @@ def test_a_legacy_page_of_undeclared_charset_with_a_refresh_is_read_and_followed
     assert isinstance(followed, Request) and followed.url == "http://www.example.test/elsewhere"
 
 
-def test_a_page_declaring_its_charset_is_read_as_before():
-    assert not refresh_ruled_out(response(page().encode("cp1251"), "text/html; charset=windows-1251"))
-    assert not refresh_ruled_out(response(page('<meta charset="windows-1251">').encode("cp1251")))
+def test_a_page_declaring_its_charset_without_a_refresh_in_its_bytes_is_ruled_out_and_not_decoded():
+    declared_in_header = response(page().encode("cp1251"), "text/html; charset=windows-1251")
+    declared_in_meta = response(page('<meta charset="utf-8">').encode())
+    for quiet in (declared_in_header, declared_in_meta):
+        assert refresh_ruled_out(quiet)
+        assert refresh_followed_response(quiet) is quiet
+        assert quiet._cached_ubody is None  # its text was never read
+
+
+def test_a_page_declaring_its_charset_with_a_refresh_is_read_and_followed():
+    for body, content_type in ((page(REFRESH).encode("cp1251"), "text/html; charset=windows-1251"),
+                               (page(f'<meta charset="utf-8">{REFRESH}').encode(), "text/html")):
+        assert not refresh_ruled_out(response(body, content_type))
+        followed = refresh_followed(body, content_type)
+        assert isinstance(followed, Request) and followed.url == "http://www.example.test/elsewhere"
+
+
+def test_a_declared_ascii_compatible_page_is_not_read_for_the_zero_bytes_and_shifts_of_other_encodings():
+    """A tilde or a NUL byte would mean a shift or a wide encoding only in a page whose encoding is unknown."""
+    body = page('<meta charset="utf-8">', '<p><a href="/~editor/">Editor</a></p>').encode() + b"\0"
+    assert refresh_ruled_out(response(body))
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=cp500", "text/html; charset=utf-16"])
+def test_a_page_declaring_an_encoding_that_writes_letters_apart_from_their_ascii_bytes_is_read(content_type):
+    """EBCDIC's table shows the word; an encoding of no known kind (a header's bare "utf-16") is always read."""
+    encoding = content_type.rpartition("=")[2]
+    body = page(REFRESH).encode(encoding, "xmlcharrefreplace")
+    assert b"refresh" not in body.lower()
+    assert not refresh_ruled_out(response(body, content_type))
+    followed = refresh_followed(body, content_type)
+    assert isinstance(followed, Request) and followed.url == "http://www.example.test/elsewhere"
 
 
 @pytest.mark.parametrize("encoding", ["cp500", "utf-16-le", "utf-32-be", "iso2022_jp", "hz"])

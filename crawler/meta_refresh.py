@@ -1,8 +1,8 @@
 """A page's <meta> refresh ruled out from its bytes, when reading its text would cost a decode or a charset detection.
 
 Scrapy's MetaRefreshMiddleware, and MetaRefreshGuardMiddleware before it, read the first 4,096 characters of every
-HTML page (`get_meta_refresh`, over `response.text`). That decodes the whole body on the reactor (about 0.3 ms for a
-real page of 66 KB), and a page whose charset is declared nowhere (no BOM, no charset in its Content-Type or in a
+HTML page (`get_meta_refresh`, over `response.text`). That decodes the whole body on the reactor (0.06 ms for a real
+UTF-8 page of 66 KB), and a page whose charset is declared nowhere (no BOM, no charset in its Content-Type or in a
 <meta>) is decoded with the encoding Scrapy detects: for a page neither ASCII nor UTF-8 that is charset_normalizer
 over the whole body, about 2.5 ms, for one real page in 25 of the benchmark's. The cleaning worker decodes every page
 itself (`decode_html`) for the cleaners and the listing test, so the crawl's process reads a page for a refresh in
@@ -64,11 +64,7 @@ def detectable_encodings() -> frozenset[str]:
 
 def single_byte_table(encoding: str) -> str | None:
     """The 256 characters a single-byte code page decodes each byte to (ASCII, Latin-1 and Python's charmap codecs),
-    or None for any other encoding (one Python does not know too)."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        return None
+    or None for any other encoding."""
     if codecs.lookup(encoding).name in ("ascii", "iso8859-1"):
         return bytes(range(256)).decode(encoding, "replace")
     decoder = codecs.lookup(encoding).decode

@@ -81,8 +81,8 @@ class ByteReading:
 
     tables: tuple[bytes, ...]
     complete: bool
-    wide: bool = True
-    shifting: bool = True
+    wide: bool
+    shifting: bool
 
     def may_spell_refresh(self, body: bytes) -> bool:
         if not self.complete:

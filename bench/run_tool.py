@@ -156,6 +156,9 @@ def main(argv: list[str]) -> int:
     status = TOOLS[tool](args)
     with open(usage_path, "w", encoding="utf-8") as fh:
         json.dump(usage_record(status), fh)
+    if tool == "storycrawl":  # it ends as the `storycrawl` command does (crawler/cli.py's entry)
+        from crawler.cli import exit_now
+        exit_now(status)
     return status
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .fixture_web import DEMO_PORT, FixtureWeb, packaged_or_checkout
 from .story import StoryError, load_story
@@ -38,6 +39,25 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except BrokenPipeError:  # `storycrawl status --json | head`: the reader has what it wanted
         return quiet_broken_pipe()
+
+
+def entry() -> NoReturn:
+    """The `storycrawl` command (pyproject.toml's console script): `main`, then `exit_now`."""
+    exit_now(main())
+
+
+def exit_now(status: int) -> NoReturn:
+    """Ends the process once `main` has returned: every file is written and closed, the cleaning workers are gone.
+    What an interpreter's normal exit would still do is free the crawl's objects one by one, about 0.4 s after a
+    crawl of 2,000 pages (as mypy's command does, it is skipped). Log handlers and the standard streams are flushed
+    first: nothing said is lost."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone (`| head`), or a stream closed: nothing left to say there
+            pass
+    os._exit(status)
 
 
 def quiet_broken_pipe() -> int:
@@ -315,7 +335,10 @@ def run_status_command(args) -> int:
     finally:
         state.close()
     summary["last_run_failed_sources"] = last_run_failed_sources(args.corpus)
-    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else format_state_summary(summary))
+    if args.json:  # JSON alone, the failed sources in it: `storycrawl status --json | jq` reads it whole
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(format_state_summary(summary))
     for failed in summary["last_run_failed_sources"]:
         print(f"last run: source {failed['source']} failed: {failed['detail']}")
     return EXIT_OK
@@ -450,4 +473,4 @@ def exit_status(finish_reason: str | None, failed_sources: list | None, sources:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -94,9 +94,10 @@ class ByteReading:
                 or any(WORD in head.translate(table) for table in self.tables))
 
 
+@functools.cache
 def byte_reading() -> ByteReading:
     """The reading of a page of undeclared charset: in every encoding the detection may pick, for the installed
-    charset_normalizer and w3lib."""
+    charset_normalizer and w3lib (computed once a process)."""
     return reading_in(detectable_encodings())
 
 

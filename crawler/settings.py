@@ -28,7 +28,11 @@ COOKIES_ENABLED = False
 # UrlPolicy), and Scrapy's handlers for those schemes are off so nothing could read them anyway.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 URLLENGTH_LIMIT = 2083  # a longer URL is decided `fetch_error` "URL too long" (Scrapy's own check drops it silently)
-TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control (on by default in Scrapy 2.19): an HTTP server on localhost that runs the Python code it
+# is sent, and a job file in the user's profile naming its port and token, removed when the crawl stops (not when
+# it is killed). A crawl needs no console into itself: -s turns it on.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False  # Scrapy's telnet console into a running crawl: off likewise
 # The pipelines are synchronous CPU work, so the items of one page gain nothing from running concurrently, and
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback's output: at its default (100) that was a tenth
 # of the crawl's main-process time.

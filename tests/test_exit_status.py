@@ -91,6 +91,14 @@ def test_status_shows_the_last_runs_failed_sources(unreachable):
     assert "ConnectionRefused" in failed[0]
 
 
+def test_status_json_is_json_alone_with_the_failed_sources_in_it(unreachable):
+    """Also: `storycrawl` skips the interpreter's teardown (crawler/cli.py's exit_now), never what it printed."""
+    corpus, _ = unreachable
+    status = run_storycrawl("status", str(corpus), "--json")
+    assert status.returncode == 0
+    assert [failed["source"] for failed in json.loads(status.stdout)["last_run_failed_sources"]] == ["first", "second"]
+
+
 def test_a_crawl_that_cannot_start_does_not_take_its_status_from_an_old_report(fixture_web, tmp_path):
     story, corpus = story_for(fixture_web, tmp_path), tmp_path / "corpus"
     corpus.mkdir()

@@ -100,3 +100,9 @@ def test_every_component_takes_the_run_the_crawler_holds(tmp_path):
         assert StoryStage.from_crawler(crawler).story is run.story
     finally:
         run.close("finished")
+
+
+def test_a_crawl_opens_no_console_of_scrapys_into_itself():
+    """Scrapy 2.19 turns on its remote control (an HTTP server running the code it is sent) unless told not to."""
+    settings = crawler_with_addons().settings
+    assert not settings.getbool("REMOTE_CONTROL_ENABLED") and not settings.getbool("TELNETCONSOLE_ENABLED")

@@ -65,6 +65,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -85,6 +86,10 @@ DEFAULT_PAGES = 2000
 DEFAULT_SEED = 7
 DEFAULT_TIMEOUT = 1800.0
 PROBE_CONNECTIONS = 8
+# The crawl's progress line on standard error (crawler/report.py, every PROGRESS_INTERVAL seconds of the spider's time):
+# its seconds, then the pages decided so far: written, off-topic, out of the window and every other decision.
+PROGRESS_LINE = re.compile(r"storycrawl:\s+(\d+)s\s+requests \d+\s+pending \d+\s+found \d+\s+written (\d+)\s+"
+                           r"off-topic (\d+)\s+out-of-window (\d+)\s+other (\d+)")
 OTHER_CPU_WARNING = 10.0  # % of one core used by unrelated processes during a run: its numbers are suspect
 SAMPLE_EVERY = 0.5  # seconds between process-tree RSS samples
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -145,6 +150,7 @@ class Measurement:
     usage: dict = field(default_factory=dict)  # run_tool.py's usage record of the crawl, for (a)
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average when the run started and ended
     crawl_seconds: float | None = None  # (a): the crawl's own time, its report.json `seconds` (set-up to close)
+    steady: tuple[int, int, float] | None = None  # (a): pages decided a second between its first and last progress lines
     notes: list[str] = field(default_factory=list)
 
     def cpu_ms_per_page(self) -> float:
@@ -330,12 +336,23 @@ def run_crawl(bench: Bench, run: int = 1) -> tuple[Measurement, dict]:
     m.pages = bench.pages if m.status == 0 else 0
     usage = read_json(bench.path("crawl-usage.json"))
     m.main_rss_kb, m.usage = usage.get("self_maxrss_kb", 0), usage
+    m.steady = steady_rate(bench.path("crawl.log").read_text(encoding="utf-8", errors="replace"))
     report = read_json(out / "report.json")
     if report:
         m.crawl_seconds = report.get("seconds")
         totals = report.get("totals", {})
         m.notes.append("decisions: " + ", ".join(f"{k} {v}" for k, v in totals.items() if v))
     return m, usage
+
+
+def steady_rate(log: str) -> tuple[int, int, float] | None:
+    """(first second, last second, pages decided a second between them) from a crawl's progress lines: its pace once
+    started and before its end, apart from what it costs to start and to stop. None with fewer than two lines."""
+    points = [(int(match[1]), sum(map(int, match.groups()[1:]))) for match in PROGRESS_LINE.finditer(log)]
+    if len(points) < 2 or points[-1][0] <= points[0][0]:
+        return None
+    (first, decided_first), (last, decided_last) = points[0], points[-1]
+    return first, last, (decided_last - decided_first) / (last - first)
 
 
 def run_cleaners(bench: Bench) -> Measurement:
@@ -574,6 +591,10 @@ def ceiling_lines(fetching: Measurement | None, cleaners: Measurement | None, ce
         lines.append(f"- the crawl's own time (its report.json `seconds`: from its set-up, after the imports, to the spider's "
                      f"close): {crawl.crawl_seconds:.1f} s of its {crawl.wall:.1f} s wall, {own:.1f} pages/s = "
                      f"{own / ceiling:.2f} x the ceiling (no target: the rest is the process's start and exit)")
+    if crawl and crawl.status == 0 and crawl.steady:
+        first, last, pace = crawl.steady
+        lines.append(f"- the crawl's steady pace (pages decided between its progress lines at {first} s and {last} s): "
+                     f"{pace:.1f} pages/s = {pace / ceiling:.2f} x the ceiling (no target: without its start and end)")
     return lines
 
 
